@@ -1,0 +1,39 @@
+"""The `newsbot` command: a thin dispatcher over extraction, crawling and storage.
+
+Each sub-command lives in its own module exposing `register(subparsers)`; the module sets
+`func` on its parser. Listed here so that `newsbot --help` shows them all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from newsbot import __version__
+
+COMMAND_MODULES = [
+    "newsbot.cli.extract_cmd",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsbot", description="Crawl Arabic news sites into clean article records.")
+    parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The extraction entry point: one parse, then metadata, body and text clean-up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+
+from selectolax.lexbor import LexborHTMLParser
+
+from newsbot import EXTRACTOR_VERSION
+from newsbot.extract.body import extract_body
+from newsbot.extract.decode import decode_html, looks_binary
+from newsbot.extract.lang import detect_lang
+from newsbot.extract.metadata import extract_metadata
+from newsbot.extract.profiles import profile_for
+from newsbot.extract.text import normalize_text
+from newsbot.record import ArticleRecord
+from newsbot.urls import site_of
+
+MIN_BODY_CHARS = 80
+
+
+class ExtractionError(ValueError):
+    """The input cannot give an article record (empty, binary, not an article...)."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason  # short machine-readable code: empty, binary, not-html, no-body
+
+
+def _http_charset(headers: Mapping[str, str] | None) -> str | None:
+    if not headers:
+        return None
+    for k, v in headers.items():
+        if k.lower() == "content-type" and "charset=" in v.lower():
+            return v.lower().split("charset=", 1)[1].split(";")[0].strip().strip("\"'") or None
+    return None
+
+
+def extract(
+    data: bytes | str,
+    url: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    now: datetime | None = None,
+    site: str | None = None,
+) -> ArticleRecord:
+    """Turn one page into an ArticleRecord, or raise ExtractionError with a clear reason."""
+    now = now or datetime.now(timezone.utc)
+    if isinstance(data, bytes):
+        if not data.strip():
+            raise ExtractionError("empty", "empty input")
+        if looks_binary(data):
+            raise ExtractionError("binary", "input is binary, not HTML")
+        html, used_encoding = decode_html(data, http_charset=encoding or _http_charset(headers), forced=bool(encoding))
+    else:
+        html, used_encoding = data, "unicode"
+    if not html.strip():
+        raise ExtractionError("empty", "empty input")
+
+    tree = LexborHTMLParser(html)
+    url = url or ""
+    meta = extract_metadata(tree, url, now)
+    profile = profile_for(url or meta.canonical_url or "")
+    result = extract_body(tree, meta, url, profile, html=html)
+
+    paragraphs = [p for p in (normalize_text(p) for p in result.paragraphs) if p]
+    body = "\n\n".join(paragraphs)
+    if len(body) < MIN_BODY_CHARS and meta.is_article is not True:
+        raise ExtractionError("no-body", "no article body found (not an article page?)")
+
+    rec = ArticleRecord(
+        url=url,
+        canonical_url=meta.canonical_url,
+        site=site or (site_of(url) or None),
+        kind=meta.kind or "article",
+        lang=detect_lang(body or (meta.title or "")),
+        title=normalize_text(meta.title) if meta.title else None,
+        description=normalize_text(meta.description) if meta.description else None,
+        body=body,
+        published=meta.published,
+        modified=meta.modified,
+        published_raw=meta.published_raw,
+        authors=[normalize_text(a) for a in meta.authors],
+        section=normalize_text(meta.section) if meta.section else None,
+        tags=[normalize_text(t) for t in meta.tags],
+        image=meta.image,
+        extracted_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        extractor_version=EXTRACTOR_VERSION,
+        strategy=result.strategy,
+        confidence=round(result.confidence, 3),
+        encoding=used_encoding,
+        warnings=list(result.warnings),
+    )
+    return rec.finalise()

@@ -1,0 +1,50 @@
+"""URL canonicalisation: one key per article, whatever variant of its URL we met.
+
+courlan strips tracking parameters and normalises case/ports/fragments; w3lib sorts the query.
+On top of them, the variants news sites add: AMP paths and parameters, mobile hosts, trailing
+slashes and index pages.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import courlan
+from w3lib.url import canonicalize_url
+
+_AMP_PATH = re.compile(r"(/amp)(?=/|$)|(\.amp)(?=$|\.html?$)", re.I)
+_AMP_QUERY = re.compile(r"(^|&)(amp|outputType=amp|output=amp)(=[^&]*)?(?=&|$)", re.I)
+_MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.", re.I)
+_INDEX = re.compile(r"/index\.(html?|php|aspx?)$", re.I)
+
+
+def canonicalize(url: str) -> str:
+    """The canonical form used as the de-duplication and 'already fetched' key."""
+    url = url.strip()
+    if not url:
+        return url
+    try:
+        cleaned = courlan.normalize_url(url, strict=True) or url
+    except Exception:  # courlan raises on some malformed URLs; fall back to w3lib alone
+        cleaned = url
+    parts = urlsplit(canonicalize_url(cleaned, keep_fragments=False))
+    host = (parts.hostname or "").lower()
+    host = _MOBILE_HOST.sub("", host)
+    if host.startswith("www."):
+        host = host[4:]
+    netloc = host if parts.port in (None, 80, 443) else f"{host}:{parts.port}"
+    path = _AMP_PATH.sub("", parts.path) or "/"
+    path = _INDEX.sub("/", path)
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = _AMP_QUERY.sub("", parts.query).strip("&")
+    scheme = "https" if parts.scheme in ("http", "https") else parts.scheme
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def site_of(url: str) -> str:
+    """The host without www./m. — the default `site` when no registry slug is known."""
+    host = (urlsplit(url).hostname or "").lower()
+    host = _MOBILE_HOST.sub("", host)
+    return host[4:] if host.startswith("www.") else host

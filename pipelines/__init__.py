@@ -1,0 +1,1 @@
+"""Scrapy item pipelines: validate, normalise, de-duplicate, store. They parse no HTML."""

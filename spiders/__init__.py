@@ -1,0 +1,1 @@
+"""Scrapy spiders (discovery and fetching). They hand responses to newsbot.extract."""
