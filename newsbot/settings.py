@@ -23,3 +23,13 @@ from newsbot.record import ArticleRecord  # noqa: E402
 
 # `scrapy crawl ... -O x.jsonl` gives the same record shape as `newsbot export`
 FEED_EXPORT_FIELDS = ArticleRecord.field_names()
+
+# validate -> normalise -> de-duplicate -> store (pipelines/ package)
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.normalise.NormalisePipeline": 200,
+    "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.store.StorePipeline": 400,
+}
+# store URL: a path, sqlite:///path or postgresql://...; empty = $NEWSBOT_DB or data/newsbot.db
+NEWSBOT_DB = ""
