@@ -1,18 +1,63 @@
 """Scrapy settings for newsbot (scrapy.cfg points here). Components are small and wired here."""
 
+import os
+
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # politeness
 ROBOTSTXT_OBEY = True
-USER_AGENT = "newsbot/0.1 (+https://github.com/newsbot/newsbot; Arabic news research crawler)"
+# who to contact about the crawler: an e-mail or URL, shown in the User-Agent
+NEWSBOT_CONTACT = os.environ.get("NEWSBOT_CONTACT", "").strip()
+USER_AGENT = "newsbot/0.1 (+https://github.com/newsbot/newsbot; Arabic news research crawler" + (
+    f"; contact: {NEWSBOT_CONTACT})" if NEWSBOT_CONTACT else ")"
+)
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+# robots.txt Crawl-delay is obeyed up to this many seconds (some sites ask for hours)
+NEWSBOT_MAX_CRAWL_DELAY = 30.0
+# a 429/503 asking to come back later than this is not retried
+NEWSBOT_RETRY_AFTER_MAX = 600.0
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# loopback/private addresses are refused unless allowed (the demo and the tests crawl 127.0.0.1)
+NEWSBOT_ALLOW_PRIVATE = os.environ.get("NEWSBOT_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes", "on")
+
+DOWNLOADER_MIDDLEWARES = {
+    "spiders.middlewares.PrivateAddressMiddleware": 60,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.middlewares.PoliteRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.RetryAfterMiddleware": 550,
+}
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "spiders.throttle.PoliteAutoThrottle": 0,
+    # no listening ports in a crawler
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
+# seen URLs on disk, keyed by canonical URL (Scrapy's in-memory set grows without bound: scrapy#5307)
+DUPEFILTER_CLASS = "spiders.dupefilter.DiskDupeFilter"
+# limits (the CLI maps --max-articles to CLOSESPIDER_ITEMCOUNT)
+DEPTH_LIMIT = 6
+CLOSESPIDER_PAGECOUNT = 0
+CLOSESPIDER_TIMEOUT = 0
+CLOSESPIDER_ITEMCOUNT = 0
+# extraction in N worker processes (0: in the crawl process); uses more cores on large crawls
+NEWSBOT_EXTRACT_WORKERS = 0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 64 * 2**20  # large sitemaps
+DOWNLOAD_WARNSIZE = 16 * 2**20
+COOKIES_ENABLED = False
+# development option (`--http-cache`): responses cached under .scrapy/httpcache
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

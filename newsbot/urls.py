@@ -19,13 +19,27 @@ _MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.", re.I)
 _INDEX = re.compile(r"/index\.(html?|php|aspx?)$", re.I)
 
 
+# session ids and referral markers courlan's tracker list leaves in (they never select an article)
+_DROP_PARAMS = {
+    "phpsessid", "jsessionid", "aspsessionid", "sessionid", "session_id", "cfid", "cftoken",
+    "from", "xtor", "ocid", "cmpid", "smid", "share", "amp_js_v", "amp_gsa", "usqp",
+}
+
+
+def _dropped(name: str) -> bool:
+    name = name.lower()
+    return name in _DROP_PARAMS or name.startswith("ns_")
+
+
 def canonicalize(url: str) -> str:
     """The canonical form used as the de-duplication and 'already fetched' key."""
     url = url.strip()
     if not url:
         return url
     try:
-        cleaned = courlan.normalize_url(url, strict=True) or url
+        # not strict: strict mode keeps only a short list of parameters and would merge every
+        # news.php?newsid=N of a site into one article; trackers go either way
+        cleaned = courlan.normalize_url(url, strict=False) or url
     except Exception:  # courlan raises on some malformed URLs; fall back to w3lib alone
         cleaned = url
     parts = urlsplit(canonicalize_url(cleaned, keep_fragments=False))
@@ -39,6 +53,7 @@ def canonicalize(url: str) -> str:
     if len(path) > 1:
         path = path.rstrip("/")
     query = _AMP_QUERY.sub("", parts.query).strip("&")
+    query = "&".join(p for p in query.split("&") if p and not _dropped(p.split("=", 1)[0]))
     scheme = "https" if parts.scheme in ("http", "https") else parts.scheme
     return urlunsplit((scheme, netloc, path, query, ""))
 

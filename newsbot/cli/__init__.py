@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from newsbot import __version__
 
 COMMAND_MODULES = [
     "newsbot.cli.extract_cmd",
+    "newsbot.cli.sites_cmd",
+    "newsbot.cli.crawl_cmds",
+    "newsbot.cli.store_cmds",
+    "newsbot.cli.jobs_cmd",
 ]
 
 
@@ -32,7 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:
+        # `newsbot extract ... | head`: the reader left. Point stdout at devnull so the
+        # interpreter's final flush doesn't raise again (recipe from the signal module docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             row = {"input": path, **rec.to_dict()}
         except (OSError, ExtractionError) as exc:
             failed += 1
-            reason = getattr(exc, "reason", None) or type(exc).__name__
+            reason = getattr(exc, "reason", None) or ("not-found" if isinstance(exc, FileNotFoundError) else "io-error")
             msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             print(f"newsbot extract: {path}: {msg}", file=sys.stderr)
             row = {"input": path, "error": reason, "message": msg}

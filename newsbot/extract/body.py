@@ -1,17 +1,398 @@
-"""Main-content finder."""
+"""Main-content finder: which paragraphs of the page are the article text.
+
+Main path (selectolax only, on the tree core.py already parsed):
+1. walk the <body> into text units inside block containers (dom.py);
+2. value each unit (long unlinked prose is good; link lists, furniture lines, units under furniture-named
+   containers are bad) and add the values up every container above it; the best-scoring container wins,
+   with a bonus for article-ish names (class/id/itemprop/role/tag);
+3. keep that container's units minus furniture: read-also lines, credits, captions, bylines, date lines,
+   the repeated headline, link-only lines — also when they sit between two body paragraphs;
+4. cross-check with structured bodies (JSON-LD articleBody, embedded app state): when the DOM text is much
+   shorter than a structured body that agrees with it, the structured one is used; agreement raises confidence.
+trafilatura runs only when all of this finds (almost) nothing on a page that says it is an article.
+"""
 
 from __future__ import annotations
 
-import trafilatura
+import html as html_lib
+import re
+from collections import Counter
+
 from selectolax.lexbor import LexborHTMLParser
 
+from newsbot.extract.appstate import StructuredBody, app_states, jsonld_bodies, state_bodies
+from newsbot.extract.boilerplate import (
+    fold,
+    is_byline,
+    is_credit_line,
+    is_date_line,
+    is_furniture_line,
+    is_policy_text,
+)
+from newsbot.extract.dom import Container, Unit, walk_units
 from newsbot.extract.profiles import Profile
 from newsbot.extract.types import BodyResult, Metadata
+
+SHORT = 25  # chars: below this a unit is a label/crosshead, not prose
+_LETTER = re.compile(r"[^\W\d_]")
+_TOKEN = re.compile(r"\w+")
+
+
+def _is_caption(u: Unit) -> bool:
+    """Short text next to an image: in the image's own small box, or the first text right after it."""
+    n = len(u.text)
+    if n > 150 or u.heading:
+        return False
+    if u.owner.media and u.owner.text_chars <= 150:
+        return True
+    return u.after_media and n < 80 and not u.text.rstrip().endswith((".", "!", "؟", "?", ":", "\u06d4"))
+
+
+def _value(u: Unit) -> float:
+    """How much this unit looks like article prose (negative: furniture)."""
+    n = len(u.text)
+    if u.junk:
+        return -min(n, 200)
+    if is_credit_line(u.text) or _is_caption(u):
+        u.junk = True
+        return -min(n, 40)  # image furniture: dropped from any container, so it barely weighs on the choice
+    if is_furniture_line(u.text) or is_policy_text(u.text):
+        u.junk = True
+        return -min(n, 200)
+    ld = u.link_density
+    if ld > 0.5:
+        return -n
+    if n < SHORT:
+        return -2.0
+    v = n * (1.0 - ld)
+    if u.tag == "p":
+        v *= 1.2
+    elif u.list_item or u.tag in ("td", "th", "dt", "dd"):
+        v *= 0.7
+    return v
+
+
+def _neg_index(u: Unit) -> int:
+    """Index in u.chain of the deepest furniture-named container (-1 when none)."""
+    k = -1
+    for i, c in enumerate(u.chain):
+        if c.hint < 0:
+            k = i
+    return k
+
+
+def _score(units: list[Unit], containers: list[Container]) -> list[float]:
+    values = [_value(u) for u in units]
+    for u, v in zip(units, values, strict=False):
+        if v > 0:
+            for c in u.chain:
+                c.raw_good += len(u.text)
+                c.raw_units += 1
+    # A weakly furniture-named block ("date_author", "post-meta") full of prose is the article after all.
+    for c in containers:
+        if c.hint == -1 and c.raw_good >= 400 and c.raw_units >= 3:
+            c.hint = 0
+    for u, v in zip(units, values, strict=False):
+        k = _neg_index(u)
+        bad = -min(len(u.text), 200) if v > 0 else v
+        n = len(u.text)
+        sentence = v > 0 and _is_sentence(u.text)
+        for i, c in enumerate(u.chain):
+            c.units += 1
+            if sentence and i > k:
+                c.sentences += 1
+            if i <= k or v <= 0:
+                c.score += bad if i <= k else v
+                c.bad_chars += n
+            else:
+                c.score += v
+                c.good_chars += n
+    return values
+
+
+def _best_container(containers: list[Container], near_title: set[int] | None = None) -> Container | None:
+    best, best_s = None, 0.0
+    for c in containers:
+        s = c.score
+        if s <= 0:
+            continue
+        if c.strong:
+            s *= 1.5
+        elif c.hint > 0:
+            s *= 1.15
+        if near_title and (id(c) in near_title or (c.parent is not None and (
+                id(c.parent) in near_title or (c.parent.parent is not None and id(c.parent.parent) in near_title)))):
+            s *= 1.2  # the headline sits in or just above it: the article, not a neighbour story
+        if s > best_s:
+            best, best_s = c, s
+    return best
+
+
+_TITLE_SPLIT = re.compile(r"\s[-|–—:»«]\s|\s::\s")
+
+
+def _title_keys(tree: LexborHTMLParser, meta: Metadata) -> frozenset[str]:
+    """Folded forms of the headline as the page states it (meta title, og:title, <title> parts, first h1)."""
+    raw = [meta.title or ""]
+    for sel in ('meta[property="og:title"]', 'meta[name="twitter:title"]'):
+        n = tree.css_first(sel)
+        if n is not None:
+            raw.append(n.attributes.get("content") or "")
+    for sel in ("title", "h1"):
+        n = tree.css_first(sel)
+        if n is not None:
+            raw.append(n.text(separator=" ") or "")
+    keys = set()
+    for r in raw:
+        for part in [r, *_TITLE_SPLIT.split(r)]:
+            f = fold(part).strip(" .:-–—|")
+            if len(f) >= 12:
+                keys.add(f)
+    return frozenset(keys)
+
+
+def _same_as_title(text: str, titles: frozenset[str]) -> bool:
+    if not titles or len(text) > 400:
+        return False
+    f = fold(text).strip(" .:-–—|")
+    return f in titles
+
+
+def _is_island(c: Container, box: Container) -> bool:
+    """A sub-block of the chosen container that is mostly furniture (tag chips, promo boxes, prev/next teasers)."""
+    if c.units < 2 or c.sentences >= 2 or c.good_chars * 2 >= box.good_chars:
+        return False  # two real paragraphs next to a related list stay
+    return c.bad_chars > 0.3 * (c.bad_chars + c.good_chars)
+
+
+def _keep(units: list[Unit], values: list[float], box: Container, ftitle: frozenset[str]) -> list[Unit]:
+    depth = box.depth
+    inside = [u for u in units if len(u.chain) > depth and u.chain[depth] is box]
+    kept: list[Unit] = []
+    for u in inside:
+        below = u.chain[depth + 1:]
+        if any(c.hint < 0 for c in below) or any(_is_island(c, box) for c in below):
+            continue
+        text = u.text
+        if not _LETTER.search(text):
+            continue  # stray ids, separators
+        if u.junk or u.link_density > 0.5:
+            continue
+        if is_date_line(text) or (is_byline(text) and len(text) < 60) or _same_as_title(text, ftitle):
+            continue
+        kept.append(u)
+    # Short lines before the first real paragraph are kickers, bylines, stamps, section names.
+    first = next((i for i, u in enumerate(kept) if values[u.index] > 0 and _is_sentence(u.text)), None)
+    if first is None:
+        first = next((i for i, u in enumerate(kept) if values[u.index] > 0), None)
+        if first is None:
+            return []
+    lead = [u for u in kept[:first] if u.heading and len(u.text) >= SHORT]
+    return lead + kept[first:]
+
+
+def _is_sentence(text: str) -> bool:
+    return len(text) >= 80 or (len(text) >= 40 and text.rstrip().endswith((".", "!", "؟", "?", "\u06d4", '"', "»", ":", "：")))
+
+
+def _tokens(text: str) -> Counter:
+    return Counter(_TOKEN.findall(fold(text)))
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of a's tokens found in b."""
+    ta, tb = _tokens(a), _tokens(b)
+    n = sum(ta.values())
+    return sum((ta & tb).values()) / n if n else 0.0
+
+
+def _structured_paragraphs(sb: StructuredBody, ftitle: frozenset[str]) -> list[str]:
+    if sb.html:
+        frag = LexborHTMLParser(sb.html)
+        root = frag.body or frag.root
+        if root is None:
+            return []
+        units, containers = walk_units(root)
+        values = [_value(u) for u in units]
+        top = containers[0]
+        return [u.text for u in _keep(units, values, top, ftitle)]
+    paras = [p.strip() for p in re.split(r"\n\s*\n|\n", html_lib.unescape(sb.text)) if p.strip()]
+    return [p for p in paras if not is_furniture_line(p) and not _same_as_title(p, ftitle)]
+
+
+def _structured(tree: LexborHTMLParser, meta: Metadata, html: str, with_state: bool) -> list[StructuredBody]:
+    """Structured bodies to compare with the DOM. The metadata step already read JSON-LD; the page's JSON-LD and
+    app state are parsed here only when the DOM result is thin or doubtful (they can be large)."""
+    out: list[StructuredBody] = []
+    if meta.jsonld_body:
+        bodies = [meta.jsonld_body]
+    elif with_state and (not html or "ld+json" in html):
+        bodies = jsonld_bodies(tree)
+    else:
+        bodies = []
+    for b in bodies:
+        if b and len(b.strip()) >= 80:
+            html = b if "<p" in b or "<br" in b else None
+            plain = re.sub(r"<[^>]+>", " ", b) if html else b
+            out.append(StructuredBody("jsonld", plain, html))
+    if with_state and (not html or "__NEXT_DATA__" in html or "window.__" in html):
+        out.extend(state_bodies(app_states(tree), meta.title)[:3])
+    return out
+
+
+def _profile_roots(tree: LexborHTMLParser, profile: Profile | None):
+    if profile is None or not profile.body:
+        return None
+    for sel in profile.body:
+        nodes = tree.css(sel)
+        if nodes:
+            return nodes
+    return None
+
+
+def _looks_like_listing(units: list[Unit], values: list[float], box: Container, ftitle: frozenset[str]) -> bool:
+    """Teaser lists (home/section pages): linked headlines alternating with short blurbs, many times over."""
+    depth = box.depth
+    seq = []
+    for u in units:
+        if len(u.chain) > depth and u.chain[depth] is box:
+            if u.link_density > 0.5 and len(u.text) >= 20 and not is_furniture_line(u.text):
+                seq.append("L")
+            elif values[u.index] > 0:
+                seq.append("P")
+    changes = sum(1 for a, b in zip(seq, seq[1:], strict=False) if a != b)
+    links = seq.count("L")
+    if changes >= 14 and links >= 8:
+        return True
+    # fewer alternations: an article with a few inline linked headlines looks the same, unless its headline is there
+    return changes >= 10 and links >= 5 and not _headline_near(units, box, ftitle)
+
+
+def _widen(box: Container) -> Container:
+    """Climb to the parent when it holds much more prose and only scores lower because of furniture embedded
+    between the paragraphs (tweets, ads, paywall prompts): the article is the parent, the furniture is dropped
+    by _keep anyway. A parent that scores far lower has page furniture around it: stay."""
+    while (p := box.parent) is not None and p.score > 0.25 * box.score and p.good_chars >= 1.4 * box.good_chars:
+        box = p
+    return box
+
+
+def _headline_near(units: list[Unit], box: Container, ftitle: frozenset[str]) -> bool:
+    """Is the page headline printed in (or just around) the chosen container?"""
+    top = box
+    for _ in range(3):
+        if top.parent is None:
+            break
+        top = top.parent
+    depth = top.depth
+    return any(len(u.chain) > depth and u.chain[depth] is top and _same_as_title(u.text, ftitle) for u in units)
+
+
+def _dom_result(units: list[Unit], containers: list[Container], ftitle: frozenset[str]) -> tuple[list[str], float, bool]:
+    """(paragraphs, confidence, looks like a listing page)."""
+    values = _score(units, containers)
+    # the headline's block and three levels above it; containers in or just under those get a bonus
+    near_title = {id(c) for u in units if u.heading and _same_as_title(u.text, ftitle) for c in u.chain[-4:]}
+    box = _best_container(containers, near_title)
+    if box is None:
+        return [], 0.0, False
+    box = _widen(box)
+    if _looks_like_listing(units, values, box, ftitle):
+        return [], 0.05, True
+    kept = _keep(units, values, box, ftitle)
+    paras = [u.text for u in kept]
+    total_good = containers[0].good_chars  # prose of the page outside furniture-named blocks
+    chars = sum(len(p) for p in paras)
+    concentration = box.good_chars / total_good if total_good else 0.0
+    if concentration < 0.35 and box.good_chars < 600 and not _headline_near(units, box, ftitle):
+        return [], 0.05, True  # one teaser among many, no headline of its own: a section/home page
+    conf = 0.25 + 0.35 * min(1.0, chars / 1200) + 0.25 * concentration + (0.1 if box.hint > 0 else 0.0)
+    conf += 0.05 if sum(1 for u in kept if values[u.index] > 0) >= 3 else 0.0
+    if box.tag in ("body", "html") or box.depth == 0:
+        conf *= 0.6  # the whole page won: no article container (listing, forum, app shell)
+    return paras, min(conf, 1.0), False
 
 
 def extract_body(
     tree: LexborHTMLParser, meta: Metadata, url: str, profile: Profile | None, html: str = ""
 ) -> BodyResult:
-    text = trafilatura.extract(html, url=url or None, include_comments=False) or ""
-    paras = [p for p in text.split("\n") if p.strip()]
-    return BodyResult(paras, "trafilatura", 0.5)
+    ftitle = _title_keys(tree, meta)
+    warnings: list[str] = []
+    strategy = "dom"
+    roots = _profile_roots(tree, profile)
+    skip = None
+    if profile is not None and profile.drop:
+        skip = {n.mem_id for sel in profile.drop for n in tree.css(sel)}
+    if roots is not None:
+        strategy = f"profile:{profile.slug}"
+        units, containers = [], []
+        for r in roots:
+            u, c = walk_units(r, skip)
+            for x in u:
+                x.index = len(units)
+                units.append(x)
+            containers.extend(c)
+        values = [_value(u) for u in units]
+        paras = []
+        for r_units in _group_by_top(units):
+            top = r_units[0].chain[0]
+            paras.extend(u.text for u in _keep(r_units, values, top, ftitle))
+        conf = 0.9 if sum(map(len, paras)) >= 200 else 0.4
+    else:
+        root = tree.body or tree.root
+        units, containers = walk_units(root, skip) if root is not None else ([], [])
+        paras, conf, listing = _dom_result(units, containers, ftitle)
+        if listing:
+            warnings.append("listing-page")
+
+    dom_text = "\n".join(paras)
+    # App state is only decoded when the DOM text is thin (it can be megabytes of JSON).
+    with_state = len(dom_text) < 1500 or conf < 0.6
+    for sb in _structured(tree, meta, html, with_state):
+        s_paras = _structured_paragraphs(sb, ftitle)
+        s_text = "\n".join(s_paras)
+        if len(s_text) < 80:
+            continue
+        agree = _overlap(dom_text, s_text) if dom_text else 0.0
+        if len(s_text) > 1.5 * len(dom_text) + 150 and (sb.title_match or agree >= 0.6 or sb.source == "jsonld"):
+            # the DOM shows a teaser / collapsed text; the structured body is the article
+            paras, strategy = s_paras, sb.source
+            conf = 0.75 + (0.15 if agree >= 0.6 else 0.0)
+            dom_text = s_text
+            break
+        back = _overlap(s_text, dom_text)
+        if agree >= 0.8 and back >= 0.8:
+            conf = min(1.0, conf + 0.2)
+            break
+        if back < 0.3 and sb.source == "jsonld":
+            warnings.append("dom-jsonld-disagree")
+            conf = max(0.0, conf - 0.15)
+
+    if "listing-page" in warnings and strategy == "dom":
+        return BodyResult([], "dom", 0.05, warnings)
+    if meta.is_article is False and strategy == "dom" and conf < 0.7:
+        return BodyResult([], "dom", round(conf, 3), warnings + ["not-article"])
+    # Last resort, only for pages that declare themselves articles (og:type / JSON-LD) yet gave no text here.
+    if (not paras or sum(map(len, paras)) < 200) and meta.is_article is True and html:
+        fb = _trafilatura(html, url)
+        if fb and sum(map(len, fb)) > max(400, 2 * sum(map(len, paras))):
+            return BodyResult(fb, "trafilatura", 0.4, warnings + ["dom-empty"])
+    if profile is not None and profile.hook is not None and strategy.startswith("profile:"):
+        paras = list(profile.hook(paras, tree))
+    return BodyResult(paras, strategy, round(conf, 3), warnings)
+
+
+def _group_by_top(units: list[Unit]) -> list[list[Unit]]:
+    groups: dict[int, list[Unit]] = {}
+    for u in units:
+        groups.setdefault(id(u.chain[0]), []).append(u)
+    return list(groups.values())
+
+
+def _trafilatura(html: str, url: str) -> list[str]:
+    try:
+        import trafilatura
+    except ImportError:  # optional at runtime
+        return []
+    text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=False) or ""
+    return [p.strip() for p in text.split("\n") if p.strip()]

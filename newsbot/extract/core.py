@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
@@ -18,6 +19,8 @@ from newsbot.record import ArticleRecord
 from newsbot.urls import site_of
 
 MIN_BODY_CHARS = 80
+# an XML prolog followed by a feed/sitemap root: lexbor would happily read it as tag soup
+_XML_DOC = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<\?[^>]*>\s*)*<(rss|feed|rdf:RDF|urlset|sitemapindex)\b", re.S | re.I)
 
 
 class ExtractionError(ValueError):
@@ -57,6 +60,8 @@ def extract(
         html, used_encoding = data, "unicode"
     if not html.strip():
         raise ExtractionError("empty", "empty input")
+    if _XML_DOC.match(html):
+        raise ExtractionError("not-html", "input is an XML document (feed or sitemap), not an HTML page")
 
     tree = LexborHTMLParser(html)
     url = url or ""

@@ -1,30 +1,210 @@
-"""Bytes -> text. Order: HTTP charset > BOM > a <meta> charset that decodes > detection."""
+"""Bytes -> text.
+
+Order: a forced encoding > BOM > HTTP charset > valid (or almost valid) UTF-8 > a <meta> charset that decodes the
+bytes into plausible text > detection (charset-normalizer, then an Arabic-aware choice between windows-1256 and
+ISO-8859-6). Double-encoded UTF-8 ("Ø§Ù„..." mojibake) is repaired afterwards, only when it is really there.
+
+"Plausible" matters because pages lie: a page whose bytes are windows-1256 Arabic but whose <meta> says
+windows-1252 decodes without error as 1252 into Latin gibberish ("ÇáÓáÇã"). We score every candidate decoding by
+how much of its non-ASCII text looks like real words of one script and keep the best.
+"""
 
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
+# File signatures of things that are not HTML (checked on the first bytes).
+_MAGIC = (
+    b"%PDF-", b"\x89PNG", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf",
+    b"Rar!", b"OggS", b"ID3", b"fLaC", b"\x00\x00\x01\x00", b"wOFF", b"wOF2", b"\x00asm", b"\xd0\xcf\x11\xe0",
+    b"\x7fELF", b"MZ", b"II*\x00", b"MM\x00*",
+)
+_RIFF = re.compile(rb"^RIFF....(WEBP|WAVE|AVI )", re.S)
+_MP4 = re.compile(rb"^....ftyp", re.S)
+_CTRL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.+-]+)""", re.I
+)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:+-]+)""", re.I)
+
+# Double-encoded UTF-8: a Latin-1 lead byte char (Â..ô) followed by a continuation byte char (U+0080..U+00BF).
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
 
 def looks_binary(data: bytes) -> bool:
+    """True for PDFs, images, archives, executables and other non-text bytes."""
     head = data[:4096]
-    return head.count(b"\x00") > 8
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
+        return False
+    if head.startswith(_MAGIC) or _RIFF.match(head) or _MP4.match(head):
+        return True
+    if not head:
+        return False
+    if head.count(b"\x00") > len(head) // 100 + 2:
+        return True
+    return len(_CTRL_BYTES.findall(head)) > len(head) * 0.05
+
+
+def _norm_label(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    # WHATWG: latin-1/ascii labels mean windows-1252 in browsers (which has more printable characters).
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"
+    return name
+
+
+def _display(name: str) -> str:
+    return {"utf-8": "utf-8", "cp1256": "windows-1256", "cp1252": "windows-1252", "iso8859-6": "iso-8859-6"}.get(
+        name, name
+    )
+
+
+def _script_of(ch: str) -> str:
+    o = ord(ch)
+    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0xFB50 <= o <= 0xFEFF:
+        return "arabic"
+    if 0x00C0 <= o <= 0x024F:
+        return "latin"
+    if 0x0370 <= o <= 0x03FF:
+        return "greek"
+    if 0x0400 <= o <= 0x04FF:
+        return "cyrillic"
+    if 0x0590 <= o <= 0x05FF:
+        return "hebrew"
+    if 0x0E00 <= o <= 0x0E7F:
+        return "thai"
+    return "other"
+
+
+def plausibility(text: str) -> float:
+    """0..1: how much the non-ASCII letters of `text` look like real words (higher is better).
+
+    Real text in a non-Latin script has words made mostly of that script; a wrong single-byte decoding gives
+    accented Latin soup (ÇáÓáÇã), words mixing scripts, C1 controls and replacement characters.
+    """
+    sample = text[:200_000]
+    words = _WORD.findall(sample)
+    good = bad = 0
+    for w in words:
+        if w.isascii():
+            continue
+        scripts = {_script_of(c) for c in w if not c.isascii()}
+        latin_share = sum(1 for c in w if "\u00c0" <= c <= "\u024f") / len(w)
+        if len(scripts) > 1:
+            bad += len(w)
+        elif scripts == {"latin"} and latin_share > 0.34:
+            bad += len(w)  # "ÇáÓáÇã": a word made mostly of accented letters is a mis-decoding
+        elif scripts == {"arabic"} and sum(1 for c in w if "\u064b" <= c <= "\u0652") > len(w) / 2:
+            bad += len(w)  # mostly harakat: windows-1256 bytes read as ISO-8859-6
+        else:
+            good += len(w)
+    junk = sum(1 for c in sample if c == "\ufffd" or "\x80" <= c <= "\x9f")
+    total = good + bad + 3 * junk
+    return 1.0 if total == 0 else good / total
+
+
+def _strict(data: bytes, enc: str) -> str | None:
+    try:
+        return data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few invalid sequences (bad bytes pasted into a UTF-8 page): decode with replacement."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = len(_NON_ASCII.findall(text)) - bad
+    if multibyte >= 20 and bad <= max(3, multibyte // 100):
+        return text
+    return None
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 that was decoded as Latin-1/windows-1252 and encoded again; no-op on normal text."""
+    hits = len(_MOJIBAKE.findall(text, 0, 200_000))
+    if hits < 8:
+        return text
+    non_ascii = len(_NON_ASCII.findall(text, 0, 200_000))
+    if hits * 2 < non_ascii * 0.6:  # each hit covers 2 chars; most non-ASCII must be mojibake pairs
+        return text
+    for enc in ("latin-1", "cp1252"):
+        try:
+            return text.encode(enc).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    import ftfy  # slower, handles pages mixing clean and double-encoded parts
+
+    return ftfy.fix_encoding(text)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a <meta> tag (or XML declaration) claims, normalised; None when absent or unknown."""
+    head = data[:8192]
+    m = _XML_DECL.search(head) or _META_CHARSET.search(head)
+    return _norm_label(m.group(1).decode("ascii", "ignore")) if m else None
+
+
+def _detect(data: bytes) -> tuple[str, str] | None:
+    candidates: list[tuple[str, str]] = []
+    best = from_bytes(data[:300_000]).best()
+    if best is not None:
+        enc = _norm_label(best.encoding) or best.encoding
+        text = _strict(data, enc)
+        if text is not None:
+            candidates.append((text, enc))
+    # charset-normalizer confuses windows-1256 and ISO-8859-6 on short Arabic texts: try both, keep the best.
+    for enc in ("cp1256", "iso8859-6"):
+        if all(enc != e for _, e in candidates):
+            text = _strict(data, enc)
+            if text is not None:
+                candidates.append((text, enc))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: plausibility(c[0]))
 
 
 def decode_html(data: bytes, http_charset: str | None = None, forced: bool = False) -> tuple[str, str]:
-    if http_charset:
-        try:
-            codecs.lookup(http_charset)
-            return data.decode(http_charset, errors="replace"), http_charset
-        except LookupError:
-            pass
+    """Decode a page's bytes; returns (text, label of the encoding used)."""
+    http = _norm_label(http_charset)
+    if forced and http:
+        return data.decode(http, errors="replace"), _display(http)
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None:
-            return data.decode("utf-8", errors="replace"), "utf-8"
-        return str(best), best.encoding
+        return repair_mojibake(data[3:].decode("utf-8", errors="replace")), "utf-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if http:
+        text = _strict(data, http)
+        if text is not None and (http == "utf-8" or plausibility(text) >= 0.5):
+            return (repair_mojibake(text) if http == "utf-8" else text), _display(http)
+        if http == "utf-8":
+            mostly = _mostly_utf8(data)
+            if mostly is not None:
+                return repair_mojibake(mostly), "utf-8"
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return repair_mojibake(text), "utf-8"
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return repair_mojibake(mostly), "utf-8"
+    meta = declared_charset(data)
+    if meta and meta != "utf-8":
+        text = _strict(data, meta)
+        if text is not None and plausibility(text) >= 0.8:
+            return text, _display(meta)
+    detected = _detect(data)
+    if detected is not None:
+        return detected[0], _display(detected[1])
+    return data.decode("utf-8", errors="replace"), "utf-8"

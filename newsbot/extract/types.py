@@ -14,6 +14,7 @@ class Metadata:
     published: str | None = None
     modified: str | None = None
     published_raw: str | None = None
+    modified_raw: str | None = None  # the modification date as the page writes it (zyte dateModifiedRaw)
     authors: list[str] = field(default_factory=list)
     section: str | None = None
     tags: list[str] = field(default_factory=list)

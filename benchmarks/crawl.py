@@ -1,0 +1,277 @@
+"""Crawl benchmark: a generated local news site (tests/support/sitegen.py: N article pages of 100-200 KB
+with sitemaps, feeds, paginated sections, URL variants and non-article pages) crawled
+
+  (a) by the bare fetch-only spider (spiders/bare.py: fetch + link walk, no extraction, no store), and
+  (b) by the full newsbot crawl (discovery, classification, extraction, pipelines, SQLite store),
+
+reporting pages/s and peak RSS of each crawl process (ru_maxrss from wait4).
+
+    python benchmarks/crawl.py                   # N = 2,000 and 10,000
+    python benchmarks/crawl.py --n 500           # a quick run
+    python benchmarks/crawl.py --server python   # the Python static server instead of nginx
+
+Targets: full >= 50% of bare's pages/s; the full crawl's peak RSS at the largest N within 20% of the smallest.
+The site is served by nginx when installed (`apt-get install nginx-light`), else by newsbot.demo_server; the
+server's own throughput is measured first (several client processes) so it is known not to be the bottleneck.
+Politeness is off for both crawls (AutoThrottle, delays): it is our own local server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# same for both crawls: no politeness delays, equal concurrency, no depth cap (long paginations)
+CRAWL_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": "0",
+    "DOWNLOAD_DELAY": "0",
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "DEPTH_LIMIT": "0",
+    "LOG_LEVEL": "WARNING",
+    "NEWSBOT_ALLOW_PRIVATE": "1",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def render_in_place(root: Path, base: str) -> None:
+    """Substitute {{BASE}} in the generated files (nginx serves them byte for byte)."""
+    placeholder, value = b"{{BASE}}", base.encode()
+    for path in root.rglob("*"):
+        if not path.is_file() or path.name == "manifest.toml":
+            continue
+        data = path.read_bytes()
+        if path.name.endswith(".gz"):
+            new = gzip.compress(gzip.decompress(data).replace(placeholder, value), mtime=0)
+        elif placeholder in data:
+            new = data.replace(placeholder, value)
+        else:
+            continue
+        path.write_bytes(new)
+
+
+NGINX_CONF = """
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    types {{ text/html html; application/xml xml; text/plain txt; application/gzip gz; }}
+    default_type text/html;
+    client_body_temp_path {work}/tmp; proxy_temp_path {work}/tmp; fastcgi_temp_path {work}/tmp;
+    uwsgi_temp_path {work}/tmp; scgi_temp_path {work}/tmp;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        location / {{ try_files $uri $uri/index.html =404; }}
+        location = /manifest.toml {{ return 404; }}
+    }}
+}}
+"""
+
+
+class Server:
+    def __init__(self, kind: str, root: Path, work: Path):
+        self.kind = kind
+        self.proc: subprocess.Popen | None = None
+        self.demo = None
+        if kind == "nginx":
+            port = free_port()
+            self.base_url = f"http://127.0.0.1:{port}"
+            render_in_place(root, self.base_url)
+            (work / "tmp").mkdir(exist_ok=True)
+            conf = work / "nginx.conf"
+            conf.write_text(NGINX_CONF.format(work=work, port=port, root=root))
+            self.proc = subprocess.Popen([shutil.which("nginx"), "-c", str(conf), "-p", str(work), "-g", "daemon off;"])
+            _wait_port(port)
+        else:
+            from newsbot.demo_server import serve
+
+            self.demo = serve(root)
+            self.base_url = self.demo.base_url
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        if self.demo is not None:
+            self.demo.stop()
+
+
+def _wait_port(port: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server did not start on port {port}")
+
+
+def _fetch_many(args: tuple[str, list[str]]) -> tuple[int, int]:
+    import http.client
+    from urllib.parse import urlsplit
+
+    base, paths = args
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    n = size = 0
+    for path in paths:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        size += len(resp.read())
+        n += 1
+    conn.close()
+    return n, size
+
+
+def server_rate(base: str, paths: list[str], clients: int = 4) -> float:
+    """Requests/s the server sustains with several keep-alive client processes."""
+    chunks = [paths[i::clients] for i in range(clients)]
+    with ProcessPoolExecutor(clients) as pool:
+        t = time.perf_counter()
+        n = sum(r[0] for r in pool.map(_fetch_many, [(base, c) for c in chunks]))
+        return n / (time.perf_counter() - t)
+
+
+def run_measured(cmd: list[str], env: dict[str, str], log: Path) -> tuple[int, float, int, float]:
+    """Run cmd; (returncode, wall seconds, peak RSS in KB, CPU seconds user+system)."""
+    t = time.perf_counter()
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, time.perf_counter() - t, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+
+
+def settings_args(extra: dict[str, str] | None = None) -> list[str]:
+    out: list[str] = []
+    for k, v in {**CRAWL_SETTINGS, **(extra or {})}.items():
+        out += ["-s", f"{k}={v}"]
+    return out
+
+
+def bench(n: int, work: Path, server_kind: str) -> dict:
+    from tests.support.sitegen import generate_site
+
+    site = work / f"site-{n}"
+    t = time.perf_counter()
+    spec = generate_site(site, n, seed=0, page_kb=(100, 200))
+    gen_s = time.perf_counter() - t
+    server = Server(server_kind, site, work)
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsbot.settings", "PYTHONPATH": str(ROOT)}
+    try:
+        base = server.base_url
+        sample = spec.articles[: min(len(spec.articles), 2000)]
+        srv_rate = server_rate(base, sample)
+
+        urls_file = work / f"urls-{n}.txt"
+        urls_file.write_text("".join(f"{base}{p}\n" for p in spec.articles + spec.non_articles), encoding="utf-8")
+        stats_file = work / f"bare-{n}.json"
+        rc, bare_wall, bare_rss, bare_cpu = run_measured(
+            [sys.executable, "-m", "scrapy", "crawl", "bare", "-a", f"url={base}/", "-a", f"urls_file={urls_file}",
+             "-a", f"stats_out={stats_file}", *settings_args({"DUPEFILTER_CLASS": "scrapy.dupefilters.RFPDupeFilter"})],
+            env, work / f"bare-{n}.log",
+        )  # fmt: skip
+        if rc != 0:
+            raise SystemExit(f"bare crawl failed, see {work / f'bare-{n}.log'}")
+        bare = json.loads(stats_file.read_text())
+        bare_pages = int(bare.get("downloader/response_count", 0))
+        bare_s = float(bare["elapsed_time_seconds"])
+
+        summary_file = work / f"full-{n}.json"
+        store = work / f"store-{n}.db"
+        rc, full_wall, full_rss, full_cpu = run_measured(
+            [sys.executable, "-m", "newsbot", "crawl", f"{base}/", "--db", str(store), "--allow-private", "-q",
+             "--summary-json", str(summary_file), *settings_args()],
+            env, work / f"full-{n}.log",
+        )  # fmt: skip
+        if rc != 0:
+            raise SystemExit(f"full crawl failed (exit {rc}), see {work / f'full-{n}.log'}")
+        totals = json.loads(summary_file.read_text())["totals"]
+        full_pages = int(totals["responses"])
+        full_s = float(totals["duration"])
+    finally:
+        server.stop()
+    return {
+        "n": n,
+        "site_mb": round(spec.bytes_written / 2**20),
+        "generate_s": round(gen_s, 1),
+        "server": server_kind,
+        "server_req_s": round(srv_rate),
+        "bare_pages": bare_pages,
+        "bare_s": round(bare_s, 1),
+        "bare_pages_s": round(bare_pages / bare_s, 1),
+        "bare_rss_mb": round(bare_rss / 1024),
+        "full_pages": full_pages,
+        "full_articles_new": int(totals.get("new", 0)),
+        "full_s": round(full_s, 1),
+        "full_pages_s": round(full_pages / full_s, 1),
+        "full_rss_mb": round(full_rss / 1024),
+        "full_over_bare": round((full_pages / full_s) / (bare_pages / bare_s), 2),
+        # CPU seconds of each crawl process (startup included): less sensitive to a busy machine than wall time
+        "bare_pages_cpu_s": round(bare_pages / bare_cpu, 1),
+        "full_pages_cpu_s": round(full_pages / full_cpu, 1),
+        "full_over_bare_cpu": round((full_pages / full_cpu) / (bare_pages / bare_cpu), 2),
+        "load_avg": round(os.getloadavg()[0], 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--n", type=int, nargs="+", default=[2000, 10000], help="article counts (default 2000 10000)")
+    p.add_argument("--server", choices=("auto", "nginx", "python"), default="auto")
+    p.add_argument("--keep", type=Path, help="work directory to keep (default: a temporary one, removed)")
+    args = p.parse_args(argv)
+    kind = args.server if args.server != "auto" else ("nginx" if shutil.which("nginx") else "python")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="newsbot-bench-crawl-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    try:
+        for n in args.n:
+            row = bench(n, work, kind)
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(f"{'N':>6} {'server r/s':>10} {'bare p/s':>9} {'full p/s':>9} {'full/bare':>9} {'(per CPU-s)':>11} "
+          f"{'bare RSS':>9} {'full RSS':>9} {'stored':>7} {'load':>5}")
+    for r in rows:
+        print(f"{r['n']:>6} {r['server_req_s']:>10} {r['bare_pages_s']:>9} {r['full_pages_s']:>9} {r['full_over_bare']:>9} "
+              f"{r['full_over_bare_cpu']:>11} {r['bare_rss_mb']:>8}M {r['full_rss_mb']:>8}M {r['full_articles_new']:>7} "
+              f"{r['load_avg']:>5}")
+    ok = all(r["full_over_bare"] >= 0.5 for r in rows)
+    print(f"full >= 50% of bare pages/s: {'yes' if ok else 'NO'}")
+    if len(rows) > 1:
+        growth = rows[-1]["full_rss_mb"] / rows[0]["full_rss_mb"]
+        print(f"full RSS at N={rows[-1]['n']} / N={rows[0]['n']}: {growth:.2f} ({'within' if growth <= 1.2 else 'OVER'} 20%)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

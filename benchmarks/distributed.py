@@ -1,0 +1,127 @@
+"""Distributed crawling throughput: pages/s of 1 and 2 workers crawling the same local site.
+
+    python3 benchmarks/distributed.py [--articles 600] [--page-kb 40,80] [--store sqlite|postgresql]
+
+Generates a synthetic Arabic news site (tests/support/sitegen.py) with one flat sitemap listing every
+article, so that discovery is not the bottleneck, serves it on 127.0.0.1, starts a private redis-server
+(and a PostgreSQL cluster with --store postgresql), and times `newsbot crawl` as:
+
+    1 process, no Redis      the ordinary crawl
+    1 worker on Redis        the shared-scheduler overhead alone
+    2 workers on Redis       `--workers 2`
+
+pages/s = pages the server served (robots.txt aside) / the crawl's own elapsed time (Scrapy's
+elapsed_time_seconds, the longest worker's; process start-up excluded). Politeness delays are off (a
+local server): this measures the crawler, not the site. Target on 2 cores: 2 workers >= 1.6x one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.crawl import FAST, env_for  # noqa: E402
+from tests.support.httpserver import LocalServer  # noqa: E402
+from tests.support.redis import RedisServer  # noqa: E402
+from tests.support.sitegen import generate_site  # noqa: E402
+
+
+def flat_sitemap(root: Path, paths: list[str]) -> None:
+    """/sitemap-all.xml with every article, announced in robots.txt."""
+    urls = "".join(f"<url><loc>{{{{BASE}}}}{p}</loc></url>" for p in paths)
+    (root / "sitemap-all.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{urls}</urlset>",
+        encoding="utf-8",
+    )
+    robots = root / "robots.txt"
+    robots.write_text(robots.read_text(encoding="utf-8") + "Sitemap: {{BASE}}/sitemap-all.xml\n", encoding="utf-8")
+
+
+def crawl_once(site: LocalServer, workdir: Path, store: str, extra: list[str]) -> dict:
+    workdir.mkdir(parents=True)
+    summary = workdir / "summary.json"
+    site.requests.clear()
+    env = env_for(workdir, NEWSBOT_DB=store, NEWSBOT_STATE_DIR=str(workdir / "state"))
+    t0 = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "newsbot", "crawl", site.url("/"), "--allow-private", "-q", *FAST,
+         "--summary-json", str(summary), *extra],
+        cwd=workdir, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    wall = time.monotonic() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"crawl failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    row = next(iter(json.loads(summary.read_text(encoding="utf-8"))["sites"].values()))
+    pages = sum(1 for r in site.requests if not r.path.startswith("/robots.txt"))
+    elapsed = float(row["duration"])
+    return {"pages": pages, "articles": row["new"], "elapsed": elapsed, "wall": wall, "rate": pages / elapsed,
+            "worker_pages": row.get("worker_pages")}
+
+
+def fresh_store(kind: str, workdir: Path, pg_url: str | None, n: int) -> str:
+    if kind == "sqlite":
+        return str(workdir / f"store{n}.db")
+    from tests.support.pg import fresh_schema
+
+    return fresh_schema(pg_url)[0]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=600)
+    ap.add_argument("--page-kb", default="40,80", help="article page size range in KB (default 40,80)")
+    ap.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
+    args = ap.parse_args()
+    lo, hi = (int(x) for x in args.page_kb.split(","))
+    tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-dist-"))
+    spec = generate_site(tmp / "site", args.articles, seed=42, page_kb=(lo, hi))
+    flat_sitemap(spec.root, spec.articles)
+    pg = None
+    pg_url = None
+    if args.store == "postgresql":
+        from tests.support.pg import TempCluster
+
+        pg = TempCluster()
+        pg_url = pg.start()
+    redis = RedisServer()
+    site = LocalServer(root=spec.root)
+    print(f"site: {args.articles} articles of {lo}-{hi} KB; store: {args.store}; cpus: {os.cpu_count()}; "
+          f"load average before: {os.getloadavg()[0]:.2f}")
+    runs = {}
+    try:
+        plans = [
+            ("1 process, no Redis", []),
+            ("1 worker on Redis", ["--redis-url", redis.url]),
+            ("2 workers on Redis", ["--workers", "2", "--redis-url", redis.url]),
+        ]
+        for n, (name, extra) in enumerate(plans):
+            store = fresh_store(args.store, tmp, pg_url, n)
+            runs[name] = r = crawl_once(site, tmp / f"run{n}", store, extra)
+            share = f"  worker pages {r['worker_pages']}" if r["worker_pages"] else ""
+            print(f"{name:<22} {r['pages']:>5} pages {r['articles']:>5} articles  {r['elapsed']:6.1f}s crawl "
+                  f"({r['wall']:5.1f}s wall)  {r['rate']:6.1f} pages/s{share}")
+    finally:
+        site.stop()
+        redis.stop()
+        if pg is not None:
+            pg.stop()
+    base = runs["1 process, no Redis"]["rate"]
+    two = runs["2 workers on Redis"]["rate"]
+    print(f"2 workers / 1 process: {two / base:.2f}x   (2 workers / 1 Redis worker: "
+          f"{two / runs['1 worker on Redis']['rate']:.2f}x; target >= 1.6x)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Storage benchmark: N synthetic records through the pipelines into SQLite and PostgreSQL, then export
+and near-duplicate detection; records/s and peak RSS of each step.
+
+    python benchmarks/store.py                 # 100,000 records, both backends
+    python benchmarks/store.py --n 5000        # a quick run
+    python benchmarks/store.py --backends sqlite --keep /tmp/bench
+
+Each step runs in its own process, so its peak RSS (ru_maxrss from wait4) is that step's alone.
+PostgreSQL: $NEWSBOT_TEST_PG or --pg URL, else a private throwaway cluster (durable settings:
+fsync on) like the tests start. 1 in 20 records is a near-duplicate of an earlier one (another site,
+a new headline, a few words changed), so de-duplication has real work; the dedup step reports how
+many of those planted copies it linked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DUP_EVERY = 20
+
+
+def synthetic(n: int, timer: list[float]):
+    """The benchmark records, made lazily (constant memory); time spent making them goes to timer[0]."""
+    from tests.support.store import make_record
+
+    for i in range(n):
+        t = time.perf_counter()
+        if i % DUP_EVERY == DUP_EVERY - 1:
+            # a wire copy of an earlier story on another site, with a few words changed
+            src = make_record(i - DUP_EVERY // 2, words=220)
+            words = src.body.split(" ")
+            rng = random.Random(i)
+            for _ in range(4):
+                words[rng.randrange(len(words))] = "تعديل"
+            rec = make_record(i, site="copy-news.net", words=220, body=" ".join(words))
+        else:
+            rec = make_record(i, words=220)
+        timer[0] += time.perf_counter() - t
+        yield rec
+
+
+def step_insert(db: str, n: int) -> dict:
+    from newsbot.store import open_store
+    from pipelines import run_records
+
+    timer = [0.0]
+    with open_store(db) as store:
+        t = time.perf_counter()
+        stats = run_records(synthetic(n, timer), store)
+        total = time.perf_counter() - t
+    return {"records": n, "seconds": total - timer[0], "generate_seconds": timer[0],
+            "new": stats.get("newsbot/items/new", 0), "linked": stats.get("newsbot/items/near_duplicate", 0),
+            "invalid": stats.get("newsbot/items/invalid", 0)}
+
+
+def step_export(db: str, out: str) -> dict:
+    from newsbot.store import Filters, export_jsonl, open_store
+
+    with open_store(db) as store:
+        t = time.perf_counter()
+        result = export_jsonl(store, out, Filters(include_duplicates=True))
+        seconds = time.perf_counter() - t
+    return {"records": result.records, "seconds": seconds, "bytes": result.bytes}
+
+
+def step_dedup(db: str) -> dict:
+    from newsbot.store import open_store
+
+    with open_store(db) as store:
+        t = time.perf_counter()
+        counts = store.rebuild_dedup()
+        seconds = time.perf_counter() - t
+    return {"records": counts["articles"], "seconds": seconds, "exact": counts["exact"], "near": counts["near"]}
+
+
+def run_step(args: list[str]) -> tuple[dict, float]:
+    """Run one step in a child process: (its JSON result + its CPU seconds, its peak RSS in MB)."""
+    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, cwd=ROOT)
+    out = proc.stdout.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"step {args} failed ({proc.returncode})")
+    result = json.loads(out)
+    result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 1)  # load-independent: the step's own CPU time
+    return result, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def pg_url(given: str | None) -> tuple[str, object | None]:
+    from tests.support.pg import TempCluster, fresh_schema
+
+    if given or os.environ.get("NEWSBOT_TEST_PG"):
+        url, _schema = fresh_schema(given or os.environ["NEWSBOT_TEST_PG"])
+        return url, None
+    cluster = TempCluster(durable=True)
+    cluster.start()
+    url, _schema = fresh_schema(cluster.url)
+    return url, cluster
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000, help="records to insert (default 100000)")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--pg", help="PostgreSQL server URL (default $NEWSBOT_TEST_PG or a private cluster)")
+    parser.add_argument("--keep", help="directory for the SQLite store and exports (default: a temporary one)")
+    parser.add_argument("--step", choices=("insert", "export", "dedup"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.step:  # child process
+        result = {"insert": lambda: step_insert(args.db, args.n), "export": lambda: step_export(args.db, args.out),
+                  "dedup": lambda: step_dedup(args.db)}[args.step]()
+        print(json.dumps(result))
+        return 0
+
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="newsbot-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+        cluster = None
+        if backend == "sqlite":
+            db = str(workdir / "bench.db")
+            for suffix in ("", "-wal", "-shm"):
+                Path(db + suffix).unlink(missing_ok=True)
+        else:
+            db, cluster = pg_url(args.pg)
+        try:
+            for step, extra in (("insert", ["--n", str(args.n)]),
+                                ("export", ["--out", str(workdir / f"export-{backend}.jsonl")]),
+                                ("dedup", [])):
+                result, rss = run_step(["--step", step, "--db", db, *extra])
+                rate = result["records"] / result["seconds"] if result["seconds"] else 0.0
+                rows.append((backend, step, result, rss, rate))
+                cpu_rate = result["records"] / result["cpu_seconds"] if result["cpu_seconds"] else 0.0
+                print(f"{backend:<10} {step:<7} {result['records']:>8} records {result['seconds']:8.1f} s "
+                      f"{rate:9.0f} records/s ({cpu_rate:.0f}/CPU-s)  peak RSS {rss:6.1f} MB  "
+                      + " ".join(f"{k}={round(v, 1) if isinstance(v, float) else v}" for k, v in result.items()
+                                 if k not in ("records", "seconds")),
+                      flush=True)
+        finally:
+            if cluster is not None:
+                cluster.stop()
+    planted = args.n // DUP_EVERY
+    print(f"\nplanted near-duplicates: {planted}; targets: export peak RSS < 150 MB, insert >= 2000 records/s (SQLite)")
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs "
+          "(records/CPU-s is the rate an idle machine would give a single process)")
+    for backend, step, _result, rss, rate in rows:
+        if step == "insert" and backend == "sqlite":
+            print(f"sqlite insert: {rate:.0f} records/s ({rate / 2000:.2f}x the 2000/s target)")
+        if step == "export":
+            print(f"{backend} export peak RSS: {rss:.1f} MB ({rss / 150:.2f}x the 150 MB limit)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Near-duplicate detection: MinHash signatures of word shingles of the normalised Arabic body.
+
+The signatures and their LSH band buckets are persisted by the store (tables `minhashes` and
+`lsh_bands`), so an agency story stored yesterday links today's copy from another site. This
+module holds the pure part: text normalisation, shingling, signatures, bands and similarity.
+
+Parameters: 3-word shingles, 128 permutations, LSH tuned by datasketch for a Jaccard threshold
+of 0.5 (25 bands x 5 rows), candidates confirmed by their estimated Jaccard >= 0.5. Wire copies
+with their own intro or outro and re-published articles with a few sentences edited stay well
+above 0.5; two different stories from the same site, even on the same subject, share few
+3-word shingles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import unicodedata
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+SHINGLE_WORDS = 3
+NUM_PERM = 128
+THRESHOLD = 0.5
+SEED = 1
+SCHEME = "affine32"
+# datasketch's optimum for THRESHOLD and NUM_PERM (datasketch.lsh._optimal_param(0.5, 128, 0.5, 0.5));
+# written out because importing datasketch.lsh pulls in scipy (60 MB) for every export (a test checks it)
+BANDS, ROWS = 25, 5
+PARAMS = f"minhash:{SCHEME}:perm={NUM_PERM}:seed={SEED}:shingle={SHINGLE_WORDS}:bands={BANDS}x{ROWS}:bucket32"
+
+# Arabic orthographic variants that copy-editors change freely
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, Quranic marks, tatweel
+_FOLD_PAIRS = tuple(
+    {
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+        "ى": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه",
+        "ک": "ك", "ی": "ي",  # Persian letter forms met in Arabic text
+        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Extended Arabic-Indic digits
+    }.items()
+)
+_WORD = re.compile(r"\w+")
+
+_local = threading.local()
+
+
+def _minhash_template():
+    """This thread's reusable MinHash (making one per record costs as much as hashing the record)."""
+    m = getattr(_local, "minhash", None)
+    if m is None:
+        from datasketch import MinHash  # lazy: storing and exporting records need not load datasketch
+
+        m = _local.minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity, scheme=SCHEME)
+    return m
+
+
+def normalise_text(text: str) -> str:
+    """Fold the variants that do not change the story: diacritics, tatweel, alef/ya/ta forms, digits, case."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _DIACRITICS.sub("", text)
+    for old, new in _FOLD_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    return text.casefold()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalise_text(text))
+
+
+def shingle_hashes(text: str, n: int = SHINGLE_WORDS) -> np.ndarray:
+    """32-bit hashes of the n-word shingles (word hashes combined with numpy: no string per shingle)."""
+    toks = words(text)
+    if not toks:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.fromiter(map(zlib.crc32, map(str.encode, toks)), dtype=np.uint64, count=len(toks))
+    if len(h) < n:
+        h = np.concatenate([h, np.zeros(n - len(h), dtype=np.uint64)])
+    acc = h[: len(h) - n + 1].copy()
+    with np.errstate(over="ignore"):
+        for i in range(1, n):
+            acc = acc * np.uint64(0x9E3779B97F4A7C15) + h[i : len(h) - n + 1 + i]
+        acc ^= acc >> np.uint64(29)
+    return acc & np.uint64(0xFFFFFFFF)  # repeats are harmless to a minimum: no need to make them unique
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+def minhash(text: str):
+    """A datasketch MinHash of the text's shingles."""
+    m = _minhash_template().copy()
+    m.clear()
+    # shingles arrive pre-hashed (stable crc32-based, see shingle_hashes); datasketch mixes them (fmix)
+    m.update_batch(shingle_hashes(text).tolist())
+    return m
+
+
+def signature(text: str) -> bytes:
+    """The MinHash signature as bytes (what the store keeps)."""
+    m = _minhash_template()
+    m.clear()
+    m.update_batch(shingle_hashes(text).tolist())
+    return m.hashvalues.astype("<u4").tobytes()
+
+
+_M1 = np.uint64(0xFF51AFD7ED558CCD)
+_M2 = np.uint64(0xC4CEB9FE1A85EC53)
+_BAND_SEEDS = (np.arange(BANDS, dtype=np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+
+
+def band_buckets(sig: bytes) -> list[int]:
+    """One signed 32-bit bucket id per LSH band; the band number is mixed in, so one index serves all bands.
+
+    32 bits keep the index small (it is written at random places: its size is what costs); a chance
+    collision only adds a candidate, which the signature comparison then rejects.
+    """
+    rows = np.frombuffer(sig, dtype="<u4")[: BANDS * ROWS].astype(np.uint64).reshape(BANDS, ROWS)
+    h = _BAND_SEEDS.copy()
+    with np.errstate(over="ignore"):
+        for col in range(ROWS):
+            h = (h ^ rows[:, col]) * _M1
+            h ^= h >> np.uint64(33)
+        h = (h * _M2) ^ (h >> np.uint64(29))
+    return (h >> np.uint64(32)).astype(np.uint32).view(np.int32).tolist()
+
+
+def similarity(sig_a: bytes, sig_b: bytes) -> float:
+    """Estimated Jaccard similarity of the two shingle sets."""
+    a = np.frombuffer(sig_a, dtype="<u4")
+    b = np.frombuffer(sig_b, dtype="<u4")
+    if a.shape != b.shape or not a.size:
+        return 0.0
+    return float(np.count_nonzero(a == b)) / a.size
+
+
+@dataclass
+class Match:
+    """The earlier stored article a record duplicates."""
+
+    key: str  # canonical key of the article linked to (the root of its cluster)
+    cluster_id: str
+    similarity: float  # 1.0 for an exact content-hash match
+    method: str  # 'exact' | 'near'
+
+
+def cluster_id_for(key: str) -> str:
+    """A new cluster's id: stable, derived from its first article's canonical key."""
+    return "c" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

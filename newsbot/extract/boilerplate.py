@@ -1,0 +1,245 @@
+"""Boilerplate knowledge for news pages (Arabic first, English, some Persian/Urdu): data plus small matchers.
+
+Two kinds of knowledge live here:
+- class/id hints: which container names mean "article text" and which mean page furniture;
+- line matchers: text that is furniture wherever it sits, even between two body paragraphs
+  ("اقرأ أيضا" boxes, photo credits, share/follow calls, comment headers, copyright lines...).
+Matching is done on a folded form (no diacritics/tatweel, unified alef/yeh/teh marbuta, lower case).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك", "ۀ": "ه"})
+_PUNCT_EDGES = " \t\n\r\u00a0:：.،,;؛!?؟…»«\"'()[]{}-–—|/\\>«<·•*#»"
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """Comparison form: case, diacritics, tatweel, alef/yeh/teh-marbuta variants and spacing folded."""
+    text = _MARKS.sub("", text).translate(_FOLD).lower()
+    return _SPACES.sub(" ", text).strip()
+
+
+def _folded(items: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(x) for x in items)
+
+
+# --- class / id hints -------------------------------------------------------------------------------
+
+# Tokens of class/id names (split at non-letters and camelCase) that mark furniture. STRONG ones win over
+# article-ish tokens in the same name ("related-posts", "comments-content"); WEAK ones only count alone
+# ("author-x ... article" on a Drupal <article>, "post-header" on an article header).
+STRONG_NEG_TOKENS = frozenset(
+    """nav navbar navigation menu menus submenu footer sidebar related relation sharing sharer social socials comment
+    comments commentlist disqus poll polls newsletter subscribe subscription ad ads adv advert adverts advertisement
+    advertising adsbygoogle sponsor sponsored banner breadcrumb breadcrumbs crumbs tagcloud popular trending mostread
+    most viewed recommended recommendations recommend outbrain taboola widget widgets ticker marquee cookie cookies
+    consent modal popup overlay login signup pagination pager prev next previous subtitle subheadline subhead
+    standfirst kicker strapline introtext dek timestamp byline dateline caption captions figcaption credit
+    credits meta metadata info source sources paywall""".split()
+)
+WEAK_NEG_TOKENS = frozenset(
+    """foot aside side share shares vote promo promotion tags tag keywords topics header masthead byline author authors
+    dateline date time timestamp caption captions credit credits cap figcaption copyright print email whatsapp
+    facebook twitter telegram follow skip summary excerpt teaser intro tweet instagram tiktok embed""".split()
+)
+STRONG_NEG_PREFIXES = (
+    "comment", "related", "sidebar", "breadcrumb", "newsletter", "taboola", "outbrain", "advert", "social", "footer",
+    "trending", "popular", "recommend", "subscri", "banner", "sharebar", "sharethis", "shareicon", "sharebutton",
+    "sharelink", "sharetool", "mostread", "mostpopular", "ticker",
+)
+WEAK_NEG_PREFIXES = ("promo", "caption", "byline")
+# Inline elements (span, small...) with these tokens are captions/credits/stamps inside a text run.
+INLINE_DROP_TOKENS = frozenset(
+    "caption captions credit credits cap figcaption copyright byline dateline timestamp".split())
+POS_TOKENS = frozenset(
+    """article articles articlebody content contents story stories body entry post text main detail details news
+    single blog txt paragraph paragraphs prose richtext wysiwyg""".split()
+)
+# Arabic/Persian/Urdu words sometimes used as class names.
+POS_WORDS = _folded(("تفاصيل", "المقال", "الخبر", "متن", "خبر"))
+NEG_WORDS = _folded(("تعليقات", "ذات صلة", "الاكثر قراءه", "اعلان", "مشاركه"))
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NONALNUM = re.compile(r"[^0-9a-zA-Z\u0600-\u06ff]+")
+# Whole class names that hide an element (on every screen, or on desktop: mobile-only extras).
+_HIDDEN_CLASS = re.compile(
+    r"^(hidden|hide|invisible|d-none|sr-only|visually-hidden|visuallyhidden|is-hidden|u-hidden|screen-reader-text|"
+    r"(hide|hidden)[-_]?(desk|desktop|lg|md))$", re.I)
+
+
+def hint_tokens(hint: str) -> list[str]:
+    return [t for t in _NONALNUM.split(_CAMEL.sub(" ", hint).lower()) if t]
+
+
+@lru_cache(maxsize=8192)
+def hint_weight(hint: str) -> int:
+    """-2 furniture, -1 probably furniture (weak tokens only), +1 article-ish, 0 unknown/mixed."""
+    if not hint or not hint.strip():
+        return 0
+    toks = hint_tokens(hint)
+    if any(t in STRONG_NEG_TOKENS or t.startswith(STRONG_NEG_PREFIXES) for t in toks):
+        return -2
+    weak = any(t in WEAK_NEG_TOKENS or t.startswith(WEAK_NEG_PREFIXES) for t in toks)
+    pos = any(t in POS_TOKENS for t in toks)
+    if not weak and not pos and any("\u0600" <= c <= "\u06ff" for c in hint):
+        f = fold(hint)
+        if any(w in f for w in NEG_WORDS):
+            return -2
+        pos = any(w in f for w in POS_WORDS)
+    if weak:
+        return 0 if pos else -1
+    return 1 if pos else 0
+
+
+@lru_cache(maxsize=8192)
+def is_inline_drop_hint(hint: str) -> bool:
+    return any(t in INLINE_DROP_TOKENS for t in hint_tokens(hint))
+
+
+@lru_cache(maxsize=8192)
+def is_hidden_hint(cls: str) -> bool:
+    """True when one of the class names hides the element."""
+    return any(_HIDDEN_CLASS.match(c) for c in cls.split())
+
+
+# --- whole-line furniture ----------------------------------------------------------------------------
+
+# Lines that START with one of these are furniture. Distinctive phrases are matched on lines up to 160 chars
+# (a "read also" line carries a headline after it); plain words only on short header-like lines.
+_DISTINCT_PREFIXES = _folded((
+    "اقرأ أيضا", "اقرأ أيضاً", "اقرا ايضا", "إقرأ أيضا", "اقرأ ايضا", "اقرأ كذلك", "اقرأ المزيد", "إقرأ المزيد",
+    "اقرأ أكثر", "اقرأ:", "شاهد أيضا", "شاهد أيضاً", "شاهد ايضا", "شاهد:", "طالع أيضا", "طالع أيضاً", "طالع ايضا",
+    "طالع:", "للمزيد:", "المزيد:", "مواضيع ذات صلة", "موضوعات ذات صلة", "أخبار ذات صلة", "اخبار متعلقة",
+    "مقالات ذات صلة", "الموضوعات المتعلقة", "قصص مقترحة", "اخترنا لك", "تابعونا على", "تابع الجزيرة على",
+    "تابعنا على", "تابعونا عبر", "لمتابعة آخر", "انقر هنا", "اضغط هنا", "لمتابعة التغطية", "اشترك في النشرة",
+    "اشترك في نشرتنا", "اشترك ليصلك", "سجل بريدك", "حمل التطبيق", "حمّل التطبيق", "حمل تطبيق", "نزّل التطبيق",
+    "ترحب شبكة", "الآراء الواردة", "قد يحتوي هذا الفيديو", "جميع الحقوق محفوظة", "كل الحقوق محفوظة",
+    "مصدر الصورة", "صدر الصورة", "التعليق على الصورة", "حقوق الصورة",
+    "تابعوا آخر", "تابعوا أخبار", "تابعونا", "للمزيد اقرأ", "مقالات قد تهمك", "مواضيع قد تهمك", "شارك بتعليقك",
+    "اشترك في قناة", "اشترك في قناتنا", "انضم لقناة", "انضم لقناتنا", "انضم الى قناة", "subscribe to our",
+    "sign up to our", "sign up for our", "reporting by", "(reporting by", "additional reporting by", "editing by",
+    "writing by", "our standards:",
+    "read more:", "read also", "also read", "see also:", "follow us on", "sign up for", "download the app",
+    "click here", "image source", "image caption", "continue reading", "all rights reserved", "copyright ©",
+    "بیشتر بخوانید", "بخوانید:", "مطالب مرتبط", "اخبار مرتبط", "تمامی حقوق", "مزید پڑھیں", "مزید خبریں",
+))
+_SHORT_PREFIXES = _folded((
+    "شاهد الفيديو", "للمزيد من", "المزيد من الأخبار", "قد يعجبك", "قد يهمك", "الأكثر قراءة", "الأكثر مشاهدة",
+    "الأكثر تصفحا", "الأكثر تداولا", "الأكثر شعبية", "الأكثر تعليقا", "تابعوا", "انضم إلى", "انضموا إلى", "شارك:",
+    "شارك على", "مشاركة:", "شارك الخبر", "شارك المقال", "انشر على", "اشترك الآن", "حمل الآن", "التعليقات", "تعليقات",
+    "اضف تعليق", "أضف تعليق", "إضافة تعليق", "شارك برأيك", "اكتب تعليقك", "لا توجد تعليقات", "استطلاع", "صوت الآن",
+    "شارك في الاستطلاع", "حقوق النشر", "© ", "copyright", "آخر تحديث", "تاريخ النشر", "نشر في", "تاريخ الإضافة",
+    "الصورة:", "صورة:", "تصوير:", "read more", "related", "more from", "more on this", "more stories", "recommended",
+    "most read", "most popular", "share this", "share on", "share:", "follow us", "sign up", "subscribe",
+    "get the app", "تخطى", "skip", "advertisement", "sponsored", "comments", "leave a comment", "add a comment", "post a comment",
+    "newsletter", "photo:", "getty images", "skip advert", "کد خبر", "تاریخ انتشار", "برچسب ها", "برچسب‌ها",
+    "مزید کھیلوں",
+))
+# Lines that are furniture when they are EXACTLY one of these (after trimming punctuation).
+_EXACT_LINES = frozenset(_folded((
+    "إعلان", "اعلان", "الإعلانات", "مباشر", "شارك", "مشاركة", "تغريد", "واتساب", "فيسبوك", "تويتر", "طباعة", "أرسل",
+    "إرسال", "نسخ الرابط", "المزيد", "التالي", "السابق", "اختر", "تصويت", "الرئيسية", "فيديو", "صور", "بالصور",
+    "بالفيديو", "(جاری ہے)", "جاری ہے", "ad", "advertisement", "share", "tweet", "email", "print", "more", "next",
+    "previous", "video", "live", "menu", "home", "close", "loading", "اقرأ المزيد",
+)))
+# Photo credits and agency tags that are furniture when alone on a line.
+_CREDITS = frozenset(_folded((
+    "Sputnik", "سبوتنيك", "رويترز", "Reuters", "أ ف ب", "ا ف ب", "AFP", "أ.ف.ب", "فرانس برس", "الفرنسية", "أسوشيتد برس",
+    "أ ب", "AP", "EPA", "إي بي إيه", "الأناضول", "Anadolu", "Getty", "Getty Images", "غيتي", "غيتي إيميجز", "Shutterstock",
+    "أرشيفية", "ارشيفية", "صورة أرشيفية", "أرشيف", "الجزيرة", "وكالات", "مواقع التواصل", "مواقع التواصل الاجتماعي",
+    "تويتر", "إكس", "تعبيرية", "صورة تعبيرية", "Image", "Photo", "File photo", "iStock", "Xinhua", "شينخوا", "WAFA",
+    "وفا", "واس", "قنا", "وام", "بترا", "سانا", "كونا", "ANSA", "dpa", "د ب أ",
+)))
+_BYLINE = re.compile(
+    r"^(كتب|كتبت|كتبه|كتبها|بقلم|حوار|حاوره|حاورته|حاورها|إعداد|اعداد|تقرير|ترجمة|متابعة|تحرير|مراسل|"
+    r"by|written by|reporting by|words by|author|role|نویسنده|خبرنگار)\s*[:：,،]?\s",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    "يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر|نوفمبر|ديسمبر|"
+    "كانون|شباط|آذار|اذار|نيسان|أيار|ايار|حزيران|تموز|آب|أيلول|ايلول|تشرين|جانفي|فيفري|أفريل|جوان|جويلية|أوت|"
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DAYS = "السبت|الأحد|الاحد|الإثنين|الاثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_DATE_WORDS = re.compile(
+    rf"\b({_MONTHS}|{_DAYS}|mon|tue|wed|thu|fri|sat|sun|gmt|utc|est|edt|pst|pdt|cet|cest|bst|am|pm|ص|م|مساء|صباحا|"
+    r"توقيت|مكة|القاهرة|بتوقيت|تحديث|آخر|اخر|نشر|في|منذ|ساعة|ساعات|دقيقة|دقائق|updated|update|published|posted|"
+    r"last|on|at|ago|hours|hour|minutes|min|mins)\b", re.I)
+_DIGITS = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+
+
+def strip_edges(text: str) -> str:
+    return text.strip(_PUNCT_EDGES)
+
+
+def is_furniture_line(text: str) -> bool:
+    """A line that is page furniture wherever it appears (read-also, share, comments header, copyright...)."""
+    if len(text) > 300:
+        return False
+    f = fold(text)  # cached: the same unit is also checked for credits, titles, policy text
+    if not f:
+        return True
+    core = strip_edges(f)
+    if core in _EXACT_LINES or core in _CREDITS:
+        return True
+    if len(f) <= 160 and f.startswith(_DISTINCT_PREFIXES):
+        return True
+    if len(f) <= 50 and f.startswith(_SHORT_PREFIXES):
+        return True
+    if len(f) <= 200 and ("©" in f or "all rights reserved" in f or "جميع الحقوق محفوظة" in f or "حقوق النشر" in f):
+        return True
+    return False
+
+
+def is_credit_line(text: str) -> bool:
+    """A photo credit / agency tag alone on its line ("Sputnik", "(أ ف ب)", "رويترز", "Getty Images / AFP")."""
+    if len(text) > 80:
+        return False
+    core = strip_edges(fold(text))
+    if not core or len(core) > 40:
+        return False
+    parts = [strip_edges(p) for p in re.split(r"[/|,،+]| - ", core)]
+    return all(p in _CREDITS for p in parts if p)
+
+
+def is_byline(text: str) -> bool:
+    """"كتب: فلان", "حوار: فلانة", "By Jane Smith" — a short credit line, not a sentence starting with كتب."""
+    t = text.strip()
+    if len(t) > 80 or len(t.split()) > 6 or t.endswith((".", "؟", "?", "!")):
+        return False
+    return bool(_BYLINE.match(strip_edges(t) + " "))
+
+
+def is_date_line(text: str) -> bool:
+    """A short line that is only a date/time stamp."""
+    if len(text) > 70 or not _DIGITS.search(text):
+        return False
+    rest = _DATE_WORDS.sub(" ", text.lower())
+    rest = _DIGITS.sub(" ", rest)
+    rest = re.sub(r"[\s,،:/\-–|.()+]+", "", rest)
+    return len(rest) <= 4
+
+
+_POLICY_WORDS = _folded((
+    "التعليقات", "تعليق", "مشاركاتك", "الآراء الواردة", "سياسة الخصوصية", "شروط الاستخدام", "شروط استخدام",
+    "إرشادات الاستخدام", "ارشادات", "لا تعبر عن رأي", "comments", "comment", "privacy policy", "terms of use",
+    "terms of service", "community guidelines", "do not reflect", "cookies",
+))
+
+
+_POLICY_HINT = re.compile(r"تعليق|[Cc]omment|خصوصي|[Pp]rivacy|[Tt]erms|الآراء|الاراء|[Cc]ookie")
+
+
+def is_policy_text(text: str) -> bool:
+    """Comment-policy / terms / cookie notice text (three or more policy phrases)."""
+    if len(text) > 1500 or not _POLICY_HINT.search(text):
+        return False
+    f = fold(text)
+    return sum(1 for w in _POLICY_WORDS if w in f) >= 3

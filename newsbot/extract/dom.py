@@ -1,0 +1,219 @@
+"""DOM walk for the body finder: the page as a list of text units (one per paragraph-like run) inside a tree of
+block containers, with the signals the scorer needs (link text, class/id hints, hidden, headings, list items).
+
+One pass over the lexbor tree in Python; no re-parse, no mutation. A "unit" is a maximal run of inline content
+inside one block element: it ends at a block boundary or at a <br>, so `<p>a<br><br>b</p>` gives two units and
+bare text runs separated by empty <p> elements are paragraphs of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from newsbot.extract.boilerplate import hint_weight, is_hidden_hint, is_inline_drop_hint
+
+# Never text: skipped with their whole subtree.
+SKIP_TAGS = frozenset(
+    """script style noscript template svg math iframe object embed video audio canvas select option button input
+    textarea head title meta link img picture source track map area dialog figcaption frame frameset applet
+    -comment""".split()
+)
+BLOCK_TAGS = frozenset(
+    """html body div p section article main li ul ol dl dt dd h1 h2 h3 h4 h5 h6 blockquote pre table tbody thead tfoot
+    tr td th caption figure header footer nav aside form fieldset legend address center hr details summary menu
+    hgroup""".split()
+)
+PLAIN_INLINE = frozenset("a b strong em i u font sup sub abbr cite q mark bdi bdo code s strike ins del wbr".split())
+MEDIA_TAGS = frozenset("img picture svg video iframe object embed canvas".split())
+HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+# Structural furniture regardless of class names.
+NEG_TAGS = frozenset("nav footer aside header menu".split())
+POS_TAGS = frozenset("article main".split())
+_NEG_ROLES = frozenset("navigation complementary contentinfo banner menu menubar search dialog alert".split())
+_ARTICLE_SELECTOR = "article, main, h1, [itemprop=articleBody], [role=main]"
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WS = re.compile(r"\s+")
+MAX_DEPTH = 300
+
+
+@dataclass(eq=False, slots=True)
+class Container:
+    tag: str
+    parent: Container | None
+    depth: int
+    hint: int  # -2 furniture, -1 probably furniture, 0 unknown, +1 article-ish (class/id/itemprop/role/tag)
+    strong: bool = False  # itemprop=articleBody and the like
+    media: bool = False  # holds an image/figure/video directly or in inline children
+    text_chars: int = 0  # text of the units it owns directly
+    score: float = 0.0
+    good_chars: int = 0
+    sentences: int = 0  # good units below that read as sentences (not headline-like teasers)
+    raw_good: int = 0  # good text below, ignoring class hints (to overrule a weak furniture hint)
+    raw_units: int = 0
+    bad_chars: int = 0
+    units: int = 0
+
+
+@dataclass(eq=False, slots=True)
+class Unit:
+    text: str
+    link_chars: int
+    tag: str  # tag of the owning block
+    owner: Container
+    index: int
+    heading: bool = False
+    list_item: bool = False
+    after_media: bool = False  # first text after an image, nothing in between: caption/credit position
+    junk: bool = False  # furniture line / credit / caption / policy text (set by the scorer)
+    chain: tuple[Container, ...] = field(default=())
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+
+class _Walker:
+    def __init__(self, skip: set[int] | None = None) -> None:
+        self.skip = skip
+        self.units: list[Unit] = []
+        self.containers: list[Container] = []
+        self.buf: list[str] = []
+        self.link_chars = 0
+        self.link_depth = 0
+        self.after_media = False
+
+    def flush(self, owner: Container, chain: tuple[Container, ...]) -> None:
+        if not self.buf:
+            return
+        text = " ".join("".join(self.buf).split())
+        links = self.link_chars
+        self.buf = []
+        self.link_chars = 0
+        if not text:
+            return
+        owner.text_chars += len(text)
+        self.units.append(Unit(text, min(links, len(text)), owner.tag, owner, len(self.units),
+                               heading=owner.tag in HEADINGS, list_item=owner.tag in ("li", "dd", "dt"),
+                               after_media=self.after_media, chain=chain))
+        self.after_media = False
+
+    def collapse(self, node, box: Container, chain: tuple[Container, ...]) -> bool:
+        """Furniture block (nav, footer, related list...): one junk unit for its whole text, no descent.
+        Not when it may wrap the article itself (a "content-sidebar-wrap" around <main>)."""
+        if node.css_first(_ARTICLE_SELECTOR) is not None:
+            return False
+        text = _WS.sub(" ", node.text(deep=True, separator=" ") or "").strip()
+        if text:
+            self.units.append(Unit(text, 0, box.tag, box, len(self.units), chain=chain, junk=True))
+        return True
+
+    def walk(self, node, owner: Container, chain: tuple[Container, ...], depth: int) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                t = child.text_content
+                if t and (self.buf or not t.isspace()):  # leading whitespace of a run carries nothing
+                    self.buf.append(t)
+                    if self.link_depth:
+                        self.link_chars += len(t.strip())
+                continue
+            if tag in SKIP_TAGS:
+                if tag in MEDIA_TAGS:
+                    owner.media = True
+                    if not self.buf:
+                        self.after_media = True
+                continue
+            if tag == "br":
+                self.flush(owner, chain)
+                continue
+            if self.skip and child.mem_id in self.skip:
+                if tag in BLOCK_TAGS:
+                    self.flush(owner, chain)
+                continue
+            if depth > MAX_DEPTH:  # pathological nesting: keep the text, stop descending
+                self.buf.append(" " + (child.text(separator=" ") or "") + " ")
+                continue
+            if tag in PLAIN_INLINE:  # no attribute look-up: these are never hidden furniture in practice
+                if tag == "a":
+                    self.link_depth += 1
+                    if self.buf and not self.buf[-1].endswith(" "):
+                        self.buf.append(" ")
+                    self.walk(child, owner, chain, depth + 1)
+                    self.link_depth -= 1
+                else:
+                    self.walk(child, owner, chain, depth + 1)
+                continue
+            attrs = child.attributes
+            if attrs and _is_hidden(attrs):
+                continue
+            if tag in BLOCK_TAGS:
+                self.flush(owner, chain)
+                box = _container(tag, attrs, owner, len(chain))
+                self.containers.append(box)
+                sub = chain + (box,)
+                if box.hint <= -2 and self.collapse(child, box, sub):
+                    continue
+                self.walk(child, box, sub, depth + 1)
+                self.flush(box, sub)
+                continue
+            if attrs and (cls := attrs.get("class")) and is_inline_drop_hint(cls):
+                continue  # caption / credit / stamp span inside a text run
+            self.walk(child, owner, chain, depth + 1)
+
+
+def _is_hidden(attrs: dict) -> bool:
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    cls = attrs.get("class")
+    return bool(cls) and is_hidden_hint(cls)
+
+
+def _container(tag: str, attrs: dict, parent: Container, depth: int) -> Container:
+    if attrs:
+        hint, strong = _hint(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), attrs.get("itemprop"))
+    else:
+        hint, strong = _hint(tag, None, None, None, None)
+    return Container(tag, parent, depth, hint, strong)
+
+
+@lru_cache(maxsize=16384)
+def _hint(tag: str, cls: str | None, ident: str | None, role: str | None, itemprop: str | None) -> tuple[int, bool]:
+    """(hint, strong) of a block from its tag and naming attributes (cached: templates repeat them a lot)."""
+    hint = 0
+    itemprop = (itemprop or "").lower()
+    role = (role or "").lower()
+    if itemprop in ("articlebody", "text") or "articlebody" in itemprop:
+        return 1, True
+    if role in _NEG_ROLES:
+        hint = -2
+    elif cls or ident:
+        hint = hint_weight(" ".join(v for v in (cls, ident) if v))
+    if hint == 0 and role in ("main", "article"):
+        hint = 1
+    if hint == 0:
+        if tag in NEG_TAGS:
+            hint = -2 if tag in ("nav", "aside", "footer") else -1
+        elif tag in POS_TAGS:
+            hint = 1
+    if tag in ("body", "html"):
+        hint = 0
+    return hint, False
+
+
+def walk_units(root, skip: set[int] | None = None) -> tuple[list[Unit], list[Container]]:
+    """Text units of `root` (normally the <body>) in document order, with their block containers.
+    `skip`: mem_ids of block elements to leave out (a site profile's drop selectors)."""
+    w = _Walker(skip)
+    top = Container(root.tag or "body", None, 0, 0)
+    w.containers.append(top)
+    w.walk(root, top, (top,), 1)
+    w.flush(top, (top,))
+    return w.units, w.containers
+
+
+__all__ = ["Container", "Unit", "walk_units"]

@@ -1,0 +1,189 @@
+"""The run report: what one `newsbot crawl` did, per site, as JSON and as a short terminal summary.
+
+Counts come from the Scrapy stats the spider and pipelines bump (see the brief's key list):
+per site `newsbot/site/<site>/{pages,errors,new,updated,unchanged,near_duplicate,invalid}`; a crawl of a
+single site may only have the global `newsbot/items/*` / `newsbot/pages/*` keys, which are used then.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from newsbot.jobs import exitcodes
+
+# a spider closed for one of these reasons did its job (a time budget running out included: the next run resumes)
+COMPLETED_REASONS = {"finished", "closespider_timeout", "closespider_itemcount", "closespider_pagecount"}
+
+
+@dataclass
+class SiteReport:
+    site: str
+    status: str = "ok"  # ok | partial (time budget) | failed | skipped (locked) | not_started (budget spent)
+    reason: str | None = None
+    pages: int = 0  # pages fetched
+    articles: int = 0  # article pages extracted
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0  # unchanged re-fetches + near-duplicates of stored articles
+    invalid: int = 0
+    errors: int = 0  # fetch and extraction errors
+    duration_s: float | None = None
+    finish_reason: str | None = None
+    health: dict[str, Any] | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    @property
+    def alarm(self) -> bool:
+        return bool(self.health and self.health.get("alarm"))
+
+
+def _int(stats: dict[str, Any], key: str) -> int:
+    value = stats.get(key)
+    return int(value) if isinstance(value, (int, float)) else 0
+
+
+def counts_from_stats(stats: dict[str, Any], site: str, *, only_site: bool = False) -> dict[str, int]:
+    """Per-site counts; `only_site` lets global keys stand in when the crawl covered just this site."""
+    base = f"newsbot/site/{site}/"
+
+    def pick(site_key: str, *global_keys: str) -> int:
+        if base + site_key in stats or not only_site:
+            return _int(stats, base + site_key)
+        return sum(_int(stats, k) for k in global_keys)
+
+    counts = {
+        "pages": pick("pages", "newsbot/pages/fetched"),
+        "articles": pick("article", "newsbot/pages/article"),
+        "new": pick("new", "newsbot/items/new"),
+        "updated": pick("updated", "newsbot/items/updated"),
+        "duplicate": pick("unchanged", "newsbot/items/unchanged") + pick("near_duplicate", "newsbot/items/near_duplicate"),
+        "invalid": pick("invalid", "newsbot/items/invalid"),
+        "errors": pick("errors", "newsbot/pages/extract_error"),
+    }
+    if only_site:
+        # a site that answered nothing at all: Scrapy's own counters say so even when the spider bumped nothing
+        counts["pages"] = counts["pages"] or _int(stats, "response_received_count")
+        counts["errors"] = max(counts["errors"], _int(stats, "downloader/exception_count"))
+    if not counts["articles"]:
+        counts["articles"] = counts["new"] + counts["updated"] + counts["duplicate"] + counts["invalid"]
+    return counts
+
+
+def judge(report: SiteReport) -> SiteReport:
+    """Status from what the crawl reported, unless it was already decided (skipped, not started, failed)."""
+    if report.status != "ok":
+        return report
+    if report.finish_reason and report.finish_reason not in COMPLETED_REASONS:
+        report.status, report.reason = "failed", f"crawl ended: {report.finish_reason}"
+    elif report.pages == 0 and report.errors > 0:
+        report.status, report.reason = "failed", "unreachable: no page could be fetched"
+    elif report.pages == 0 and report.finish_reason is not None:
+        report.status, report.reason = "failed", "nothing fetched"
+    elif report.finish_reason == "closespider_timeout":
+        report.status, report.reason = "partial", "time budget reached; the next run resumes"
+    return report
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    started: str
+    finished: str | None = None
+    duration_s: float | None = None
+    store: str | None = None
+    max_runtime: float | None = None
+    workers: int = 1
+    sites: list[SiteReport] = field(default_factory=list)
+    exit_code: int = exitcodes.OK
+    outcome: str = exitcodes.MEANING[exitcodes.OK]
+    interrupted: bool = False
+    notes: list[str] = field(default_factory=list)  # e.g. a worker that died
+    path: str | None = None  # where the JSON was written
+
+    def site(self, name: str) -> SiteReport | None:
+        return next((s for s in self.sites if s.site == name), None)
+
+    def conclude(self) -> int:
+        failed = any(s.failed for s in self.sites)
+        alarm = any(s.alarm for s in self.sites)
+        self.exit_code = exitcodes.combine(failed=failed, alarm=alarm, interrupted=self.interrupted)
+        self.outcome = exitcodes.MEANING[self.exit_code]
+        return self.exit_code
+
+    def totals(self) -> dict[str, int]:
+        keys = ("pages", "articles", "new", "updated", "duplicate", "invalid", "errors")
+        return {k: sum(getattr(s, k) for s in self.sites) for k in keys}
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("path")
+        data["totals"] = self.totals()
+        data["alarms"] = [s.site for s in self.sites if s.alarm]
+        data["failed"] = [s.site for s in self.sites if s.failed]
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def write(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        tmp.write_text(self.to_json() + "\n", encoding="utf-8")
+        tmp.replace(path)  # a monitoring script never reads half a report
+        return path
+
+    @classmethod
+    def read(cls, path: str | Path) -> RunReport:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        for extra in ("totals", "alarms", "failed"):
+            data.pop(extra, None)
+        sites = [SiteReport(**s) for s in data.pop("sites", [])]
+        return cls(**data, sites=sites, path=str(path))
+
+    def summary(self, table: bool = True) -> str:
+        """The terminal summary: a table of the sites (or, with table=False, only what the crawl's own
+        table does not say: lock skips, failures, health, notes) and the exit code."""
+        lines = [
+            f"newsbot crawl {self.run_id}: {len(self.sites)} site(s) in {_secs(self.duration_s)}"
+            f" -> exit {self.exit_code} ({self.outcome})"
+        ]
+        if table:
+            lines.append(
+                f"  {'site':<28} {'status':<11} {'pages':>6} {'new':>5} {'upd':>5} {'dup':>5} {'inv':>5} {'err':>5} {'time':>6}"
+            )
+        for s in self.sites:
+            notes = [s.reason] if s.reason else []
+            if s.health and s.health.get("score") is not None:
+                h = s.health
+                notes.append(
+                    "HEALTH ALARM: " + "; ".join(h.get("reasons") or []) if h.get("alarm") else f"health {h['score']:.0%}"
+                )
+            if table:
+                row = (
+                    f"  {s.site[:28]:<28} {s.status:<11} {s.pages:>6} {s.new:>5} {s.updated:>5} {s.duplicate:>5}"
+                    f" {s.invalid:>5} {s.errors:>5} {_secs(s.duration_s):>6}"
+                )
+                lines.append(row + ("  " + " | ".join(notes) if notes else ""))
+            elif s.status != "ok" or s.alarm:
+                lines.append(f"  {s.site}: {s.status}" + (" - " + " | ".join(notes) if notes else ""))
+        lines.extend(f"  note: {note}" for note in self.notes)
+        if self.path:
+            lines.append(f"  report: {self.path}")
+        return "\n".join(lines)
+
+    def print_summary(self, file: TextIO, table: bool = True) -> None:
+        print(self.summary(table), file=file, flush=True)
+
+
+def _secs(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}s" if value < 120 else f"{value / 60:.1f}m"

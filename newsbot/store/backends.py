@@ -1,0 +1,155 @@
+"""The two database backends behind one small interface (SQL written once, with ? placeholders)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_PATH = Path("data") / "newsbot.db"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The store URL to use: the argument, else $NEWSBOT_DB, else data/newsbot.db."""
+    return (url or os.environ.get("NEWSBOT_DB") or "").strip() or str(DEFAULT_PATH)
+
+
+def describe(url: str) -> str:
+    """The URL with any password hidden, for messages and dataset cards."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+class Backend:
+    dialect: str
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        raise NotImplementedError
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 1000) -> Iterator[tuple]:
+        raise NotImplementedError
+
+    def begin(self) -> None:
+        raise NotImplementedError
+
+    def lock_schema(self) -> None:
+        """Serialise migrations between processes (called inside a transaction)."""
+
+    def cache_mb(self, mb: int) -> None:
+        """Page cache size for this connection (SQLite; the PostgreSQL server manages its own)."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SQLiteBackend(Backend):
+    dialect = "sqlite"
+
+    def __init__(self, path: str):
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT/SAVEPOINT ourselves, the same way as on PostgreSQL
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        # each record is a savepoint: its sub-journal (original pages) stays in memory, not in a temp file
+        self.conn.execute("PRAGMA temp_store=MEMORY")
+        self.cache_mb(16)
+        self.path = path
+
+    def cache_mb(self, mb: int) -> None:
+        self.conn.execute(f"PRAGMA cache_size={-1024 * int(mb)}")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, rows)
+
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 1000) -> Iterator[tuple]:
+        # a separate cursor steps through the result; SQLite does not materialise it
+        cur = self.conn.execute(sql, params)
+        try:
+            while rows := cur.fetchmany(size):
+                yield from rows
+        finally:
+            cur.close()
+
+    def begin(self) -> None:
+        # IMMEDIATE takes the write lock up front: no deadlock upgrading a read transaction
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class PostgresBackend(Backend):
+    dialect = "postgresql"
+
+    def __init__(self, url: str):
+        import psycopg  # imported here: SQLite users need not have it working
+
+        self._psycopg = psycopg
+        self.conn = psycopg.connect(url, autocommit=True)
+        self._cursors = 0
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return sql.replace("?", "%s")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(self._sql(sql), params or None)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(self._sql(sql), rows)
+
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 1000) -> Iterator[tuple]:
+        # a server-side (named) cursor: rows come `size` at a time, never the whole result
+        self._cursors += 1
+        own_tx = self.conn.info.transaction_status == self._psycopg.pq.TransactionStatus.IDLE
+        if own_tx:
+            self.conn.execute("BEGIN READ ONLY")
+        try:
+            with self.conn.cursor(name=f"newsbot_stream_{self._cursors}") as cur:
+                cur.itersize = size
+                cur.execute(self._sql(sql), params or None)
+                while rows := cur.fetchmany(size):
+                    yield from rows
+        finally:
+            if own_tx and not self.conn.closed:
+                self.conn.execute("COMMIT")
+
+    def begin(self) -> None:
+        self.conn.execute("BEGIN")
+
+    def lock_schema(self) -> None:
+        self.conn.execute("SELECT pg_advisory_xact_lock(7346310551)")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def connect(url: str) -> Backend:
+    """A backend for a store URL: postgresql://… / postgres://…, sqlite:///path, or a plain path."""
+    scheme = urlsplit(url).scheme.lower() if "://" in url else ""
+    if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
+        return PostgresBackend(url.replace("postgresql+psycopg://", "postgresql://", 1))
+    if scheme == "sqlite":
+        # sqlite:///relative/path, sqlite:////absolute/path (SQLAlchemy's convention)
+        path = unquote(url.split("://", 1)[1])
+        path = path[1:] if path.startswith("/") else path
+        return SQLiteBackend(path or str(DEFAULT_PATH))
+    if scheme:
+        raise ValueError(f"unsupported store URL {describe(url)!r}: use a path, sqlite:///path or postgresql://...")
+    return SQLiteBackend(url)

@@ -1,0 +1,555 @@
+"""The Store: idempotent upserts of article records, their raw pages, invalid records and LSH state."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from newsbot import dedup
+from newsbot.record import ArticleRecord, RawPage
+from newsbot.store.backends import Backend, connect, describe, resolve_url
+from newsbot.store.schema import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
+from newsbot.store.timeutil import iso_now, parse_iso, utc_text
+from newsbot.store.warc import decode_raw, encode_raw
+from newsbot.urls import canonicalize, site_of
+
+RECORD_FIELDS = ArticleRecord.field_names()
+LIST_FIELDS = ("authors", "tags", "warnings")
+# what makes a re-crawl an update; provenance (extracted_at, strategy, ...) changes without changing the article
+CONTENT_FIELDS = (
+    "canonical_url", "site", "kind", "lang", "title", "description", "body",
+    "published", "modified", "published_raw", "authors", "section", "tags", "image",
+)
+PROVENANCE_FIELDS = ("extracted_at", "extractor_version", "strategy", "confidence", "encoding", "warnings")
+LINK_FIELDS = ("duplicate_of", "cluster_id")
+COLUMNS = (*RECORD_FIELDS, "key", "published_utc", "fingerprint")
+MAX_CANDIDATES = 200  # near-duplicate candidates checked per record (boilerplate-heavy buckets stay cheap)
+
+
+# a record's URLs are canonicalised by several steps (dedup lookup, upsert, aliases): once is enough
+_canonical = lru_cache(maxsize=4096)(canonicalize)
+
+
+def record_key(record: ArticleRecord) -> str:
+    """The article's identity in the store: its fetched URL, canonicalised (what `known()` is asked)."""
+    return _canonical(record.url)
+
+
+def fingerprint(record: ArticleRecord) -> str:
+    data = [getattr(record, name) for name in CONTENT_FIELDS]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _encode(name: str, value: Any) -> Any:
+    return json.dumps(value or [], ensure_ascii=False) if name in LIST_FIELDS else value
+
+
+@dataclass
+class Filters:
+    """Which stored records an export, a count or a re-extraction covers."""
+
+    sites: list[str] = field(default_factory=list)
+    langs: list[str] = field(default_factory=list)
+    since: str | None = None  # UTC text bound on published_utc (see timeutil.bound)
+    until: str | None = None
+    min_words: int = 0
+    include_duplicates: bool = False
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        if self.sites:
+            clauses.append(f"site IN ({','.join('?' * len(self.sites))})")
+            params += self.sites
+        if self.langs:
+            clauses.append(f"lang IN ({','.join('?' * len(self.langs))})")
+            params += self.langs
+        if self.since:
+            clauses.append("published_utc >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("published_utc <= ?")
+            params.append(self.until)
+        if self.min_words:
+            clauses.append("word_count >= ?")
+            params.append(self.min_words)
+        if not self.include_duplicates:
+            clauses.append("duplicate_of IS NULL")
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "site": self.sites or None,
+            "lang": self.langs or None,
+            "since": self.since,
+            "until": self.until,
+            "min_words": self.min_words or None,
+            "include_duplicates": self.include_duplicates,
+        }
+
+
+class Store:
+    """See the package docstring for the contract. One connection; not for concurrent use across threads."""
+
+    def __init__(self, backend: Backend, url: str):
+        self.db = backend
+        self.url = url
+        self.dialect = backend.dialect
+        self._batching = False
+        self._tx_open = False
+        # LSH band rows of a batch wait here and go in sorted at commit: one pass over the index
+        # instead of 25 random B-tree inserts per record (the lookups consult them meanwhile)
+        self._pending_bands: dict[int, list[int]] = {}
+        self._unit_bands: list[tuple[int, int]] | None = None
+        self.dedup_params_current = True
+        try:
+            self.migrate()
+        except BaseException:
+            backend.close()
+            raise
+
+    # ---- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One unit of work: its own transaction, or a savepoint inside the current batch.
+
+        Either way a failure rolls back only this unit: one bad record never leaves half its rows.
+        """
+        if self._batching:
+            if not self._tx_open:
+                self.db.begin()
+                self._tx_open = True
+            self.db.execute("SAVEPOINT unit")
+            outer_unit, self._unit_bands = self._unit_bands, []
+            try:
+                yield
+            except BaseException:
+                self._unit_bands = outer_unit
+                self.db.execute("ROLLBACK TO SAVEPOINT unit")
+                self.db.execute("RELEASE SAVEPOINT unit")
+                raise
+            self.db.execute("RELEASE SAVEPOINT unit")
+            unit, self._unit_bands = self._unit_bands, outer_unit
+            if outer_unit is not None:
+                outer_unit.extend(unit)
+            else:
+                for bucket, article_id in unit:
+                    self._pending_bands.setdefault(bucket, []).append(article_id)
+            return
+        self.db.begin()
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[Store]:
+        """Group writes into few transactions (much faster); `commit()` ends one, leaving the batch commits."""
+        outer = self._batching
+        self.begin_batch()
+        try:
+            yield self
+        finally:
+            if not outer:
+                self.end_batch()
+
+    # while writing in batches the LSH and content-hash indexes take random inserts: keep them in memory
+    WRITE_CACHE_MB = 96
+    READ_CACHE_MB = 16
+
+    def begin_batch(self) -> None:
+        if not self._batching:
+            self.db.cache_mb(self.WRITE_CACHE_MB)
+        self._batching = True
+
+    def end_batch(self) -> None:
+        self._batching = False
+        self.commit()
+        self.db.cache_mb(self.READ_CACHE_MB)
+
+    def commit(self) -> None:
+        if not self._tx_open:
+            return
+        self._tx_open = False
+        try:
+            if self._pending_bands:
+                rows = sorted((b, a) for b, ids in self._pending_bands.items() for a in ids)
+                self.db.executemany("INSERT INTO lsh_bands (bucket, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        finally:
+            self._pending_bands = {}
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        try:
+            self.commit()
+        finally:
+            self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- schema ---------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        row = self.db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def migrate(self) -> list[int]:
+        """Apply the migration steps this store has not seen yet, in order, in one transaction.
+
+        Under a lock (PostgreSQL advisory lock; SQLite's write lock) so two crawlers opening a new
+        store at once do not both create it.
+        """
+        applied = []
+        if self._is_current():  # the usual case: no write lock, so opening never waits for a busy writer
+            return applied
+        self.db.begin()
+        try:
+            self.db.lock_schema()
+            self.db.execute(SCHEMA_VERSION_TABLE)
+            current = self.schema_version()
+            if current > LATEST:
+                raise RuntimeError(f"store schema v{current} is newer than this newsbot's (v{LATEST}): upgrade newsbot")
+            for step in MIGRATIONS:
+                if step.version <= current:
+                    continue
+                for sql in step.sql(self.dialect):
+                    self.db.execute(sql)
+                self.db.execute(
+                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
+                    (step.version, step.description, iso_now()),
+                )
+                applied.append(step.version)
+            self.db.execute(
+                "INSERT INTO meta (name, value) VALUES ('dedup_params', ?) ON CONFLICT (name) DO NOTHING",
+                (dedup.PARAMS,),
+            )
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        self._is_current()
+        return applied
+
+    def _is_current(self) -> bool:
+        try:
+            version = self.schema_version()
+            row = self.db.execute("SELECT value FROM meta WHERE name = 'dedup_params'").fetchone()
+        except Exception:  # no schema_version/meta table yet (a failed read also ends a PostgreSQL transaction)
+            return False
+        # signatures made with other parameters do not compare: the stats say so (Store.rebuild_dedup)
+        self.dedup_params_current = row is not None and row[0] == dedup.PARAMS
+        return version == LATEST and row is not None
+
+    # ---- writes ---------------------------------------------------------------------------------
+
+    def upsert(self, record: ArticleRecord, *, seen: bool = True, signature: bytes | None = None) -> str:
+        """Insert or update one record by canonical key: 'new' | 'updated' | 'unchanged'.
+
+        seen=False (re-extraction): the article was not fetched again, so last_seen and the raw
+        page are left as they are.
+        """
+        key = record_key(record)
+        if not key:
+            raise ValueError("record has no URL")
+        now = iso_now()
+        fp = fingerprint(record)
+        with self._write():
+            row = self.db.execute("SELECT id, fingerprint FROM articles WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                values = self._values(record, key, fp)
+                cols = ", ".join(COLUMNS)
+                marks = ", ".join("?" * (len(COLUMNS) + 3))
+                # ON CONFLICT: a concurrent writer (another crawler on PostgreSQL) may have inserted it meanwhile
+                inserted = self.db.execute(
+                    f"INSERT INTO articles ({cols}, first_seen, last_seen, updated_at) VALUES ({marks})"
+                    " ON CONFLICT (key) DO NOTHING RETURNING id",
+                    (*values, now, now, now),
+                ).fetchone()
+                if inserted is not None:
+                    article_id = inserted[0]
+                    self._save_dedup_state(article_id, record, signature, replace=False)
+                    self._save_raw(article_id, record.raw, replace=False)
+                    self._save_aliases(article_id, key, record)
+                    return "new"
+                row = self.db.execute("SELECT id, fingerprint FROM articles WHERE key = ?", (key,)).fetchone()
+            article_id, old_fp = row
+            seen_sql = ", last_seen = ?" if seen else ""
+            seen_params = (now,) if seen else ()
+            if old_fp == fp:
+                cols = (*PROVENANCE_FIELDS, *LINK_FIELDS)
+                sets = ", ".join(f"{c} = ?" for c in cols)
+                self.db.execute(
+                    f"UPDATE articles SET {sets}{seen_sql} WHERE id = ?",
+                    (*(_encode(c, getattr(record, c)) for c in cols), *seen_params, article_id),
+                )
+                return "unchanged"
+            # keep the first URL met: a re-crawl through an AMP or mobile variant is the same article
+            cols = tuple(c for c in COLUMNS if c not in ("key", "url"))
+            values = dict(zip(COLUMNS, self._values(record, key, fp), strict=True))
+            sets = ", ".join(f"{c} = ?" for c in cols)
+            self.db.execute(
+                f"UPDATE articles SET {sets}, updated_at = ?{seen_sql} WHERE id = ?",
+                (*(values[c] for c in cols), now, *seen_params, article_id),
+            )
+            self._save_dedup_state(article_id, record, signature, replace=True)
+            if seen:
+                self._save_raw(article_id, record.raw, replace=True)
+            self._save_aliases(article_id, key, record)
+            return "updated"
+
+    def _values(self, record: ArticleRecord, key: str, fp: str) -> tuple:
+        return (
+            *(_encode(name, getattr(record, name)) for name in RECORD_FIELDS),
+            key,
+            utc_text(record.published),
+            fp,
+        )
+
+    def _save_raw(self, article_id: int, raw: RawPage | None, *, replace: bool) -> None:
+        if raw is None:
+            return
+        if replace:
+            self.db.execute("DELETE FROM raw_pages WHERE article_id = ?", (article_id,))
+        self.db.execute(
+            "INSERT INTO raw_pages (article_id, warc, final_url, status, fetched_at, raw_size) VALUES (?, ?, ?, ?, ?, ?)",
+            (article_id, encode_raw(raw), raw.url, raw.status, raw.fetched_at, len(raw.body)),
+        )
+
+    def _save_aliases(self, article_id: int, key: str, record: ArticleRecord) -> None:
+        """Other URLs of the same article (pre-redirect URL, declared canonical on the same site) for `known()`."""
+        aliases = set()
+        if record.raw is not None and record.raw.request_url:
+            aliases.add(_canonical(record.raw.request_url))
+        if record.canonical_url and record.canonical_url != record.url and site_of(record.canonical_url) == site_of(record.url):
+            aliases.add(_canonical(record.canonical_url))
+        aliases.discard(key)
+        aliases.discard("")
+        for alias in sorted(aliases):
+            self.db.execute(
+                "INSERT INTO url_aliases (key, article_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                (alias, article_id),
+            )
+
+    def _save_dedup_state(self, article_id: int, record: ArticleRecord, signature: bytes | None, *, replace: bool) -> None:
+        sig = signature if signature is not None else dedup.signature(record.body)
+        if replace:
+            self._delete_dedup_state(article_id)
+        self._insert_dedup_state(article_id, sig)
+
+    def _delete_dedup_state(self, article_id: int) -> None:
+        old = self.db.execute("SELECT signature FROM minhashes WHERE article_id = ?", (article_id,)).fetchone()
+        if old is None:
+            return
+        buckets = dedup.band_buckets(bytes(old[0]))  # the band rows are keyed by bucket first: delete by key
+        for bucket in buckets:
+            if article_id in self._pending_bands.get(bucket, ()):
+                self._pending_bands[bucket].remove(article_id)
+        if self._unit_bands:
+            self._unit_bands[:] = [(b, a) for b, a in self._unit_bands if a != article_id]
+        self.db.execute(
+            f"DELETE FROM lsh_bands WHERE article_id = ? AND bucket IN ({','.join('?' * len(buckets))})",
+            (article_id, *buckets),
+        )
+        self.db.execute("DELETE FROM minhashes WHERE article_id = ?", (article_id,))
+
+    def _insert_dedup_state(self, article_id: int, sig: bytes) -> None:
+        self.db.execute("INSERT INTO minhashes (article_id, signature) VALUES (?, ?)", (article_id, sig))
+        rows = [(bucket, article_id) for bucket in dedup.band_buckets(sig)]
+        if self._unit_bands is not None:  # inside a batch: written at commit
+            self._unit_bands.extend(rows)
+            return
+        self.db.executemany("INSERT INTO lsh_bands (bucket, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
+
+    def add_invalid(self, record: ArticleRecord | dict[str, Any], reason: str) -> None:
+        """Keep a record that failed validation aside, with its reason (one row per URL, counted)."""
+        data = record.to_dict() if isinstance(record, ArticleRecord) else dict(record)
+        text = json.dumps(data, ensure_ascii=False, default=str)
+        url = str(data.get("url") or "")
+        key = canonicalize(url) if url else ""
+        key = key or "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+        now = iso_now()
+        with self._write():
+            self.db.execute(
+                "INSERT INTO invalid (key, url, site, reason, record, times_seen, first_seen, last_seen)"
+                " VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (key) DO UPDATE SET reason = excluded.reason,"
+                " record = excluded.record, times_seen = invalid.times_seen + 1, last_seen = excluded.last_seen",
+                (key, url or None, data.get("site"), reason, text, now, now),
+            )
+
+    # ---- de-duplication ------------------------------------------------------------------------
+
+    def find_duplicate(self, record: ArticleRecord, signature: bytes | None = None) -> dedup.Match | None:
+        """The earlier stored article this record duplicates: same content hash, else MinHash/LSH near match.
+
+        Only articles stored before this one (smaller id) qualify, so links never form a cycle and
+        re-crawling an article gives it the same link again.
+        """
+        row = self.db.execute("SELECT id FROM articles WHERE key = ?", (record_key(record),)).fetchone()
+        sig = signature if signature is not None else dedup.signature(record.body)
+        return self._match(row[0] if row else None, record.content_hash, sig)
+
+    def _match(self, own_id: int | None, content_hash: str | None, sig: bytes) -> dedup.Match | None:
+        before = " AND id < ?" if own_id is not None else ""
+        before_params = (own_id,) if own_id is not None else ()
+        if content_hash:
+            hit = self.db.execute(
+                f"SELECT key, duplicate_of, cluster_id FROM articles WHERE content_hash = ?{before}"
+                " ORDER BY id LIMIT 1",
+                (content_hash, *before_params),
+            ).fetchone()
+            if hit:
+                return dedup.Match(hit[1] or hit[0], hit[2] or dedup.cluster_id_for(hit[0]), 1.0, "exact")
+        buckets = dedup.band_buckets(sig)
+        marks = ",".join("?" * len(buckets))
+        found = {r[0] for r in self.db.execute(
+            f"SELECT DISTINCT article_id FROM lsh_bands WHERE bucket IN ({marks})"
+            + (" AND article_id < ?" if own_id is not None else "")
+            + f" ORDER BY article_id LIMIT {MAX_CANDIDATES}",
+            (*buckets, *before_params),
+        ).fetchall()}
+        if self._pending_bands:
+            for bucket in buckets:
+                found.update(self._pending_bands.get(bucket, ()))
+        candidates = sorted(c for c in found if own_id is None or c < own_id)[:MAX_CANDIDATES]
+        best: tuple[float, int] | None = None
+        for cand_id in candidates:
+            cand = self.db.execute("SELECT signature FROM minhashes WHERE article_id = ?", (cand_id,)).fetchone()
+            if cand is None:
+                continue
+            sim = dedup.similarity(sig, bytes(cand[0]))
+            if sim >= dedup.THRESHOLD and (best is None or sim > best[0]):
+                best = (sim, cand_id)
+        if best is None:
+            return None
+        hit = self.db.execute("SELECT key, duplicate_of, cluster_id FROM articles WHERE id = ?", (best[1],)).fetchone()
+        return dedup.Match(hit[1] or hit[0], hit[2] or dedup.cluster_id_for(hit[0]), round(best[0], 3), "near")
+
+    def rebuild_dedup(self, chunk: int = 500) -> dict[str, int]:
+        """Recompute every signature, LSH bucket and link, oldest article first (after a parameter change).
+
+        Returns counts: articles, exact and near duplicates found.
+        """
+        counts = {"articles": 0, "exact": 0, "near": 0}
+        ids = [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
+        with self.batch():
+            with self._write():  # old state may come from other parameters: start from nothing
+                self.db.execute("DELETE FROM lsh_bands")
+                self.db.execute("DELETE FROM minhashes")
+            for start in range(0, len(ids), chunk):
+                part = ids[start : start + chunk]
+                marks = ",".join("?" * len(part))
+                rows = self.db.execute(
+                    f"SELECT id, key, body, content_hash FROM articles WHERE id IN ({marks}) ORDER BY id", part
+                ).fetchall()
+                for article_id, key, body, chash in rows:
+                    with self._write():
+                        sig = dedup.signature(body)
+                        match = self._match(article_id, chash, sig)
+                        self._insert_dedup_state(article_id, sig)
+                        if match:
+                            counts[match.method] += 1
+                        self.db.execute(
+                            "UPDATE articles SET duplicate_of = ?, cluster_id = ? WHERE id = ?",
+                            (match.key if match else None,
+                             match.cluster_id if match else dedup.cluster_id_for(key), article_id),
+                        )
+                    counts["articles"] += 1
+                self.commit()
+            with self._write():
+                self.db.execute("UPDATE meta SET value = ? WHERE name = 'dedup_params'", (dedup.PARAMS,))
+        self.dedup_params_current = True
+        return counts
+
+    # ---- reads ----------------------------------------------------------------------------------
+
+    def known(self, key: str) -> datetime | None:
+        """When the article with this canonical key (or alias) was last stored; None if never."""
+        row = self.db.execute("SELECT last_seen FROM articles WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            row = self.db.execute(
+                "SELECT a.last_seen FROM url_aliases u JOIN articles a ON a.id = u.article_id WHERE u.key = ?", (key,)
+            ).fetchone()
+        return parse_iso(row[0]) if row else None
+
+    def get(self, key: str) -> ArticleRecord | None:
+        row = self.db.execute(f"SELECT {', '.join(RECORD_FIELDS)} FROM articles WHERE key = ?", (key,)).fetchone()
+        return _record(row) if row else None
+
+    def row(self, key: str) -> dict[str, Any] | None:
+        """Every column of one stored article (records plus store bookkeeping), for tools and tests."""
+        cols = (*COLUMNS, "id", "first_seen", "last_seen", "updated_at")
+        row = self.db.execute(f"SELECT {', '.join(cols)} FROM articles WHERE key = ?", (key,)).fetchone()
+        return dict(zip(cols, row, strict=True)) if row else None
+
+    def count(self, filters: Filters | None = None) -> int:
+        where, params = (filters or Filters(include_duplicates=True)).where()
+        return int(self.db.execute(f"SELECT COUNT(*) FROM articles{where}", params).fetchone()[0])
+
+    def count_invalid(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM invalid").fetchone()[0])
+
+    def invalid_rows(self) -> list[dict[str, Any]]:
+        cur = self.db.execute("SELECT key, url, site, reason, record, times_seen FROM invalid ORDER BY key")
+        return [dict(zip(("key", "url", "site", "reason", "record", "times_seen"), r, strict=True)) for r in cur.fetchall()]
+
+    def iter_records(self, filters: Filters | None = None, size: int = 1000) -> Iterator[ArticleRecord]:
+        """Stored records in canonical-key order (deterministic on both backends), streamed."""
+        where, params = (filters or Filters()).where()
+        sql = f"SELECT {', '.join(RECORD_FIELDS)} FROM articles{where} ORDER BY key"
+        for row in self.db.stream(sql, params, size):
+            yield _record(row)
+
+    def raw_ids(self, sites: list[str] | None = None, since: str | None = None) -> list[int]:
+        """Ids of articles with a stored raw page (fetched at or after `since`), oldest first."""
+        clauses, params = [], []
+        if sites:
+            clauses.append(f"a.site IN ({','.join('?' * len(sites))})")
+            params += sites
+        if since:
+            clauses.append("r.fetched_at >= ?")
+            params.append(since)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        sql = f"SELECT a.id FROM articles a JOIN raw_pages r ON r.article_id = a.id{where} ORDER BY a.id"
+        return [r[0] for r in self.db.execute(sql, params).fetchall()]
+
+    def raw_page(self, article_id: int) -> tuple[str, str | None, RawPage] | None:
+        """(stored url, site, RawPage) for one stored article, decompressed from its WARC record."""
+        row = self.db.execute(
+            "SELECT a.url, a.site, r.warc, r.fetched_at FROM raw_pages r JOIN articles a ON a.id = r.article_id"
+            " WHERE r.article_id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return row[0], row[1], decode_raw(bytes(row[2]), fetched_at=row[3])
+
+    def __repr__(self) -> str:
+        return f"Store({describe(self.url)!r})"
+
+
+def _record(row: tuple) -> ArticleRecord:
+    data = dict(zip(RECORD_FIELDS, row, strict=True))
+    for name in LIST_FIELDS:
+        data[name] = json.loads(data[name]) if data[name] else []
+    return ArticleRecord(**data)
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (creating and migrating as needed) the store at `url`, $NEWSBOT_DB or data/newsbot.db."""
+    url = resolve_url(url)
+    return Store(connect(url), url)

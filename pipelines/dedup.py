@@ -1,0 +1,43 @@
+"""De-duplication: links a record to the earlier article it repeats (exact body or MinHash/LSH near match).
+
+Duplicates are linked (duplicate_of, cluster_id), not dropped: the store keeps every copy and the
+export chooses. Re-crawls of the same URL are not duplicates: the store updates them in place.
+The signature computed here travels to the store pipeline on the record (`SIGNATURE_ATTR`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsbot import dedup
+from newsbot.record import ArticleRecord
+from newsbot.store import record_key
+from pipelines.common import StorePipelineBase, as_record, bump, log
+
+SIGNATURE_ATTR = "_newsbot_signature"  # transient, never exported (not a dataclass field)
+
+
+def signature_of(record: ArticleRecord) -> bytes | None:
+    return getattr(record, SIGNATURE_ATTR, None)
+
+
+class DedupPipeline(StorePipelineBase):
+    def process_item(self, item: Any, spider: Any = None) -> ArticleRecord:
+        record = as_record(item)
+        try:
+            sig = dedup.signature(record.body)
+            setattr(record, SIGNATURE_ATTR, sig)
+            match = self.store.find_duplicate(record, sig)
+        except Exception:  # linking is an enrichment: never lose the record over it
+            log.exception("de-duplication failed for %s", record.url)
+            self.stats.inc_value("newsbot/dedup/errors")
+            return record
+        if match is None:
+            record.duplicate_of = None
+            record.cluster_id = dedup.cluster_id_for(record_key(record))
+        else:
+            record.duplicate_of = match.key
+            record.cluster_id = match.cluster_id
+            bump(self.stats, "near_duplicate", record.site)
+            self.stats.inc_value(f"newsbot/dedup/{match.method}")
+        return record

@@ -1,0 +1,59 @@
+"""Storage: idempotent upsert of each record (and its raw page) into the store.
+
+Writes are grouped into transactions of NEWSBOT_COMMIT_EVERY records (default 200) or
+NEWSBOT_COMMIT_SECONDS (default 2) whichever comes first; each record is its own savepoint, so a
+record the database rejects rolls back alone and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from newsbot.record import ArticleRecord
+from pipelines.common import StorePipelineBase, as_record, bump, log, setting, setting_int
+from pipelines.dedup import signature_of
+
+
+class StorePipeline(StorePipelineBase):
+    def __init__(self, settings: Any = None, stats: Any = None, store: Any = None, *, seen: bool = True):
+        super().__init__(settings, stats, store)
+        self.seen = seen  # False for re-extraction: the page was not fetched again
+
+    def open_spider(self, spider: Any = None) -> None:
+        super().open_spider(spider)
+        self.commit_every = setting_int(self.settings, "NEWSBOT_COMMIT_EVERY", 200)
+        self.commit_seconds = float(setting(self.settings, "NEWSBOT_COMMIT_SECONDS", 2.0))
+        self._pending = 0
+        self._last_commit = time.monotonic()
+        self.store.begin_batch()
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.store is not None:
+            self.store.end_batch()
+        super().close_spider(spider)
+
+    def process_item(self, item: Any, spider: Any = None) -> ArticleRecord:
+        record = as_record(item)
+        try:
+            status = self.store.upsert(record, seen=self.seen, signature=signature_of(record))
+        except Exception as exc:
+            log.exception("could not store %s", record.url)
+            bump(self.stats, "store_error", record.site)
+            try:
+                self.store.add_invalid(record, f"store-error: {type(exc).__name__}")
+            except Exception:
+                log.exception("could not keep %s aside either", record.url)
+            raise DropItem(f"store error: {exc!r}") from exc
+        bump(self.stats, status, record.site)
+        self._pending += 1
+        if self._pending >= self.commit_every or time.monotonic() - self._last_commit >= self.commit_seconds:
+            self.flush()
+        return record
+
+    def flush(self) -> None:
+        self.store.commit()
+        self._pending = 0
+        self._last_commit = time.monotonic()

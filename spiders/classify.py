@@ -1,0 +1,252 @@
+"""What a URL (or a fetched page) is: article, liveblog, section, tag, author, video, ...
+
+`classify_url` decides from the URL's shape alone, before fetching, so the spider can prioritise
+article URLs and skip assets; `classify_page` decides after extraction, from what the page says
+about itself. Only "article" and "liveblog" pages become records.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+if TYPE_CHECKING:
+    from spiders.registry import Site
+
+PageKind = Literal[
+    "article", "liveblog", "section", "tag", "author", "video", "gallery", "search", "feed", "sitemap", "static",
+    "other",
+]  # fmt: skip
+RECORD_KINDS: frozenset[str] = frozenset({"article", "liveblog"})
+LISTING_KINDS: frozenset[str] = frozenset({"section", "tag", "author", "search"})
+
+_STATIC_EXT = re.compile(
+    r"\.(jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|css|js|mjs|map|json|pdf|docx?|xlsx?|pptx?|zip|rar|7z|gz|tgz|"
+    r"mp3|mp4|m4a|m4v|webm|ogg|ogv|wav|avi|mov|flv|wmv|woff2?|ttf|eot|otf|apk|exe|dmg|swf|txt|csv)$",
+    re.I,
+)
+_FEED_PATH = re.compile(r"(^|/)\.?(m?rss|feeds?|atom|rdf|aljazeerarss|rssfeeds?)(/|$|\.)|\.(rss|atom|rdf)$", re.I)
+_FEED_HOST = re.compile(r"^(rss|feeds?)\.", re.I)
+_SITEMAP_PATH = re.compile(r"sitemap|\.xml\.gz$", re.I)
+_SEARCH_PATH = re.compile(r"(^|/)(search|بحث|recherche|find)(/|$|\.)", re.I)
+_SEARCH_PARAMS = {"q", "s", "query", "search", "keyword", "keywords", "searchtext", "term", "w"}
+_LIVE_SEG = {"live", "liveblog", "live-blog", "live-updates", "liveupdates", "live-coverage"}
+_TAG_SEG = {"tag", "tags", "topic", "topics", "keyword", "keywords", "hashtag", "subject", "وسم", "وسوم"}
+_AUTHOR_SEG = {"author", "authors", "writer", "writers", "columnist", "columnists", "kuttab", "كتاب", "الكاتب"}
+_VIDEO_SEG = {"video", "videos", "vid", "watch", "tv", "فيديو", "program", "programs", "programmes", "episode"}
+_GALLERY_SEG = {"gallery", "galleries", "photos", "photo", "album", "albums", "pictures", "slideshow", "صور"}
+_SECTION_SEG = {"section", "sections", "category", "categories", "cat", "archive", "archives", "qism", "قسم", "listing"}
+# service pages: never articles, not listings either
+_SERVICE_SEG = {
+    "about", "about-us", "aboutus", "contact", "contact-us", "contactus", "privacy", "privacy-policy", "terms",
+    "terms-of-use", "terms-and-conditions", "advertise", "advertising", "login", "signin", "sign-in", "register",
+    "signup", "subscribe", "newsletter", "newsletters", "careers", "jobs", "faq", "help", "sitemap.html",
+    "cookies", "cookie-policy", "من-نحن", "اتصل-بنا", "سياسة-الخصوصية", "شروط-الاستخدام", "account", "profile",
+    "user", "users", "cart", "shop", "store", "weather", "prayer-times", "currency", "wp-login", "wp-admin",
+    "wp-signup", "login.php", "logout", "feedback",
+}  # fmt: skip
+# first words of service-page slugs ("terms-الشروط-والأحكام", "about-الجزيرة")
+_SERVICE_WORDS = {"about", "contact", "privacy", "terms", "advertise", "cookie", "cookies", "اتصل"}
+_SECTION_ID = re.compile(r"^(s|c|cat|section|sec)-\d+$", re.I)
+_PAGINATION = re.compile(r"(^|/)page/\d+/?$", re.I)
+_DATE_PATH = re.compile(r"/(19|20)\d{2}[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(/|$|[-_])")
+_YEAR_MONTH_PATH = re.compile(r"/(19|20)\d{2}/(0?[1-9]|1[0-2])/[^/]+")
+_ID_IN_SEG = re.compile(r"(^|[^0-9])\d{4,}([^0-9]|$)")
+_ID_PARAMS = {
+    "id",
+    "p",
+    "nid",
+    "newsid",
+    "news_id",
+    "articleid",
+    "article_id",
+    "article",
+    "sid",
+    "storyid",
+    "aid",
+    "cid",
+}
+_OPAQUE_ID = re.compile(r"^[a-z]{1,3}\d[a-z0-9]{6,}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_ARTICLE_SEG = {"article", "articles", "story", "stories", "news-details", "newsdetails", "details", "post", "amp"}
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in unquote(path).split("/") if s]
+
+
+_PAGE_EXT = re.compile(r"\.(s?html?|php\d?|aspx?|jsp|cms)$", re.I)
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def _is_slug(seg: str) -> bool:
+    """A headline slug: several words joined by '-' or '_', or a long run of text. Arabic section names
+    are one or two words ("أخبار-عاجلة"), Latin ones up to three ("arab-and-world")."""
+    core = _PAGE_EXT.sub("", seg)
+    words = [w for w in re.split(r"[-_+]+|%20| ", core) if w]
+    needed = 3 if _ARABIC.search(core) else 4
+    return len(words) >= needed or (len(core) >= 35 and not core.isdigit())
+
+
+def _is_service(seg: str) -> bool:
+    core = _PAGE_EXT.sub("", seg)
+    if core in _SERVICE_SEG or seg in _SERVICE_SEG:
+        return True
+    words = [w for w in re.split(r"[-_]+", core) if w]
+    return bool(words) and words[0] in _SERVICE_WORDS and len(words) <= 4
+
+
+def _has_id(seg: str) -> bool:
+    core = re.sub(r"\.(html?|php|aspx?|jsp|cms)$", "", seg, flags=re.I)
+    # years alone (/2024) are not ids; a 4-digit number is only an id when it is not a plausible year
+    if core.isdigit():
+        return len(core) >= 5 or (len(core) == 4 and not 1990 <= int(core) <= 2099)
+    return bool(_ID_IN_SEG.search(core))
+
+
+def classify_url(url: str, site: Site | None = None) -> PageKind:
+    """The kind of page a URL points to, from its shape only (site.article_patterns win when given)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "other"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "other"
+    if site is not None and site.article_patterns:
+        decoded = unquote(url)
+        for pattern in site.compiled_patterns:
+            if pattern.search(url) or pattern.search(decoded):
+                # a site's article pattern also covers its liveblogs (/news/liveblog/2024/5/20/...)
+                return "liveblog" if _is_live(_segments(urlsplit(url).path)) else "article"
+    path = parts.path or "/"
+    segs = _segments(path)
+    low = [s.lower() for s in segs]
+    last = low[-1] if low else ""
+    query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+
+    if _SITEMAP_PATH.search(path):
+        return "sitemap"
+    if _FEED_PATH.search(path) or (_FEED_HOST.match(parts.hostname) and not _STATIC_EXT.search(path)):
+        return "feed"
+    if _STATIC_EXT.search(path):
+        return "static"
+    if last.endswith(".xml"):
+        return "sitemap"
+    if _SEARCH_PATH.search(path) or (_SEARCH_PARAMS & query.keys() and not (_ID_PARAMS & query.keys())):
+        return "search"
+    if _PAGINATION.search(path):
+        segs, low = segs[:-2], low[:-2]  # /politics/page/2 is the politics section
+        path = "/" + "/".join(segs) + "/"
+        if not segs:
+            return "section"
+
+    if _is_live(segs):
+        return "liveblog"
+    if any(s in _TAG_SEG for s in low):
+        return "tag"
+    if any(s in _AUTHOR_SEG for s in low):
+        return "author"
+    if any(s in _GALLERY_SEG for s in low):
+        return "gallery"
+    if any(s in _VIDEO_SEG for s in low):
+        return "video"
+    if any(s in _SECTION_SEG for s in low):
+        return "section"
+    if low and _is_service(low[-1]):
+        return "other"
+    if low and _SECTION_ID.match(low[-1]):
+        return "section"  # DW-style /ar/<name>/s-9106 (articles there are a-69123456)
+
+    if _looks_like_article(path, segs, low, query):
+        return "article"
+    if not segs:
+        return "section"  # the homepage: a listing
+    if len(segs) <= 3 and all(len(s) <= 30 and not _is_slug(s) and not _has_id(s) for s in segs):
+        return "section"
+    return "other"
+
+
+def _is_live(segs: list[str]) -> bool:
+    # a live segment with something after it (a bare /live is the TV stream page)
+    low = [s.lower() for s in segs[:-1]]
+    return any(s in _LIVE_SEG or s.startswith(("live-", "liveblog")) or s.endswith("-live") for s in low)
+
+
+def _looks_like_article(path: str, segs: list[str], low: list[str], query: dict[str, str]) -> bool:
+    if not segs:
+        return bool(_ID_PARAMS & query.keys() and any(v.isdigit() and len(v) >= 3 for v in query.values()))
+    if _DATE_PATH.search(unquote(path)):
+        # a date path alone (/2024/05/20/) is a day archive; an article has something after the date
+        tail = re.split(_DATE_PATH, unquote(path), maxsplit=1)[-1].strip("/")
+        return bool(tail) and (not tail.isdigit() or len(tail) >= 4)
+    if _dated_story(low):
+        return True
+    if _YEAR_MONTH_PATH.search(unquote(path)) and (_is_slug(segs[-1]) or _has_id(segs[-1])):
+        return True
+    if any(_has_id(s) for s in segs):
+        return True
+    if any(_is_slug(s) for s in segs):
+        return True
+    if len(low) >= 2 and low[-2] in _ARTICLE_SEG and _OPAQUE_ID.match(low[-1]):
+        return True  # BBC-style /arabic/articles/c720dxj8dq8o
+    if _OPAQUE_ID.match(low[-1]) and len(low[-1]) >= 10:
+        return True
+    for key in _ID_PARAMS & query.keys():
+        value = query[key].lower()
+        if (value.isdigit() and len(value) >= 3) or _OPAQUE_ID.match(value):
+            return True
+    return False
+
+
+def _dated_story(low: list[str]) -> bool:
+    """/2013/middle_east/8/3/syria.clashes/index.html: a year, then month and day apart, then a name."""
+    for i, seg in enumerate(low):
+        if re.fullmatch(r"(19|20)\d{2}", seg):
+            rest = low[i + 1 :]
+            small = [s for s in rest if re.fullmatch(r"\d{1,2}", s)]
+            names = [s for s in rest if not s.isdigit() and not re.fullmatch(r"index\.\w+", s)]
+            return len(small) >= 2 and bool(names)
+    return False
+
+
+def classify_page(
+    url: str,
+    *,
+    is_article: bool | None,
+    kind_hint: str | None,
+    body_words: int,
+    link_density: float | None = None,
+) -> PageKind:
+    """The kind of a fetched page from what extraction found.
+
+    is_article: the page's own claim (og:type / JSON-LD @type), None when silent; kind_hint: e.g.
+    "liveblog" (LiveBlogPosting); body_words: extracted body length; link_density: share of the body
+    text inside links (listing pages are mostly links).
+    """
+    url_kind = classify_url(url)
+    hint = (kind_hint or "").lower()
+    live = hint in ("liveblog", "liveblogposting", "live") or url_kind == "liveblog"
+    dense = link_density is not None and link_density > 0.5
+    if is_article is True:
+        # sites stamp og:type=article on listing pages too; a listing URL with little running text stays a listing
+        if url_kind in LISTING_KINDS and (body_words < 80 or dense):
+            return url_kind
+        return "liveblog" if live else "article"
+    if hint in ("video", "gallery"):
+        return hint  # type: ignore[return-value]
+    if is_article is False:
+        # many Arabic sites declare og:type=website on every page: a long, link-poor body on an
+        # article-shaped URL is still an article
+        if url_kind in ("article", "liveblog") and body_words >= 250 and not dense and (link_density or 0) < 0.3:
+            return "liveblog" if live else "article"
+        return url_kind if url_kind in LISTING_KINDS or url_kind in ("video", "gallery", "static") else "section"
+    # the page is silent: the URL and the body decide
+    if live and body_words >= 40:
+        return "liveblog"
+    if url_kind == "article":
+        return "article" if body_words >= 80 and not dense else ("section" if dense else "other")
+    if url_kind == "other" and body_words >= 250 and not dense:
+        return "article"
+    if url_kind == "section" and body_words >= 250 and link_density is not None and link_density < 0.2:
+        return "article"  # a long running text, few links: an article on a short URL
+    return url_kind

@@ -1,0 +1,117 @@
+"""Links on listing pages: every article candidate, and the pagination to follow (selectolax)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from spiders.discovery.urlutil import absolute_http, base_href
+
+# link texts that mean "next page" (Arabic first; "»"/"›" as LTR themes render it)
+_NEXT_TEXTS = {
+    "التالي",
+    "التالى",
+    "التالية",
+    "الصفحة التالية",
+    "الصفحة التالية »",
+    "التالي »",
+    "التالي ›",
+    "« التالي",
+    "المزيد من الأخبار",
+    "»",
+    "›",
+    "next",
+    "next »",
+    "next page",
+    "suivant",
+    "page suivante",
+    ">",
+    ">>",
+}
+# class tokens pagination widgets use (WordPress, WP-PageNavi, Drupal, Bootstrap); not "next-article"
+_NEXT_CLASSES = {
+    "next",
+    "next-page",
+    "nextpage",
+    "next_page",
+    "page-next",
+    "pagination-next",
+    "pagination__next",
+    "pager-next",
+    "pager__item--next",
+    "nextpostslink",
+}
+_PAGE_PATH = re.compile(r"/page/(\d{1,5})/?$", re.I)
+_PAGE_PARAMS = ("page", "paged", "p", "pg", "pageno", "pagenum", "start_page")
+
+
+def page_links(html: str, base_url: str) -> list[str]:
+    """Absolute http(s) links from <a href>, fragments removed, deduplicated, in document order."""
+    tree = HTMLParser(html)
+    base = base_href(tree, base_url)
+    seen: set[str] = set()
+    out: list[str] = []
+    for node in tree.css("a[href], area[href]"):
+        url = absolute_http(node.attributes.get("href"), base)
+        if url and url not in seen:
+            seen.add(url)
+            out.append(url)
+    return out
+
+
+def _has_next_class(node) -> bool:
+    if node is None:
+        return False
+    return not _NEXT_CLASSES.isdisjoint((node.attributes.get("class") or "").lower().split())
+
+
+def page_number(url: str) -> int | None:
+    """The page number a listing URL carries (/page/3, ?page=3), None when it carries none."""
+    parts = urlsplit(url)
+    m = _PAGE_PATH.search(parts.path)
+    if m:
+        return int(m.group(1))
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in _PAGE_PARAMS and value.isdigit() and len(value) <= 5:
+            return int(value)
+    return None
+
+
+def _listing_key(url: str) -> tuple[str, str]:
+    """host + path without the page part: pages of one listing share it."""
+    parts = urlsplit(url)
+    path = _PAGE_PATH.sub("", parts.path).rstrip("/")
+    return (parts.hostname or "", path)
+
+
+def next_pages(html: str, base_url: str) -> list[str]:
+    """Pagination links of a listing page, best first: rel=next, "next" link texts/classes, then the
+    ?page=N / /page/N link to the page after this one. Only links on the same host; deduplicated."""
+    tree = HTMLParser(html)
+    base = base_href(tree, base_url)
+    host = urlsplit(base_url).hostname
+    out: list[str] = []
+
+    def add(href: str | None) -> None:
+        url = absolute_http(href, base)
+        if url and urlsplit(url).hostname == host and url not in out and url != base_url:
+            out.append(url)
+
+    for node in tree.css("link[href], a[href]"):
+        rel = (node.attributes.get("rel") or "").lower().split()
+        if "next" in rel:
+            add(node.attributes.get("href"))
+    for node in tree.css("a[href]"):
+        text = " ".join((node.text(deep=True) or "").split()).lower()
+        label = " ".join((node.attributes.get("aria-label") or node.attributes.get("title") or "").split()).lower()
+        if text in _NEXT_TEXTS or label in _NEXT_TEXTS or _has_next_class(node) or _has_next_class(node.parent):
+            add(node.attributes.get("href"))
+    current = page_number(base_url) or 1
+    key = _listing_key(base_url)
+    for node in tree.css("a[href]"):
+        url = absolute_http(node.attributes.get("href"), base)
+        if url and page_number(url) == current + 1 and _listing_key(url) == key:
+            add(url)
+    return out

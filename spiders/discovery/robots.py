@@ -1,0 +1,41 @@
+"""robots.txt: the Sitemap lines and the Crawl-delay for our user agent (protego, Scrapy's own parser)."""
+
+from __future__ import annotations
+
+from protego import Protego
+
+from spiders.discovery.urlutil import absolute_http
+
+
+def _parse(text: str | bytes) -> Protego:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    # a BOM would hide the first "User-agent" line from protego
+    return Protego.parse(text.lstrip("\ufeff"))
+
+
+def robots_sitemaps(text: str | bytes, base_url: str) -> list[str]:
+    """Absolute http(s) sitemap URLs listed in robots.txt, deduplicated, in order (relative ones resolved)."""
+    out: list[str] = []
+    for raw in _parse(text).sitemaps:
+        url = absolute_http(raw, base_url)
+        if url and url not in out:
+            out.append(url)
+    return out
+
+
+def crawl_delay(text: str | bytes, user_agent: str) -> float | None:
+    """Crawl-delay (seconds) that applies to user_agent (its group or '*'), None when none is given."""
+    delay = _parse(text).crawl_delay(user_agent)
+    if delay is None:
+        return None
+    try:
+        value = float(delay)
+    except (TypeError, ValueError):
+        return None
+    return value if value >= 0 else None
+
+
+def can_fetch(text: str | bytes, url: str, user_agent: str) -> bool:
+    """Whether robots.txt allows user_agent to fetch url."""
+    return _parse(text).can_fetch(url, user_agent)

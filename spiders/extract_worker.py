@@ -1,0 +1,31 @@
+"""Page extraction that can run in worker processes (NEWSBOT_EXTRACT_WORKERS > 0).
+
+Scrapy runs callbacks in one thread; extraction is the CPU-heavy part of a crawl. With workers, the
+reactor keeps downloading, discovering and storing while other cores extract. Imports no Scrapy, so
+a spawned worker starts light.
+"""
+
+from __future__ import annotations
+
+from newsbot.extract import ExtractionError, extract
+from newsbot.record import ArticleRecord
+from spiders.pagesignals import PageSignals, page_signals
+
+
+def analyse_page(
+    body: bytes, url: str, headers: dict[str, str], encoding: str | None, slug: str, want_record: bool
+) -> tuple[ArticleRecord | None, str | None, PageSignals]:
+    """(record or None, extraction error reason or None, page signals) for one fetched page."""
+    html = body.decode(encoding or "utf-8", "replace")
+    signals = page_signals(html)
+    if not want_record:
+        return None, None, signals
+    try:
+        return extract(body, url=url, headers=headers, site=slug), None, signals
+    except ExtractionError as exc:
+        return None, exc.reason, signals
+
+
+def warm_up() -> bool:
+    """Called once per worker so the first pages do not wait for imports."""
+    return True

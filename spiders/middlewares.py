@@ -1,0 +1,195 @@
+"""Downloader middlewares for politeness and safety, wired in newsbot/settings.py.
+
+- PrivateAddressMiddleware: refuses URLs whose host resolves to a loopback/private/link-local
+  address (a crawler fed URLs from the web must not be turned against the local network).
+  Off with NEWSBOT_ALLOW_PRIVATE (the demo and the tests crawl 127.0.0.1).
+- PoliteRobotsTxtMiddleware: Scrapy's robots.txt middleware, plus `Crawl-delay` (Scrapy ignores it)
+  applied to the host's download slot, and the fetched robots.txt handed to the spider (which reads
+  its `Sitemap:` lines) without a second download.
+- RetryAfterMiddleware: Scrapy's retry middleware, plus `Retry-After` on 429/503: the host's slot
+  waits that long before its next request.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import time
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.threads import deferToThread
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Request
+
+logger = logging.getLogger(__name__)
+
+# meta key: this request is the spider asking for robots.txt (answered from the middleware's copy)
+ROBOTS_META = "newsbot_robots"
+
+
+def is_private_address(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+class PrivateAddressMiddleware:
+    def __init__(self, crawler: Crawler):
+        if crawler.settings.getbool("NEWSBOT_ALLOW_PRIVATE"):
+            raise NotConfigured
+        self.stats = crawler.stats
+        self._verdicts: dict[str, bool] = {}  # host -> refused; a crawl meets few hosts
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PrivateAddressMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request, spider=None) -> None:
+        if request.url.startswith(("data:", "file:")):
+            return
+        host = urlparse_cached(request).hostname or ""
+        refused = self._verdicts.get(host)
+        if refused is None:
+            refused = await self._check(host)
+            self._verdicts[host] = refused
+            if refused:
+                logger.warning(
+                    "Refusing %s: it resolves to a private or loopback address "
+                    "(use --allow-private or NEWSBOT_ALLOW_PRIVATE=1 to crawl local servers)",
+                    host,
+                )
+        if refused:
+            self.stats.inc_value("newsbot/refused/private")
+            raise IgnoreRequest(f"{host} resolves to a private address")
+
+    async def _check(self, host: str) -> bool:
+        if not host:
+            return True
+        if is_private_address(host.strip("[]")):
+            return True
+        try:
+            infos = await maybe_deferred_to_future(deferToThread(socket.getaddrinfo, host, None))
+        except OSError:
+            return False  # unresolvable: let the download fail with its own, clearer, error
+        return any(is_private_address(info[4][0]) for info in infos)
+
+
+def _slot_key(crawler: Crawler, request: Request) -> str:
+    return crawler.engine.downloader.get_slot_key(request)
+
+
+class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.max_crawl_delay = crawler.settings.getfloat("NEWSBOT_MAX_CRAWL_DELAY", 30.0)
+        self._responses: dict[str, Response] = {}
+        self._useragent = self._robotstxt_useragent or self._default_useragent
+
+    async def process_request(self, request: Request, spider=None) -> Response | None:
+        if request.meta.get(ROBOTS_META):
+            await self.robot_parser(request)
+            netloc = urlparse_cached(request).netloc
+            stored = self._responses.get(netloc)
+            if stored is None:  # robots.txt missing or unreachable: answer as a 404
+                return Response(request.url, status=404, body=b"", request=request)
+            return stored.replace(url=request.url, request=request)
+        return await super().process_request(request)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if 200 <= response.status < 300:
+            self._responses[netloc] = response
+            self._apply_crawl_delay(response, request)
+        await super()._parse_robots(response, netloc, request)
+
+    def _apply_crawl_delay(self, response: Response, request: Request) -> None:
+        from spiders.discovery.robots import crawl_delay
+
+        text = response.body.decode("utf-8", "replace")
+        ua = self._useragent.decode() if isinstance(self._useragent, bytes) else str(self._useragent)
+        delay = crawl_delay(text, ua.split("/", 1)[0])
+        if not delay or delay <= 0:
+            return
+        delay = min(float(delay), self.max_crawl_delay)
+        downloader = self.crawler.engine.downloader
+        key = _slot_key(self.crawler, request)
+        # per-slot settings survive the downloader's idle-slot garbage collection
+        downloader.per_slot_settings.setdefault(key, {})["delay"] = delay
+        slot = downloader.slots.get(key)
+        if slot is not None and slot.delay < delay:
+            slot.delay = delay
+        self.crawler.stats.set_value(f"newsbot/crawl_delay/{key}", delay)
+        logger.info("robots.txt of %s asks for Crawl-delay: %s s", key, delay)
+
+
+def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds: an integer, or an HTTP date (RFC 9110 section 10.2.3)."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("NEWSBOT_RETRY_AFTER_MAX", 600.0)
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Request | Response:
+        if response.status in (429, 503) and not request.meta.get("dont_retry", False):
+            wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+            if wait is not None:
+                if wait > self.max_wait:
+                    logger.warning("%s asks to retry in %.0f s; giving up on %s", response.status, wait, request)
+                    self.crawler.stats.inc_value("newsbot/retry_after/gave_up")
+                    return response
+                self._pause_slot(request, wait)
+        return super().process_response(request, response)
+
+    def _pause_slot(self, request: Request, wait: float) -> None:
+        downloader = self.crawler.engine.downloader
+        key = _slot_key(self.crawler, request)
+        slot = downloader.slots.get(key)
+        if slot is None or wait <= 0:
+            return
+        self.crawler.stats.inc_value("newsbot/retry_after/paused")
+        previous = slot.delay
+        pause = max(previous, wait)
+        # the downloader waits `delay - (now - lastseen)` before the slot's next request
+        slot.delay = pause
+        slot.lastseen = time.monotonic() + wait
+        logger.info("%s: Retry-After %.1f s, pausing requests to %s", response_label(request), wait, key)
+
+        def restore() -> None:
+            if slot.delay == pause:
+                slot.delay = previous
+
+        from twisted.internet import reactor  # the installed one (not importable at module load)
+
+        reactor.callLater(1.5 * wait, restore)
+
+
+def response_label(request: Request) -> str:
+    return f"<{request.method} {request.url}>"

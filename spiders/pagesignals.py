@@ -1,0 +1,77 @@
+"""Cheap signals about a fetched page for the article/non-article decision.
+
+The page's own claim (og:type, JSON-LD @type) and its link density (listing pages are mostly
+links). One selectolax parse; no dates, no body extraction (that is newsbot.extract's job).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser
+
+_ARTICLE_TYPES = {
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "liveblogposting", "socialmediaposting",
+    "report", "scholarlyarticle", "techarticle",
+}  # fmt: skip
+_LISTING_TYPES = {"website", "webpage", "collectionpage", "itemlist", "searchresultspage", "profilepage"}
+
+
+@dataclass
+class PageSignals:
+    is_article: bool | None  # True/False when the page says so, None when silent
+    kind_hint: str | None  # "liveblog" when the page declares a LiveBlogPosting
+    link_density: float | None  # share of the visible text inside <a>
+
+
+def _jsonld_types(tree: LexborHTMLParser) -> set[str]:
+    types: set[str] = set()
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(node.text() or "")
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                t = item.get("@type")
+                for value in t if isinstance(t, list) else [t]:
+                    if isinstance(value, str):
+                        types.add(value.lower())
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+    return types
+
+
+def page_signals(html: str) -> PageSignals:
+    tree = LexborHTMLParser(html)
+    types = _jsonld_types(tree)
+    og = tree.css_first('meta[property="og:type"]')
+    og_type = (og.attributes.get("content") or "").strip().lower() if og is not None else ""
+    is_article: bool | None = None
+    if types & _ARTICLE_TYPES or og_type == "article":
+        is_article = True
+    elif (types and types <= _LISTING_TYPES | {"organization", "breadcrumblist", "newsmediaorganization"}) or (
+        og_type in ("website", "profile")
+    ):
+        is_article = False
+    kind_hint = "liveblog" if "liveblogposting" in types else None
+    return PageSignals(is_article, kind_hint, _link_density(tree))
+
+
+def _link_density(tree: LexborHTMLParser) -> float | None:
+    root = tree.body
+    if root is None:
+        return None
+    for node in root.css("script, style, noscript, template, svg"):
+        node.decompose()
+    total = len("".join(root.text(separator=" ").split()))
+    if not total:
+        return None
+    linked = sum(len("".join(a.text(separator=" ").split())) for a in root.css("a"))
+    return min(1.0, linked / total)

@@ -1,0 +1,344 @@
+"""Run crawls in this process (the CLI's `crawl`, `scrape` and `demo` use it).
+
+`run_crawl(targets, ...)` runs one news-spider crawler per site, all at once, in one Scrapy
+CrawlerProcess, shows progress, and returns a CrawlSummary built from the Scrapy stats keys the
+spider and the pipelines bump. The Twisted reactor cannot be restarted: call `run_crawl` or
+`run_scrape` once per process (the scheduled-jobs wrapper runs each job in its own process).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from newsbot.record import ArticleRecord
+
+logger = logging.getLogger(__name__)
+
+OK_REASONS = {"finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"}
+EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
+_COUNTS = ("new", "updated", "unchanged", "invalid", "near_duplicate")
+
+
+@dataclass
+class CrawlSummary:
+    sites: dict[str, dict[str, Any]] = field(default_factory=dict)  # slug -> summary row (see site_row)
+    totals: dict[str, Any] = field(default_factory=dict)
+    exit_status: int = EXIT_OK
+    started_at: str | None = None
+    finished_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sites": self.sites,
+            "totals": self.totals,
+            "exit_status": self.exit_status,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+        }
+
+    def format(self) -> str:
+        """The end-of-run table: one line per site and a total."""
+        head = f"{'site':<28} {'pages':>6} {'new':>6} {'upd':>5} {'same':>5} {'inval':>5} {'err':>5} {'time':>7}  status"
+        lines = [head, "-" * len(head)]
+        for slug, row in self.sites.items():
+            lines.append(_format_row(slug, row))
+        if len(self.sites) > 1:
+            lines.append(_format_row("TOTAL", self.totals))
+        return "\n".join(lines)
+
+
+def _format_row(name: str, row: Mapping[str, Any]) -> str:
+    return (
+        f"{name[:28]:<28} {row.get('pages', 0):>6} {row.get('new', 0):>6} {row.get('updated', 0):>5} "
+        f"{row.get('unchanged', 0):>5} {row.get('invalid', 0):>5} {row.get('errors', 0):>5} "
+        f"{row.get('duration', 0.0):>6.1f}s  {row.get('finish_reason', '')}"
+    )
+
+
+def site_row(slug: str, stats: Mapping[str, Any]) -> dict[str, Any]:
+    """One site's summary from its crawler's stats."""
+
+    def n(key: str) -> int:
+        return int(stats.get(key, 0) or 0)
+
+    row: dict[str, Any] = {
+        "pages": n(f"newsbot/site/{slug}/pages") or n("newsbot/pages/fetched"),
+        "responses": n("downloader/response_count"),
+        "articles": n("newsbot/pages/article"),
+        "non_articles": n("newsbot/pages/non_article"),
+        "extract_errors": n("newsbot/pages/extract_error"),
+        "skipped_stored": n("newsbot/skipped/stored"),
+        "skipped_since": n("newsbot/skipped/since"),
+        "canonical_duplicates": n("newsbot/pages/canonical_duplicate"),
+        "errors": n(f"newsbot/site/{slug}/errors"),
+        "robots_forbidden": n("robotstxt/forbidden"),
+        "duration": round(float(stats.get("elapsed_time_seconds", 0.0) or 0.0), 2),
+        "finish_reason": stats.get("finish_reason"),
+    }
+    for suffix in _COUNTS:
+        row[suffix] = n(f"newsbot/site/{slug}/{suffix}") or n(f"newsbot/items/{suffix}")
+    row["ok"] = row["finish_reason"] in OK_REASONS and row["responses"] > 0
+    return row
+
+
+def _totals(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {}
+    for row in rows:
+        for k, v in row.items():
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                total[k] = total.get(k, 0) + v
+    # the sites run at the same time: the run lasts as long as the longest
+    total["duration"] = max((r.get("duration", 0.0) for r in rows), default=0.0)
+    total["finish_reason"] = "ok" if all(r.get("ok") for r in rows) else "failed"
+    return total
+
+
+def project_settings(overrides: Mapping[str, Any] | None = None):
+    """newsbot.settings from any working directory (no scrapy.cfg lookup), with overrides."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsbot.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    if overrides:
+        settings.setdict(dict(overrides), priority="cmdline")
+    return settings
+
+
+class Progress:
+    """Pages, articles, errors and rate over all running crawlers: one updating stderr line on a
+    terminal, a log line every `interval` seconds otherwise."""
+
+    def __init__(self, crawlers: list, stream: IO[str] | None = None, tty: bool | None = None):
+        self.crawlers = crawlers
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.interval = 1.0 if self.tty else 30.0
+        self.started = time.monotonic()
+        self._loop = None
+        self._width = 0
+
+    def snapshot(self) -> dict[str, float]:
+        pages = articles = errors = 0
+        for crawler in self.crawlers:
+            stats = crawler.stats.get_stats() if crawler.stats else {}
+            pages += int(stats.get("newsbot/pages/fetched", 0))
+            articles += int(stats.get("newsbot/pages/article", 0))
+            errors += int(stats.get("newsbot/errors", 0))
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        return {"pages": pages, "articles": articles, "errors": errors, "rate": pages / elapsed, "elapsed": elapsed}
+
+    def line(self) -> str:
+        s = self.snapshot()
+        return (
+            f"newsbot: {s['pages']} pages, {s['articles']} articles, {s['errors']} errors, "
+            f"{s['rate']:.1f} pages/s, {s['elapsed']:.0f}s"
+        )
+
+    def tick(self) -> None:
+        text = self.line()
+        if self.tty:
+            pad = max(0, self._width - len(text))
+            self.stream.write("\r" + text + " " * pad)
+            self.stream.flush()
+            self._width = len(text)
+        else:
+            logger.info(text)
+
+    def start(self) -> None:
+        from twisted.internet.task import LoopingCall
+
+        self._loop = LoopingCall(self.tick)
+        self._loop.start(self.interval, now=False)
+
+    def stop(self) -> None:
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        if self.tty and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+
+
+class _JsonlSink:
+    """The crawl's records as JSONL (the exported record shape, UTF-8, not escaped)."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if self.path == "-":
+            self.fh = sys.stdout
+        else:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.fh = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.count = 0
+
+    def write(self, item: Any, **_: Any) -> None:
+        if isinstance(item, ArticleRecord):
+            self.fh.write(item.to_json() + "\n")
+            self.count += 1
+
+    def close(self) -> None:
+        if self.fh is sys.stdout:
+            self.fh.flush()
+        else:
+            self.fh.close()
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def run_crawl(
+    targets: Iterable[str],
+    *,
+    since: str | datetime | None = None,
+    max_articles: int | None = None,
+    output: str | Path | None = None,
+    store_url: str | None = None,
+    allow_private: bool = False,
+    settings: Mapping[str, Any] | None = None,
+    jobdir: str | Path | None = None,
+    http_cache: bool = False,
+    incremental: bool = True,
+    progress: bool | None = None,
+    on_item: Callable[[ArticleRecord], None] | None = None,
+) -> CrawlSummary:
+    """Crawl each target (a registry slug or a homepage URL) and return the summary.
+
+    max_articles is per site (CLOSESPIDER_ITEMCOUNT); jobdir/<slug> makes each site's crawl
+    resumable (Scrapy JOBDIR); progress: an updating stderr line on a terminal, a periodic log line
+    otherwise (False: none).
+    Raises ValueError for an unknown slug or a bad --since before anything is fetched.
+    """
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from spiders.news import NewsSpider, parse_since, resolve_site
+
+    since_dt = parse_since(since) if since is not None else None
+    from spiders.registry import load_registry
+
+    sites = []
+    registry: dict | None = None
+    for target in targets:
+        is_url = "://" in target or "/" in target
+        if not is_url and "." in target:  # a bare domain, unless a registry slug has dots
+            registry = load_registry() if registry is None else registry
+            is_url = target not in registry
+        site = resolve_site(url=target) if is_url else resolve_site(site=target)
+        sites.append((target, is_url, site))
+    if not sites:
+        raise ValueError("nothing to crawl: give site slugs, homepage URLs or --all")
+    slugs = [s.slug for _, _, s in sites]
+    if len(set(slugs)) != len(slugs):
+        raise ValueError("the same site is given twice")
+
+    overrides: dict[str, Any] = dict(settings or {})
+    if allow_private:
+        overrides["NEWSBOT_ALLOW_PRIVATE"] = True
+    if store_url:
+        overrides["NEWSBOT_DB"] = store_url
+    if max_articles:
+        overrides["CLOSESPIDER_ITEMCOUNT"] = int(max_articles)
+    if http_cache:
+        overrides["HTTPCACHE_ENABLED"] = True
+    base = project_settings(overrides)
+    if base.getbool("HTTPCACHE_ENABLED") and not Path(base.get("HTTPCACHE_DIR", "httpcache")).is_absolute():
+        # Scrapy puts a relative cache dir beside scrapy.cfg and gives up outside a project: use ./.scrapy
+        overrides["HTTPCACHE_DIR"] = str(Path.cwd() / ".scrapy" / base.get("HTTPCACHE_DIR", "httpcache"))
+    # progress: an updating line on a terminal, else a log line every 30 s (progress=False: none)
+    show_progress = True if progress is None else progress
+    if show_progress and sys.stderr.isatty() and "LOG_LEVEL" not in overrides:
+        overrides["LOG_LEVEL"] = "WARNING"  # the progress line replaces the INFO log on a terminal
+    base = project_settings(overrides)
+
+    process = CrawlerProcess(base)
+    sink = _JsonlSink(output) if output else None
+    crawlers = []
+    summary = CrawlSummary(started_at=_now())
+    for target, is_url, site in sites:
+        crawler = process.create_crawler(NewsSpider)
+        politeness = site.politeness or {}
+        if politeness.get("max_pages") and not crawler.settings.getint("CLOSESPIDER_PAGECOUNT"):
+            crawler.settings.set("CLOSESPIDER_PAGECOUNT", int(politeness["max_pages"]), priority="cmdline")
+        if jobdir:
+            crawler.settings.set("JOBDIR", str(Path(jobdir) / site.slug), priority="cmdline")
+        if sink is not None:
+            crawler.signals.connect(sink.write, signal=signals.item_scraped)
+        if on_item is not None:
+            crawler.signals.connect(lambda item, **_: on_item(item), signal=signals.item_scraped, weak=False)
+        kwargs: dict[str, Any] = {"site": None if is_url else site.slug, "url": target if is_url else None}
+        if since_dt is not None:
+            kwargs["since"] = since_dt.isoformat()
+        if store_url:
+            kwargs["store"] = store_url
+        if not incremental:
+            kwargs["incremental"] = "0"
+        process.crawl(crawler, **kwargs)
+        crawlers.append((site.slug, crawler))
+
+    meter = Progress([c for _, c in crawlers]) if show_progress else None
+    interrupted = []
+    if meter is not None:
+        from twisted.internet import reactor
+
+        reactor.callWhenRunning(meter.start)
+    try:
+        process.start()
+    except KeyboardInterrupt:
+        interrupted.append(True)
+    finally:
+        if meter is not None:
+            meter.stop()
+        if sink is not None:
+            sink.close()
+
+    for slug, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        summary.sites[slug] = site_row(slug, stats)
+    rows = list(summary.sites.values())
+    summary.totals = _totals(rows)
+    summary.finished_at = _now()
+    if interrupted or any(r["finish_reason"] == "shutdown" for r in rows):
+        summary.exit_status = EXIT_INTERRUPTED
+    elif not all(r["ok"] for r in rows):
+        summary.exit_status = EXIT_FAILED
+    return summary
+
+
+def run_scrape(
+    urls: list[str],
+    *,
+    allow_private: bool = False,
+    settings: Mapping[str, Any] | None = None,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Fetch each URL politely and extract it, without a store. Rows in input order: a record's
+    exported fields (plus `kind` from the page classification), or {url, error, message}."""
+    from scrapy.crawler import CrawlerProcess
+
+    from spiders.scrape import ScrapeSpider
+
+    overrides: dict[str, Any] = {"ITEM_PIPELINES": {}, "LOG_LEVEL": "WARNING", **dict(settings or {})}
+    if allow_private:
+        overrides["NEWSBOT_ALLOW_PRIVATE"] = True
+    process = CrawlerProcess(project_settings(overrides))
+    rows: dict[int, dict[str, Any]] = {}
+
+    def sink(index: int, row: dict[str, Any]) -> None:
+        rows[index] = row
+        if on_row is not None:
+            on_row(row)
+
+    process.crawl(ScrapeSpider, urls=list(urls), sink=sink)
+    process.start()
+    return [
+        rows.get(i, {"url": u, "error": "not-fetched", "message": "no response (see the log)"})
+        for i, u in enumerate(urls)
+    ]

@@ -1,0 +1,58 @@
+"""`newsbot scrape URL...`: fetch given pages with the crawler's politeness, extract, no store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Request, Response
+
+from newsbot.extract import ExtractionError, extract
+from spiders.classify import classify_page
+from spiders.news import _headers
+from spiders.pagesignals import page_signals
+
+
+class ScrapeSpider(scrapy.Spider):
+    name = "scrape"
+
+    def __init__(self, urls: list[str] | str = (), sink: Callable[[int, dict], None] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.urls = urls.split(",") if isinstance(urls, str) else list(urls)
+        self.sink = sink or (lambda index, row: None)
+
+    async def start(self) -> AsyncIterator[Request]:
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[Request]:
+        for i, url in enumerate(self.urls):
+            # each URL asked for is fetched, even when two are variants of one another
+            yield Request(url, callback=self.parse, errback=self.on_error, dont_filter=True, cb_kwargs={"index": i})
+
+    def parse(self, response: Response, index: int) -> None:
+        try:
+            record = extract(response.body, url=response.url, headers=_headers(response))
+        except ExtractionError as exc:
+            self.sink(index, {"url": response.url, "error": exc.reason, "message": str(exc)})
+            return
+        if b"html" in (response.headers.get(b"Content-Type") or b"html"):
+            signals = page_signals(response.text)
+            record.kind = classify_page(
+                response.url,
+                is_article=signals.is_article,
+                kind_hint=signals.kind_hint or record.kind,
+                body_words=record.word_count,
+                link_density=signals.link_density,
+            )
+        self.sink(index, record.to_dict())
+
+    def on_error(self, failure) -> None:
+        request = failure.request
+        message = failure.getErrorMessage()
+        reason = type(failure.value).__name__
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            reason, message = "http-error", f"HTTP {response.status}"
+        self.sink(request.cb_kwargs.get("index", -1), {"url": request.url, "error": reason, "message": message})

@@ -1,0 +1,238 @@
+"""Bad input to the extractor: every hostile page gives a record or a clear ExtractionError, nothing else,
+and pages that still hold an article come out right (the Arabic text decoded, not mojibake)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsbot.extract import ExtractionError, extract
+from tests.support.crawl import ROOT
+
+AR = (
+    "قال مسؤولون في الحكومة اليوم إن المحادثات بين الأطراف المعنية ستستأنف الأسبوع المقبل في العاصمة، "
+    "وأضافوا أن جدول الأعمال يشمل ملفات الاقتصاد والطاقة والمياه والتعاون الإقليمي بين دول المنطقة."
+)
+URL = "https://news.example.com/politics/2026/03/01/talks.html"
+
+
+def page(text: str = AR, head: str = '<meta charset="utf-8">') -> str:
+    return (
+        f'<html lang="ar" dir="rtl"><head>{head}<title>استئناف المحادثات</title></head><body><article>'
+        f"<h1>استئناف المحادثات الأسبوع المقبل</h1><p>{text}</p><p>{text}</p><p>{text}</p></article></body></html>"
+    )
+
+
+def outcome(data: bytes | str, **kw) -> tuple[str, object]:
+    """('record', rec) or ('error', reason); any other exception fails the test."""
+    try:
+        return "record", extract(data, url=URL, **kw)
+    except ExtractionError as exc:
+        assert exc.reason and str(exc), "an ExtractionError must say why"
+        return "error", exc.reason
+
+
+REFUSED = {
+    "empty body": b"",
+    "whitespace-only body": b" \r\n\t  \n",
+    "PDF served as HTML": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n" + bytes(range(256)) * 40,
+    "PNG served as HTML": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 40,
+    "JPEG served as HTML": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(255, -1, -1)) * 40,
+    "gzip bytes served as HTML": b"\x1f\x8b\x08\x00" + bytes(range(256)) * 10,
+    "binary garbage": bytes((i * 7919 + 13) % 256 for i in range(50_000)),
+    "JSON served as HTML": json.dumps({"title": "خبر", "items": list(range(50))}, ensure_ascii=False).encode(),
+    "page with no text": b"<html><head><title></title></head><body><div><img src=a.png><script>var a=1;</script>"
+                         b"</div><nav><a href=/>x</a></nav></body></html>",
+    "markup only, 1,000 empty divs": b"<html><body>" + b"<div></div>" * 1000 + b"</body></html>",
+}
+
+
+_NOT_HTML_XFAIL = pytest.mark.xfail(strict=True, reason="extract: a document without any markup (JSON, plain text) "
+                                   "becomes a record of its raw text; fix: 'not-html' guard, diff in docs/reliability.md")
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_NOT_HTML_XFAIL) if n == "JSON served as HTML" else n
+                                  for n in REFUSED])
+def test_non_articles_are_refused_with_a_reason(name, case):
+    case(f"extract(): {name}")
+    kind, value = outcome(REFUSED[name])
+    assert kind == "error", f"{name} gave a record: {value!r}"
+    case.happened(f"ExtractionError({value!r})")
+
+
+def _cp1256_page() -> bytes:
+    return page(head='<meta charset="windows-1256">').encode("cp1256")
+
+
+READABLE = {
+    # name: (bytes, extract kwargs)
+    "truncated HTML (cut mid-tag)": (page().encode()[: len(page().encode()) * 3 // 4] + b"<p cla", {}),
+    "windows-1256 bytes labelled UTF-8 by HTTP": (_cp1256_page(), {"headers": {"Content-Type": "text/html; charset=utf-8"}}),
+    "windows-1256 bytes, no label at all": (page(head="").encode("cp1256"), {}),
+    "UTF-8 bytes labelled windows-1256 in <meta>": (page(head='<meta charset="windows-1256">').encode(), {}),
+    "contradictory labels (HTTP latin-1, meta koi8-r, bytes UTF-8)": (
+        page(head='<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">').encode(),
+        {"headers": {"Content-Type": "text/html; charset=iso-8859-1"}},
+    ),
+    "double-encoded UTF-8 (mojibake)": (page().encode("utf-8").decode("latin-1").encode("utf-8"), {}),
+    "NUL and control bytes inside the text": (page().encode().replace(b"<p>", b"<p>\x00\x01\x07\x1b", 2), {}),
+    "UTF-16 with BOM": (page(head="").encode("utf-16"), {}),
+    "unclosed tags everywhere": (page().replace("</p>", "").replace("</article>", "").encode(), {}),
+}
+
+
+@pytest.mark.parametrize("name", list(READABLE))
+def test_damaged_arabic_pages_still_give_the_article(name, case):
+    data, kw = READABLE[name]
+    case(f"extract(): {name}")
+    kind, rec = outcome(data, **kw)
+    assert kind == "record", f"{name}: {rec}"
+    assert "المحادثات بين الأطراف المعنية" in rec.body, f"{name}: body decoded wrongly ({rec.encoding}): {rec.body[:80]!r}"
+    assert rec.lang == "ar"
+    assert not any(ord(c) < 32 and c not in "\n\t" for c in rec.body), "control characters leaked into the body"
+    case.happened(f"record, body readable Arabic (decoded as {rec.encoding})")
+
+
+@pytest.mark.xfail(strict=True, reason="decode: a UTF-8 page with a few invalid bytes is decoded as windows-1256 "
+                   "(all text mojibake) instead of UTF-8 with replacement characters; see docs/reliability.md")
+def test_a_few_invalid_utf8_bytes_do_not_turn_the_page_into_mojibake(case):
+    case("extract(): UTF-8 page declaring utf-8 with 5 invalid byte sequences")
+    data = page().encode().replace(b"\xd8\xa7", b"\xd8\xff", 5)
+    kind, rec = outcome(data)
+    assert kind == "record"
+    assert "المحادثات بين الأطراف المعنية" in rec.body, rec.body[:80]
+
+
+def test_non_arabic_page_is_a_record_in_its_own_language(case):
+    case("extract(): an English article page")
+    text = "The government said on Monday that talks between the parties would resume next week in the capital. " * 3
+    kind, rec = outcome(page(text).replace('lang="ar"', 'lang="en"').encode())
+    assert kind == "record" and rec.lang == "en"
+    case.happened("record with lang=en (the validation pipeline decides whether to keep it)")
+
+
+_BOUNDED = """
+import json, sys
+from newsbot.extract import ExtractionError, extract
+html = sys.stdin.buffer.read()
+try:
+    rec = extract(html, url="https://news.example.com/a.html")
+    print(json.dumps(["record", rec.word_count]))
+except ExtractionError as exc:
+    print(json.dumps(["error", exc.reason]))
+"""
+
+
+def _extract_bounded(data: bytes, seconds: float) -> tuple[str, object] | None:
+    """extract() in a child process killed after `seconds` (None then): a page that hangs the parser must
+    not hang the suite nor keep burning CPU behind it. Not a speed test: the bound is 100x the guarded time."""
+    try:
+        proc = subprocess.run([sys.executable, "-c", _BOUNDED], input=data, capture_output=True, timeout=seconds,
+                              env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    except subprocess.TimeoutExpired:
+        return None
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    kind, value = json.loads(proc.stdout)
+    return kind, value
+
+
+@pytest.mark.xfail(strict=True, reason="extract: 100,000 nested <div>s take minutes in the lexbor tree builder "
+                   "(cost = depth x block tags); fix: nesting_too_deep() guard, diff in docs/reliability.md")
+def test_100000_deep_nesting_is_refused_quickly(case):
+    case("extract(): 100,000 nested <div>s around one paragraph (about 1.2 MB)")
+    html = "<html><body>" + "<div>" * 100_000 + f"<p>{AR}</p>" + "</div>" * 100_000 + "</body></html>"
+    # unguarded this parse takes ~150 s of CPU; guarded it is refused in ~10 ms
+    result = _extract_bounded(html.encode(), 15)
+    assert result is not None, "extract() was still parsing after 15 s"
+    assert result == ("error", "too-deep"), result
+    case.happened("ExtractionError('too-deep') without parsing")
+
+
+def test_deep_inline_nesting_is_harmless(case):
+    case("extract(): 50,000 nested <span>s (inline elements) around the article")
+    html = "<html><body><article>" + "<span>" * 50_000 + f"<p>{AR}</p>" * 3 + "</article></body></html>"
+    result = _extract_bounded(html.encode(), 60)
+    assert result is not None, "extract() was still parsing after 60 s"
+    case.happened(f"{result[0]} ({result[1]})")
+
+
+# ---------------------------------------------------------------- fuzzing
+
+_tags = st.sampled_from(["div", "p", "span", "article", "h1", "script", "style", "a", "meta", "title", "br", "table", "td"])
+_text = st.text(alphabet=st.sampled_from(list("قال مسؤولون الحكومة<>&;\"'=/ \n\t\x00\ufeff\u200fabc")), max_size=60)
+
+
+@st.composite
+def html_soup(draw) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 30))):
+        tag = draw(_tags)
+        choice = draw(st.integers(0, 3))
+        if choice == 0:
+            parts.append(f"<{tag}>")
+        elif choice == 1:
+            parts.append(f"</{tag}>")
+        elif choice == 2:
+            parts.append(f"<{tag} {draw(_text)}>{draw(_text)}</{tag}>")
+        else:
+            parts.append(draw(_text))
+    return "".join(parts)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.one_of(st.binary(max_size=3000), html_soup().map(lambda s: s.encode("utf-8", "surrogatepass")),
+                      html_soup(), st.text(max_size=500)),
+       charset=st.sampled_from([None, "utf-8", "windows-1256", "iso-8859-6", "latin-1", "bogus-charset", "utf-16"]))
+def test_fuzzed_input_gives_a_record_or_an_extraction_error(data, charset):
+    headers = {"Content-Type": f"text/html; charset={charset}"} if charset else None
+    try:
+        rec = extract(data, url=URL, headers=headers)
+    except ExtractionError as exc:
+        assert exc.reason
+        return
+    assert isinstance(rec.body, str) and rec.word_count == len(rec.body.split())
+    json.loads(rec.to_json())  # always serialisable
+
+
+def test_fuzzing_case_for_the_table(case):
+    # the hypothesis test above cannot take a function-scoped fixture; this row stands for it in the table
+    case("extract(): 150 hypothesis examples x 4 generators (bytes, tag soup, text) x 7 charset labels")
+    case.happened("a record or ExtractionError every time (test_fuzzed_input_gives_a_record_or_an_extraction_error)")
+
+
+# ---------------------------------------------------------------- the CLI
+
+def test_extract_cli_gives_error_records_and_exit_status(tmp_path, case):
+    case("`newsbot extract` on a PDF, an empty file, binary garbage, a directory, a missing file and one good page")
+    files = {
+        "doc.pdf": REFUSED["PDF served as HTML"],
+        "empty.html": b"",
+        "garbage.html": REFUSED["binary garbage"],
+        "good.html": page().encode(),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "adir").mkdir()
+    args = [*files, "adir", "missing.html"]
+    proc = subprocess.run([sys.executable, "-m", "newsbot", "extract", *args], cwd=tmp_path, capture_output=True,
+                          timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    rows = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines() if line.strip()]
+    assert [r["input"] for r in rows] == args, "one output line per input, in order"
+    by = {r["input"]: r for r in rows}
+    assert by["good.html"].get("body") and "error" not in by["good.html"]
+    for bad in ("doc.pdf", "empty.html", "garbage.html", "adir", "missing.html"):
+        assert by[bad]["error"] and by[bad]["message"], by[bad]
+        assert by[bad]["error"] != "internal", by[bad]
+    assert proc.returncode == 1
+    assert b"Traceback" not in proc.stderr
+    good_only = subprocess.run([sys.executable, "-m", "newsbot", "extract", "good.html"], cwd=tmp_path,
+                               capture_output=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert good_only.returncode == 0
+    case.happened("5 error records (" + ", ".join(by[b]["error"] for b in ("doc.pdf", "empty.html", "garbage.html",
+                                                                              "adir", "missing.html"))
+                  + "), 1 record, exit 1; exit 0 for the good page alone")

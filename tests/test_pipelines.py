@@ -1,0 +1,178 @@
+"""The item pipelines: validation kept aside with reasons, normalisation, stats keys, Scrapy wiring."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsbot.record import ArticleRecord
+from newsbot.store import open_store, record_key
+from pipelines import run_records
+from pipelines.normalise import normalise
+from pipelines.validate import Invalid, check
+from tests.support import store as support
+from tests.support.store import make_record
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# the storage fixtures (parametrized over SQLite and PostgreSQL), used by name below
+store = support.store
+store_url = support.store_url
+
+
+def _bad(reason: str) -> ArticleRecord:
+    rec = make_record(hash(reason) % 10_000, raw=False)
+    if reason == "short-body":
+        rec.body = "خبر قصير جدا."
+    elif reason == "future-published":
+        rec.published = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    elif reason == "missing-lang":
+        rec.lang = None
+    elif reason == "bad-url":
+        rec.url = "ftp://example.com/x"
+    elif reason == "missing-body":
+        rec.body = "   "
+    elif reason == "bad-confidence":
+        rec.confidence = 3.0
+    elif reason == "unwanted-lang":
+        rec.lang = "en"
+    return rec
+
+
+@pytest.mark.parametrize("reason", ["short-body", "future-published", "missing-lang", "bad-url", "missing-body",
+                                    "bad-confidence"])
+def test_check_names_the_reason(reason):
+    with pytest.raises(Invalid) as info:
+        check(_bad(reason))
+    assert info.value.reason == reason
+
+
+def test_check_accepts_good_records_and_tolerates_timezone_slack():
+    rec = make_record(1, raw=False)
+    check(rec)
+    rec.published = (datetime.now(UTC) + timedelta(hours=3)).isoformat()  # Cairo time labelled UTC
+    check(rec)
+    rec.published = "١٣٩٩/٠٢/٢١"  # not ISO: the normaliser's business, not a reason to refuse the article
+    check(rec)
+    with pytest.raises(Invalid):
+        check(rec, langs=["fa"])
+
+
+def test_invalid_records_are_kept_aside_counted_and_the_rest_stored(store):
+    records = [make_record(1), _bad("short-body"), make_record(2), _bad("future-published"), _bad("missing-lang"),
+               make_record(3)]
+    stats = run_records(records, store, settings={"NEWSBOT_LANGS": "ar,fa"})
+    assert store.count() == 3
+    assert stats["newsbot/items/new"] == 3
+    assert stats["newsbot/items/invalid"] == 3
+    assert stats["newsbot/site/example-news.com/invalid"] == 3
+    assert stats["newsbot/invalid/short-body"] == 1
+    rows = {r["reason"]: r for r in store.invalid_rows()}
+    assert set(rows) == {"short-body", "future-published", "missing-lang"}
+    kept = json.loads(rows["short-body"]["record"])
+    assert kept["body"] == "خبر قصير جدا." and kept["url"].startswith("https://")
+    assert "raw" not in kept
+
+
+def test_normalise_tidies_text_dates_and_lists():
+    rec = make_record(1, raw=False)
+    rec.title = "  عنوان\u200b   الخبر \n"
+    rec.body = rec.body.replace("\n\n", "\r\n\r\n\n") + "\n\n\n"
+    rec.authors = ["مراسل", " مراسل ", ""]
+    rec.tags = ["أخبار", "أخبار", "سياسة"]
+    rec.published = "۱۳۹۹/۰۲/۲۱ - ۱۸:۵۹"
+    rec.site = None
+    rec.lang = "AR"
+    body_before = make_record(1, raw=False).body
+    out = normalise(rec)
+    assert out.title == "عنوان الخبر"
+    assert out.body == body_before
+    assert out.authors == ["مراسل"] and out.tags == ["أخبار", "سياسة"]
+    assert out.published is None and out.published_raw == "۱۳۹۹/۰۲/۲۱ - ۱۸:۵۹" and "published-not-iso" in out.warnings
+    assert out.site == "example-news.com" and out.lang == "ar"
+    assert out.word_count == len(body_before.split())
+
+
+def test_nfc_normalisation_makes_equal_text_equal(store):
+    a = make_record(1, raw=False)
+    decomposed = make_record(1, raw=False)
+    decomposed.body = decomposed.body.replace("أ", "\u0627\u0654")  # alef + combining hamza above == أ in NFC
+    assert decomposed.body != a.body
+    run_records([a], store)
+    stats = run_records([decomposed], store)
+    assert stats["newsbot/items/unchanged"] == 1
+
+
+def test_one_broken_record_never_stops_the_run(store):
+    weird = make_record(5)
+    weird.authors = None  # type: ignore[assignment]
+    weird.raw.body = None  # the database write fails for this one
+    stats = run_records([make_record(1), weird, "not a record", make_record(2)], store)  # type: ignore[list-item]
+    assert store.count() == 2
+    assert stats["newsbot/items/new"] == 2
+    assert stats["newsbot/items/store_error"] == 1
+    assert any(r["reason"].startswith("store-error") for r in store.invalid_rows())
+
+
+def test_updates_and_unchanged_are_counted_per_site(store):
+    run_records([make_record(i) for i in range(5)], store)
+    changed = [make_record(i, seed=1 if i < 2 else 0) for i in range(5)]
+    stats = run_records(changed, store)
+    assert stats["newsbot/items/updated"] == 2
+    assert stats["newsbot/items/unchanged"] == 3
+    assert stats["newsbot/site/example-news.com/updated"] == 2
+    assert store.count() == 5
+
+
+SPIDER = '''
+import json
+import scrapy
+from tests.support.store import make_record
+
+
+class Feed(scrapy.Spider):
+    name = "feed"
+
+    async def start(self):
+        for i in range(6):
+            yield make_record(i % 4)  # 2 re-yields of the same articles
+        bad = make_record(9)
+        bad.body = "قصير"
+        yield bad
+
+    def closed(self, reason):
+        with open(STATS, "w") as fh:
+            json.dump({k: v for k, v in self.crawler.stats.get_stats().items() if k.startswith("newsbot/")}, fh)
+'''
+
+
+def test_scrapy_runs_the_pipelines_and_feed_exports_the_record_shape(tmp_path):
+    stats_file = tmp_path / "stats.json"
+    spider = tmp_path / "feed_spider.py"
+    spider.write_text(SPIDER.replace("STATS", repr(str(stats_file))), encoding="utf-8")
+    db = tmp_path / "crawl.db"
+    out = tmp_path / "items.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "runspider", str(spider), "-O", str(out), "-s", f"NEWSBOT_DB={db}",
+         "-s", "LOG_LEVEL=WARNING", "-s", "NEWSBOT_HEALTH_ENABLED=0"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    stats = json.loads(stats_file.read_text())
+    assert stats["newsbot/items/new"] == 4
+    assert stats["newsbot/items/unchanged"] == 2
+    assert stats["newsbot/items/invalid"] == 1
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 6  # the invalid record is not exported
+    first = json.loads(lines[0])
+    assert list(first) == ArticleRecord.field_names() and "raw" not in first
+    assert "\\u06" not in lines[0]  # Arabic as UTF-8, not escaped
+    with open_store(str(db)) as s:
+        assert s.count() == 4
+        assert first["cluster_id"] == s.row(record_key(ArticleRecord.from_dict(first)))["cluster_id"]

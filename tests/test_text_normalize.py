@@ -1,0 +1,91 @@
+"""Text normalisation (newsbot.extract.text) and language detection (newsbot.extract.lang)."""
+
+from __future__ import annotations
+
+from newsbot.extract import extract
+from newsbot.extract.lang import detect_lang
+from newsbot.extract.text import ascii_digits, clean_line, normalize_text
+
+
+def test_tatweel_removed():
+    assert normalize_text("الســـــلام عليـــكم") == "السلام عليكم"
+
+
+def test_zero_width_and_bidi_controls_removed():
+    dirty = "\u200fمرحبا\u200b بكم\u200e في\u202b الموقع\u202c\u2066 الجديد\u2069\ufeff\u00ad\u2060\u200d\u061c"
+    assert normalize_text(dirty) == "مرحبا بكم في الموقع الجديد"
+
+
+def test_zwnj_kept_for_persian_and_urdu():
+    word = "می\u200cشود"
+    assert normalize_text(f"  این کار {word}  ") == f"این کار {word}"
+
+
+def test_presentation_forms_become_base_letters():
+    # "مرحبا" written with Arabic Presentation Forms-B glyphs, and the lam-alef ligature
+    assert normalize_text("\ufee3\ufeae\ufea3\ufe92\ufe8e") == "مرحبا"
+    assert normalize_text("\ufefb\ufef5") == "لالآ"
+
+
+def test_honorific_ligature_kept():
+    assert normalize_text("النبي \ufdfa") == "النبي \ufdfa"
+
+
+def test_diacritics_kept():
+    text = "مُحَمَّدٌ رَسُولُ اللَّهِ"
+    assert normalize_text(text) == text
+
+
+def test_nfc_composes_alef_madda():
+    assert normalize_text("\u0627\u0653خر") == "\u0622خر"
+
+
+def test_spaces_collapsed_and_controls_removed():
+    assert normalize_text("  كلمة\u00a0\u00a0 أخرى\t\tثالثة\x07\x1b  ") == "كلمة أخرى ثالثة"
+    assert normalize_text("سطر أول  \n\n   سطر ثان") == "سطر أول\nسطر ثان"
+    assert normalize_text(None) == ""
+    assert clean_line("عنوان\n  على سطرين") == "عنوان على سطرين"
+
+
+def test_latin_text_untouched():
+    text = "Café ﬁnal résumé – 2024"  # the fi ligature is not Arabic: no NFKC outside Arabic presentation forms
+    assert normalize_text(text) == text
+
+
+def test_ascii_digits_for_dates_only():
+    assert ascii_digits("٢٠ مايو ٢٠٢٤ - ۱۳۹۹/۰۲/۲۱") == "20 مايو 2024 - 1399/02/21"
+    assert normalize_text("٢٠٢٤") == "٢٠٢٤"  # body text keeps its digits
+
+
+ARABIC = (
+    "أعلنت وزارة الصحة اليوم عن افتتاح مستشفى جديد في العاصمة، وقالت إن المستشفى سيقدم خدماته لآلاف المواطنين "
+    "في المنطقة الشمالية، كما سيضم أقساما متخصصة في علاج أمراض القلب والأطفال."
+)
+PERSIAN = (
+    "وزارت بهداشت امروز از افتتاح یک بیمارستان جدید در پایتخت خبر داد و گفت که این بیمارستان به هزاران نفر "
+    "از شهروندان در منطقه شمالی خدمات می‌دهد و بخش‌های ویژه‌ای برای درمان بیماری‌های قلبی و کودکان دارد."
+)
+URDU = (
+    "وزارت صحت نے آج دارالحکومت میں ایک نئے ہسپتال کے افتتاح کا اعلان کیا اور کہا کہ یہ ہسپتال شمالی علاقے کے "
+    "ہزاروں شہریوں کو خدمات فراہم کرے گا اور اس میں دل اور بچوں کی بیماریوں کے علاج کے لیے خصوصی شعبے ہوں گے۔"
+)
+ENGLISH = (
+    "The health ministry announced today the opening of a new hospital in the capital, saying it would serve "
+    "thousands of residents of the northern region and include departments for heart disease and children."
+)
+
+
+def test_detect_lang_arabic_persian_urdu_english():
+    assert detect_lang(ARABIC) == "ar"
+    assert detect_lang(PERSIAN) == "fa"
+    assert detect_lang(URDU) == "ur"
+    assert detect_lang(ENGLISH) == "en"
+    assert detect_lang("   ") is None
+
+
+def test_lang_comes_from_body_not_html_lang():
+    page = f"""<html lang="en-US"><head><meta charset="utf-8"><title>خبر</title>
+    <meta property="og:locale" content="en_US"></head>
+    <body><article><h1>افتتاح مستشفى جديد في العاصمة</h1><p>{ARABIC}</p><p>{ARABIC}</p></article></body></html>"""
+    rec = extract(page.encode("utf-8"), url="https://example.com/news/1")
+    assert rec.lang == "ar"
