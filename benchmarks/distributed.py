@@ -13,6 +13,8 @@ article, so that discovery is not the bottleneck, serves it on 127.0.0.1, starts
 pages/s = pages the server served (robots.txt aside) / the crawl's own elapsed time (Scrapy's
 elapsed_time_seconds, the longest worker's; process start-up excluded). Politeness delays are off (a
 local server): this measures the crawler, not the site. Target on 2 cores: 2 workers >= 1.6x one.
+"ms CPU/page" is the crawler processes' CPU time (start-up included) per page: unlike pages/s it does
+not depend on what else the machine is running, so it shows the shared scheduler's own cost.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -53,19 +56,22 @@ def crawl_once(site: LocalServer, workdir: Path, store: str, extra: list[str]) -
     site.requests.clear()
     env = env_for(workdir, NEWSBOT_DB=store, NEWSBOT_STATE_DIR=str(workdir / "state"))
     t0 = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         [sys.executable, "-m", "newsbot", "crawl", site.url("/"), "--allow-private", "-q", *FAST,
          "--summary-json", str(summary), *extra],
         cwd=workdir, env=env, capture_output=True, text=True,
     )  # fmt: skip
     wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"crawl failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
     row = next(iter(json.loads(summary.read_text(encoding="utf-8"))["sites"].values()))
     pages = sum(1 for r in site.requests if not r.path.startswith("/robots.txt"))
     elapsed = float(row["duration"])
     return {"pages": pages, "articles": row["new"], "elapsed": elapsed, "wall": wall, "rate": pages / elapsed,
-            "worker_pages": row.get("worker_pages")}
+            "cpu_ms": 1000 * cpu / pages, "worker_pages": row.get("worker_pages")}
 
 
 def fresh_store(kind: str, workdir: Path, pg_url: str | None, n: int) -> str:
@@ -109,7 +115,7 @@ def main() -> int:
             runs[name] = r = crawl_once(site, tmp / f"run{n}", store, extra)
             share = f"  worker pages {r['worker_pages']}" if r["worker_pages"] else ""
             print(f"{name:<22} {r['pages']:>5} pages {r['articles']:>5} articles  {r['elapsed']:6.1f}s crawl "
-                  f"({r['wall']:5.1f}s wall)  {r['rate']:6.1f} pages/s{share}")
+                  f"({r['wall']:5.1f}s wall)  {r['rate']:6.1f} pages/s  {r['cpu_ms']:5.1f} ms CPU/page{share}")
     finally:
         site.stop()
         redis.stop()

@@ -19,6 +19,7 @@ import threading
 import unicodedata
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -46,6 +47,7 @@ _FOLD_PAIRS = tuple(
 _WORD = re.compile(r"\w+")
 
 _local = threading.local()
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
 
 def _minhash_template():
@@ -56,6 +58,41 @@ def _minhash_template():
 
         m = _local.minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity, scheme=SCHEME)
     return m
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray] | None:
+    """datasketch's affine32 permutations (a, b) as row vectors, for `signature`'s direct numpy path.
+
+    None when the direct path does not reproduce datasketch's `update_batch` on a sample (a datasketch
+    release that changed its scheme): `signature` then goes through datasketch, slower but the same.
+    """
+    m = _minhash_template()
+    a, b = (np.asarray(p, dtype=np.uint32) for p in m.permutations)
+    sample = "نص تجريبي قصير للتحقق من أن التوقيع المباشر يطابق توقيع datasketch كلمة كلمة"
+    m.clear()
+    m.update_batch(shingle_hashes(sample).tolist())
+    expected = m.hashvalues.astype("<u4").tobytes()
+    return (a, b) if _direct_signature(shingle_hashes(sample), a, b) == expected else None
+
+
+def _direct_signature(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> bytes:
+    """datasketch's affine32 MinHash of pre-hashed values: MurmurHash3 fmix32, then min of a*h + b (mod 2^32).
+
+    The same arithmetic as MinHash.update_batch, minus its per-value Python loop (half a signature's cost).
+    """
+    if not hashes.size:
+        return b"\xff" * (4 * NUM_PERM)  # datasketch's empty MinHash: every value at its maximum
+    s1, m1, s2, m2, s3 = _FMIX32
+    h = hashes.astype(np.uint32)
+    h ^= h >> s1
+    h *= m1
+    h ^= h >> s2
+    h *= m2
+    h ^= h >> s3
+    phv = h[:, None] * a
+    phv += b
+    return phv.min(axis=0).astype("<u4", copy=False).tobytes()
 
 
 def normalise_text(text: str) -> str:
@@ -69,7 +106,14 @@ def normalise_text(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(normalise_text(text))
+    """The \\w+ runs of the normalised text (whitespace never is \\w: split first, regex only tokens with punctuation)."""
+    out: list[str] = []
+    for tok in normalise_text(text).split():
+        if tok.isalnum():  # the usual case, and exactly one \\w+ run (\\w = alphanumeric or '_')
+            out.append(tok)
+        else:
+            out += _WORD.findall(tok)
+    return out
 
 
 def shingle_hashes(text: str, n: int = SHINGLE_WORDS) -> np.ndarray:
@@ -102,7 +146,10 @@ def minhash(text: str):
 
 
 def signature(text: str) -> bytes:
-    """The MinHash signature as bytes (what the store keeps)."""
+    """The MinHash signature as bytes (what the store keeps): datasketch's, computed directly (see above)."""
+    perms = _permutations()
+    if perms is not None:
+        return _direct_signature(shingle_hashes(text), *perms)
     m = _minhash_template()
     m.clear()
     m.update_batch(shingle_hashes(text).tolist())
@@ -114,7 +161,8 @@ _M2 = np.uint64(0xC4CEB9FE1A85EC53)
 _BAND_SEEDS = (np.arange(BANDS, dtype=np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
 
 
-def band_buckets(sig: bytes) -> list[int]:
+@lru_cache(maxsize=256)  # asked twice per record (lookup, then storage): hash each signature once
+def band_buckets(sig: bytes) -> tuple[int, ...]:
     """One signed 32-bit bucket id per LSH band; the band number is mixed in, so one index serves all bands.
 
     32 bits keep the index small (it is written at random places: its size is what costs); a chance
@@ -127,7 +175,7 @@ def band_buckets(sig: bytes) -> list[int]:
             h = (h ^ rows[:, col]) * _M1
             h ^= h >> np.uint64(33)
         h = (h * _M2) ^ (h >> np.uint64(29))
-    return (h >> np.uint64(32)).astype(np.uint32).view(np.int32).tolist()
+    return tuple((h >> np.uint64(32)).astype(np.uint32).view(np.int32).tolist())
 
 
 def similarity(sig_a: bytes, sig_b: bytes) -> float:

@@ -48,8 +48,6 @@ DEPTH_LIMIT = 6
 CLOSESPIDER_PAGECOUNT = 0
 CLOSESPIDER_TIMEOUT = 0
 CLOSESPIDER_ITEMCOUNT = 0
-# extraction in N worker processes (0: in the crawl process); uses more cores on large crawls
-NEWSBOT_EXTRACT_WORKERS = 0
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 64 * 2**20  # large sitemaps
 DOWNLOAD_WARNSIZE = 16 * 2**20

@@ -16,13 +16,10 @@ default NEWSBOT_DB setting / $NEWSBOT_DB), incremental ("0" to refetch stored ar
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import multiprocessing
 import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,8 +38,8 @@ from spiders.discovery.links import next_pages, page_links
 from spiders.discovery.robots import robots_sitemaps
 from spiders.discovery.sitemaps import SitemapError, iter_sitemap
 from spiders.dupefilter import KEY_META
-from spiders.extract_worker import analyse_page, warm_up
 from spiders.middlewares import ROBOTS_META
+from spiders.pageanalysis import analyse_page
 from spiders.registry import Site, adhoc_site, load_registry, site_for_url
 from spiders.seen import seen_for
 
@@ -128,7 +125,6 @@ class NewsSpider(scrapy.Spider):
         self.store = None
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._indexed = False  # a sitemap or feed listed at least one URL
-        self._pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -148,20 +144,13 @@ class NewsSpider(scrapy.Spider):
         if self.incremental:
             self.store = self._open_store()
         self._apply_politeness()
-        workers = self.settings.getint("NEWSBOT_EXTRACT_WORKERS", 0)
-        if workers > 0:
-            # spawn, not fork: the parent runs an event loop and threads
-            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-            for _ in range(workers):
-                self._pool.submit(warm_up)
+
 
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
         if self.store is not None:
             self.store.close()
             self.store = None
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+
 
     def _open_store(self):
         try:
@@ -339,7 +328,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- pages -------------------------------------------------------------------------------------
 
-    async def parse_page(self, response: Response) -> AsyncIterator[Request | ArticleRecord]:
+    def parse_page(self, response: Response) -> Iterator[Request | ArticleRecord]:
         self.stats.inc_value("newsbot/pages/fetched")
         self.stats.inc_value(f"newsbot/site/{self.slug}/pages")
         if not isinstance(response, TextResponse) or b"html" not in (response.headers.get(b"Content-Type") or b"html"):
@@ -352,10 +341,7 @@ class NewsSpider(scrapy.Spider):
             return
         want_record = url_kind in _CANDIDATE or response.meta.get("newsbot_role") == "candidate"
         args = (response.body, url, _headers(response), response.encoding, self.slug, want_record)
-        if self._pool is not None:
-            record, error, signals = await asyncio.get_running_loop().run_in_executor(self._pool, analyse_page, *args)
-        else:
-            record, error, signals = analyse_page(*args)
+        record, error, signals = analyse_page(*args)
         if error is not None and url_kind in RECORD_KINDS:
             self.stats.inc_value("newsbot/pages/extract_error")
             logger.debug("no article in %s: %s", url, error)
@@ -379,8 +365,7 @@ class NewsSpider(scrapy.Spider):
         # an article's links (related stories) matter when the site has no sitemap or feed to list
         # its articles; otherwise reading them costs a parse per page and finds nothing new
         if not is_record or not self._indexed:
-            for request in self._page_discovery(response.text, url, listing=not is_record):
-                yield request
+            yield from self._page_discovery(response.text, url, listing=not is_record)
 
     def _page_discovery(self, html: str, url: str, *, listing: bool) -> Iterator[Request]:
         """Links worth following from a page: everything from listings, only articles from articles."""

@@ -7,9 +7,9 @@ same site; the first to schedule a URL wins it, whoever pops it fetches it, so e
 On top of scrapy-redis's Scheduler, SharedScheduler adds what an unattended crawl needs:
 
 * in-flight bookkeeping: a request popped from the shared queue is copied into a per-worker Redis hash
-  until Scrapy has finished with it (downloaded, parsed, its items through the pipelines, the requests it
-  produced queued). A worker that dies (its heartbeat key expires) leaves that hash behind; the next
-  live worker puts those requests back on the queue, so killing a worker loses nothing;
+  until Scrapy has finished with it (downloaded, parsed, its items through the pipelines and committed,
+  the requests it produced queued). A worker that dies (its heartbeat key expires) leaves that hash
+  behind; the next live worker puts those requests back on the queue, so killing a worker loses nothing;
 * a shared ending: a worker whose queue is momentarily empty waits while another worker still has
   requests in flight (they may produce more), instead of closing early;
 * keys per site (`newsbot:<job>:<site>:...`): the runner starts one crawler per site in each worker;
@@ -50,9 +50,6 @@ def redis_settings(redis_url: str, job: str | None = None) -> dict[str, Any]:
         "SCHEDULER_PERSIST": True,
         "REDIS_URL": redis_url,
         "NEWSBOT_REDIS_JOB": job or os.environ.get("NEWSBOT_REDIS_JOB") or "default",
-        # a request leaves the in-flight hash once its item went through the store pipeline: that item
-        # must be committed by then, or killing the worker would lose it (the pipeline batches otherwise)
-        "NEWSBOT_COMMIT_EVERY": 1,
     }
 
 
@@ -205,10 +202,21 @@ class SharedScheduler(Scheduler):  # type: ignore[misc,valid-type]
         if inprogress is None:
             return
         done = [fp for fp, req in self._pending.items() if req not in inprogress]
+        if not done:
+            return
+        # their articles must be committed before the requests are forgotten, or a kill would lose them:
+        # the store pipeline batches its commits, so make it commit now (once a second at most)
+        self._flush_pipelines()
         for fp in done:
             del self._pending[fp]
-        if done:
-            self.server.hdel(self._inflight_key(self.worker), *done)
+        self.server.hdel(self._inflight_key(self.worker), *done)
+
+    def _flush_pipelines(self) -> None:
+        itemproc = getattr(getattr(getattr(self.crawler, "engine", None), "scraper", None), "itemproc", None)
+        for pipeline in getattr(itemproc, "middlewares", ()):
+            flush = getattr(pipeline, "flush", None)
+            if callable(flush):
+                flush()
 
     def _tick(self) -> None:
         try:

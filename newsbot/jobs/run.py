@@ -28,6 +28,15 @@ from newsbot.jobs.locks import site_lock
 from newsbot.jobs.report import RunReport, SiteReport, counts_from_stats, judge
 from newsbot.jobs.state import state_dir, store_url
 
+# a run every 15 minutes writes 35,000 reports a year: keep the newest ones (about ten days' worth)
+KEEP_REPORTS = 1000
+
+
+def _prune(runs: Path, keep: int) -> None:
+    reports = sorted(p for p in runs.glob("*.json") if p.name != "last-run.json")
+    for old in reports[: max(0, len(reports) - keep)]:  # run ids start with a UTC timestamp: name order is age
+        old.unlink(missing_ok=True)
+
 
 def new_run_id(now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
@@ -149,6 +158,7 @@ class CrawlJob:
         runs = state_dir(self.store) / "runs"
         self.report.path = str(self.report.write(runs / f"{self.run_id}.json"))
         self.report.write(runs / "last-run.json")
+        _prune(runs, KEEP_REPORTS)
         if self.report_path:
             self.report.path = str(self.report.write(self.report_path))
         return self.report

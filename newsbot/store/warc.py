@@ -8,12 +8,15 @@ blobs are still standard WARC: concatenating them gives a valid .warc.gz for oth
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
+import uuid
+import zlib
 from datetime import UTC, datetime
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from newsbot.record import RawPage
 
@@ -32,27 +35,51 @@ def _warc_date(fetched_at: str | None) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# gzip level of the stored records: 3 compresses a news page ~3.5x faster than warcio's 9 for ~15 % more
+# bytes (corpus pages: 37 KB vs 32 KB; level 1: 42 KB); the raw page is the costliest thing a store write does
+GZIP_LEVEL = 3
+
+
+def _header_value(value: object) -> str:
+    # a header value holding CR/LF would end the header block early: fold it onto one line
+    text = str(value)
+    return " ".join(text.splitlines()) if "\r" in text or "\n" in text else text
+
+
+def _sha1_label(data: bytes) -> bytes:
+    return b"sha1:" + base64.b32encode(hashlib.sha1(data).digest())
+
+
 def encode_raw(raw: RawPage) -> bytes:
-    """One gzip-compressed WARC 'response' record holding the HTTP status, headers and body."""
-    buf = io.BytesIO()
-    writer = WARCWriter(buf, gzip=True)
-    headers = [(k, str(v)) for k, v in (raw.headers or {}).items() if k.lower() not in _TRANSFER_HEADERS]
-    headers.append(("Content-Length", str(len(raw.body))))
+    """One gzip-compressed WARC 'response' record holding the HTTP status, headers and body.
+
+    The same record warcio's WARCWriter writes (same headers, digests, layout; warcio reads it back),
+    written directly: building it through warcio's record builder cost more than the rest of a store write.
+    """
+    body = raw.body
+    headers = [(k, _header_value(v)) for k, v in (raw.headers or {}).items() if k.lower() not in _TRANSFER_HEADERS]
+    headers.append(("Content-Length", str(len(body))))
     status = f"{raw.status} {_REASONS.get(raw.status, 'Unknown')}"
-    http_headers = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
-    warc_headers = {"WARC-Date": _warc_date(raw.fetched_at)}
+    # warcio's own serialisation of the HTTP header block (percent-encodes non-ASCII values per RFC 8187)
+    http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+    try:
+        http_block = http.to_ascii_bytes()
+    except UnicodeEncodeError:  # a value warcio's percent-encoding misses (non-ASCII around a ';'): raw UTF-8
+        http_block = http.to_bytes(encoding="utf-8")
+    warc = [f"WARC-Date: {_warc_date(raw.fetched_at)}"]
     if raw.request_url and raw.request_url != raw.url:
-        warc_headers["WARC-Newsbot-Request-URI"] = raw.request_url
-    record = writer.create_warc_record(
-        raw.url,
-        "response",
-        payload=io.BytesIO(raw.body),
-        length=len(raw.body),
-        http_headers=http_headers,
-        warc_headers_dict=warc_headers,
-    )
-    writer.write_record(record)
-    return buf.getvalue()
+        warc.append(f"WARC-Newsbot-Request-URI: {_header_value(raw.request_url)}")
+    warc += [
+        "WARC-Type: response",
+        f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>",
+        f"WARC-Target-URI: {_header_value(raw.url)}",
+    ]
+    head = ("WARC/1.0\r\n" + "\r\n".join(warc) + "\r\n").encode("utf-8")
+    head += b"WARC-Payload-Digest: " + _sha1_label(body) + b"\r\n"
+    head += b"WARC-Block-Digest: " + _sha1_label(http_block + body) + b"\r\n"
+    head += b"Content-Type: application/http; msgtype=response\r\n"
+    head += f"Content-Length: {len(http_block) + len(body)}\r\n\r\n".encode("ascii")
+    return zlib.compress(b"".join((head, http_block, body, b"\r\n\r\n")), GZIP_LEVEL, wbits=zlib.MAX_WBITS + 16)
 
 
 def decode_raw(blob: bytes, fetched_at: str | None = None) -> RawPage:

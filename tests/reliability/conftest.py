@@ -103,6 +103,7 @@ def wait_until(predicate: Callable[[], bool], timeout: float, proc: subprocess.P
     return predicate()
 
 
-def integrity(db: Path) -> str:
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+def integrity(db: Path, immutable: bool = False) -> str:
+    """PRAGMA integrity_check, read-only (immutable: on a read-only filesystem, where WAL files cannot be made)."""
+    with sqlite3.connect(f"file:{db}?mode=ro{'&immutable=1' if immutable else ''}", uri=True) as conn:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]

@@ -150,34 +150,88 @@ def test_malformed_feeds_are_refused_or_read_tolerantly(case):
     case.happened("FeedError for non-feeds; the sloppy feed's good entry kept")
 
 
-_RSS_CHILD = r"""
+_PARSE_CHILD = r"""
 import resource, sys, json
 from spiders.discovery.sitemaps import iter_sitemap
-n = int(sys.argv[1])
-head = b'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-rows = b"".join(b"<url><loc>https://news.example.com/politics/2026/03/01/%d-some-long-article-slug.html</loc>"
-                b"<lastmod>2026-03-01T10:00:00+03:00</lastmod></url>" % i for i in range(n))
-data = head + rows + b"</urlset>"
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-count = sum(1 for _ in iter_sitemap(data))
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"count": count, "bytes": len(data), "rss_before_kb": before, "rss_peak_kb": after}))
+
+def rss_kb():  # the current resident set (ru_maxrss is a high-water mark the imports may have set)
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+
+data = open(sys.argv[1], "rb").read()  # the body, whole, as Scrapy hands it to the spider
+before = rss_kb()
+during = before
+count = 0
+for _ in iter_sitemap(data):
+    count += 1
+    if count % 5000 == 0:
+        during = max(during, rss_kb())
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"count": count, "bytes": len(data), "rss_before_kb": before, "rss_during_kb": during,
+                  "rss_peak_kb": peak}))
 """
 
 
-def test_200000_url_sitemap_is_streamed_in_bounded_memory(case):
-    case("one 200,000-URL sitemap (about 31 MB, within the 64 MB download limit) parsed by the spider's parser")
-    proc = subprocess.run([sys.executable, "-c", _RSS_CHILD, "200000"], capture_output=True, text=True, timeout=300,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+def test_200000_url_sitemap_is_streamed_in_bounded_memory(tmp_path, case):
+    case("one 200,000-URL sitemap (about 31 MB, within the 64 MB download limit) parsed by the spider's parser "
+         "in a child process")
+    path = tmp_path / "sitemap.xml"
+    with open(path, "wb") as fh:
+        fh.write(b'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+        for i in range(200_000):
+            fh.write(b"<url><loc>https://news.example.com/politics/2026/03/01/%d-some-long-article-slug.html</loc>"
+                     b"<lastmod>2026-03-01T10:00:00+03:00</lastmod></url>" % i)
+        fh.write(b"</urlset>")
+    proc = subprocess.run([sys.executable, "-c", _PARSE_CHILD, str(path)], capture_output=True, text=True,
+                          timeout=300, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout)
     assert out["count"] == 200_000
     peak_mb = out["rss_peak_kb"] / 1024
-    grew_mb = (out["rss_peak_kb"] - out["rss_before_kb"]) / 1024
+    grew_mb = (out["rss_during_kb"] - out["rss_before_kb"]) / 1024
     case.figure("sitemap_bytes", out["bytes"])
-    case.figure("peak_rss_mb", round(peak_mb, 1))
+    case.figure("parser_peak_rss_mb", round(peak_mb, 1))
     case.figure("rss_growth_while_parsing_mb", round(grew_mb, 1))
-    # the process holds the 31 MB body itself (as the crawler does: Scrapy hands the spider the whole body)
     assert peak_mb < 200, f"peak RSS {peak_mb:.0f} MB"
     assert grew_mb < 40, f"parsing grew RSS by {grew_mb:.0f} MB: the tree is being kept"
-    case.happened(f"200,000 entries; peak RSS {peak_mb:.0f} MB, +{grew_mb:.0f} MB while parsing")
+    case.happened(f"200,000 entries; peak RSS {peak_mb:.0f} MB (body included), +{grew_mb:.0f} MB while parsing")
+
+
+_XFAIL_QUEUE = pytest.mark.xfail(
+    strict=True, reason="runner: without --jobdir Scrapy keeps every scheduled request in memory, so a 200,000-URL "
+    "sitemap takes the crawl process to ~610 MB; fix: a temporary JOBDIR (disk queue), fix diff handed to the lead")
+
+
+@pytest.mark.slow
+@_XFAIL_QUEUE
+def test_200000_url_sitemap_crawl_process_stays_under_200mb(tmp_path, case):
+    import os
+
+    from tests.support.crawl import FAST, article_html, env_for
+    from tests.support.httpserver import LocalServer, Route
+
+    case("`newsbot crawl --max-pages 200` of a site whose robots.txt lists one 200,000-URL sitemap; peak RSS of the "
+         "crawl process (os.wait4)")
+    a = "/politics/2026/03/01"
+    page = Route.html(article_html("خبر"))
+    with LocalServer({"/robots.txt": Route(body=b"User-agent: *\nAllow: /\nSitemap: /big.xml\n"),
+                      "/": Route.html("<html><body>home</body></html>")},
+                     handler=lambda req: page if req.path.startswith(a) else None) as srv:
+        rows = b"".join(b"<url><loc>%s%s/%d-some-long-article-slug.html</loc></url>" % (srv.base_url.encode(),
+                                                                                       a.encode(), i)
+                        for i in range(200_000))
+        srv.add("/big.xml", Route(body=b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + rows
+                                  + b"</urlset>", headers={"Content-Type": "application/xml"}))
+        del rows
+        with open(tmp_path / "crawl.log", "wb") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "newsbot", "crawl", srv.url("/"), "--allow-private",
+                                     "--max-pages", "200", *FAST, "-v"], cwd=tmp_path, env=env_for(tmp_path),
+                                    stdout=log, stderr=subprocess.STDOUT)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+    peak_mb = usage.ru_maxrss / 1024
+    case.figure("crawl_peak_rss_mb", round(peak_mb, 1))
+    case.figure("crawl_cpu_s", round(usage.ru_utime + usage.ru_stime, 1))
+    assert proc.returncode == 0
+    assert peak_mb < 200, f"crawl process peak RSS {peak_mb:.0f} MB"
+    case.happened(f"peak RSS {peak_mb:.0f} MB")

@@ -1,8 +1,6 @@
-"""Page extraction that can run in worker processes (NEWSBOT_EXTRACT_WORKERS > 0).
+"""One fetched page -> (record, extraction error, page signals): what the spider decides on.
 
-Scrapy runs callbacks in one thread; extraction is the CPU-heavy part of a crawl. With workers, the
-reactor keeps downloading, discovering and storing while other cores extract. Imports no Scrapy, so
-a spawned worker starts light.
+Imports no Scrapy: plain bytes in, plain values out (so it could run in another process).
 """
 
 from __future__ import annotations
@@ -24,8 +22,3 @@ def analyse_page(
         return extract(body, url=url, headers=headers, site=slug), None, signals
     except ExtractionError as exc:
         return None, exc.reason, signals
-
-
-def warm_up() -> bool:
-    """Called once per worker so the first pages do not wait for imports."""
-    return True
