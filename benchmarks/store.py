@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,6 +163,10 @@ def main() -> int:
             if cluster is not None:
                 cluster.stop()
     planted = args.n // DUP_EVERY
+    # CPU seconds are only comparable between runs on equally fast CPUs: a reference loop says how fast this one
+    # is right now (a shared or loaded machine's CPU-seconds are slower too: caches and cores are shared)
+    ref_us = min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000 * 1e6
+    print(f"reference: sum(range(1000)) takes {ref_us:.1f} us here (about 10 us on an idle desktop-class core)")
     print(f"\nplanted near-duplicates: {planted}; targets: export peak RSS < 150 MB, insert >= 2000 records/s (SQLite)")
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs "
           "(records/CPU-s is the rate an idle machine would give a single process; for insert it counts the "

@@ -92,7 +92,7 @@ def _direct_signature(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> bytes
     h ^= h >> s3
     phv = h[:, None] * a
     phv += b
-    return phv.min(axis=0).astype("<u4", copy=False).tobytes()
+    return np.minimum.reduce(phv, axis=0).astype("<u4", copy=False).tobytes()
 
 
 def normalise_text(text: str) -> str:
@@ -116,6 +116,11 @@ def words(text: str) -> list[str]:
     return out
 
 
+_SHINGLE_MUL = np.uint64(0x9E3779B97F4A7C15)
+_SHIFT29 = np.uint64(29)
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
 def shingle_hashes(text: str, n: int = SHINGLE_WORDS) -> np.ndarray:
     """32-bit hashes of the n-word shingles (word hashes combined with numpy: no string per shingle)."""
     toks = words(text)
@@ -125,11 +130,13 @@ def shingle_hashes(text: str, n: int = SHINGLE_WORDS) -> np.ndarray:
     if len(h) < n:
         h = np.concatenate([h, np.zeros(n - len(h), dtype=np.uint64)])
     acc = h[: len(h) - n + 1].copy()
-    with np.errstate(over="ignore"):
-        for i in range(1, n):
-            acc = acc * np.uint64(0x9E3779B97F4A7C15) + h[i : len(h) - n + 1 + i]
-        acc ^= acc >> np.uint64(29)
-    return acc & np.uint64(0xFFFFFFFF)  # repeats are harmless to a minimum: no need to make them unique
+    # uint64 arrays wrap silently (numpy warns only for scalars): no errstate needed, it costs per call
+    for i in range(1, n):
+        acc *= _SHINGLE_MUL
+        acc += h[i : len(h) - n + 1 + i]
+    acc ^= acc >> _SHIFT29
+    acc &= _LOW32
+    return acc  # repeats are harmless to a minimum: no need to make them unique
 
 
 def _identity(value: int) -> int:
@@ -158,6 +165,7 @@ def signature(text: str) -> bytes:
 
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
 _M2 = np.uint64(0xC4CEB9FE1A85EC53)
+_SHIFT33 = np.uint64(33)
 _BAND_SEEDS = (np.arange(BANDS, dtype=np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -168,13 +176,14 @@ def band_buckets(sig: bytes) -> tuple[int, ...]:
     32 bits keep the index small (it is written at random places: its size is what costs); a chance
     collision only adds a candidate, which the signature comparison then rejects.
     """
-    rows = np.frombuffer(sig, dtype="<u4")[: BANDS * ROWS].astype(np.uint64).reshape(BANDS, ROWS)
+    # column-major copy: each step below reads one contiguous column
+    cols = np.frombuffer(sig, dtype="<u4")[: BANDS * ROWS].reshape(BANDS, ROWS).T.astype(np.uint64)
     h = _BAND_SEEDS.copy()
-    with np.errstate(over="ignore"):
-        for col in range(ROWS):
-            h = (h ^ rows[:, col]) * _M1
-            h ^= h >> np.uint64(33)
-        h = (h * _M2) ^ (h >> np.uint64(29))
+    for col in cols:  # uint64 arrays wrap silently: no errstate needed
+        h ^= col
+        h *= _M1
+        h ^= h >> _SHIFT33
+    h = (h * _M2) ^ (h >> _SHIFT29)
     return tuple((h >> np.uint64(32)).astype(np.uint32).view(np.int32).tolist())
 
 

@@ -67,8 +67,10 @@ from newsbot.record import ArticleRecord  # noqa: E402
 # `scrapy crawl ... -O x.jsonl` gives the same record shape as `newsbot export`
 FEED_EXPORT_FIELDS = ArticleRecord.field_names()
 
-# validate -> normalise -> de-duplicate -> store (pipelines/ package)
+# health -> validate -> normalise -> de-duplicate -> store (pipelines/ package); health comes first because it
+# must count the records validation drops (extraction health per site, newsbot/jobs/health.py)
 ITEM_PIPELINES = {
+    "pipelines.health.HealthPipeline": 50,
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.normalise.NormalisePipeline": 200,
     "pipelines.dedup.DedupPipeline": 300,
@@ -76,3 +78,11 @@ ITEM_PIPELINES = {
 }
 # store URL: a path, sqlite:///path or postgresql://...; empty = $NEWSBOT_DB or data/newsbot.db
 NEWSBOT_DB = ""
+
+# distributed crawling: with $REDIS_URL set, worker processes (on one or several machines) share each site's
+# crawl through scrapy-redis's scheduler queue and dupefilter (spiders/redis_support.py, docs/scheduling.md)
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    from spiders.redis_support import redis_settings  # noqa: E402
+
+    globals().update(redis_settings(REDIS_URL))

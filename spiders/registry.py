@@ -217,7 +217,24 @@ def load_registry(path: Path | None = None) -> dict[str, Site]:
 
 def _cached(path: Path | None) -> dict[str, Site]:
     path = (Path(path) if path is not None else DEFAULT_REGISTRY).resolve()
-    return _load_cached(path, path.stat().st_mtime_ns)
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except NotADirectoryError:
+        # deployed as a zipped egg (scrapyd): data/sites.toml is a member of the archive
+        return _load_zipped(path)
+    return _load_cached(path, mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _load_zipped(path: Path) -> dict[str, Site]:
+    import zipfile
+
+    for archive in path.parents:
+        if archive.is_file() and zipfile.is_zipfile(archive):
+            member = path.relative_to(archive).as_posix()
+            with zipfile.ZipFile(archive) as zf:
+                return parse_registry(zf.read(member).decode("utf-8"), f"{archive}/{member}")
+    raise FileNotFoundError(str(path))
 
 
 def site_for_url(url: str, registry: dict[str, Site] | None = None) -> Site | None:

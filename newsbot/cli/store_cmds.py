@@ -72,8 +72,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
+    from newsbot.cli.jobs_cmd import health_lines, health_overview
+
     with open_store(args.db) as store:
         summary = summarise(store)
+    summary["health"] = health_overview(args.db)  # extraction health per site and the last scheduled run
     out = utf8_stdout()
     if args.format == "json":
         out.write(dumps(summary, indent=2) + "\n")
@@ -93,6 +96,8 @@ def run_stats(args: argparse.Namespace) -> int:
             out.write(f"\n{title}:\n")
             for name, count in summary[key].items():
                 out.write(f"  {name:<40} {count}\n")
+    if lines := health_lines(summary["health"]):
+        out.write("\nextraction health (latest run per site; `newsbot health` for more):\n" + "\n".join(lines) + "\n")
     out.flush()
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -43,6 +44,13 @@ class Backend:
 
     def lock_schema(self) -> None:
         """Serialise migrations between processes (called inside a transaction)."""
+
+    def pipeline(self) -> AbstractContextManager[Any]:
+        """Statements inside are sent without waiting for each reply (PostgreSQL pipeline mode; a no-op on SQLite).
+
+        A statement's error may surface only when the block ends: callers roll back the whole block.
+        """
+        return nullcontext()
 
     def cache_mb(self, mb: int) -> None:
         """Page cache size for this connection (SQLite; the PostgreSQL server manages its own)."""
@@ -135,6 +143,10 @@ class PostgresBackend(Backend):
 
     def lock_schema(self) -> None:
         self.conn.execute("SELECT pg_advisory_xact_lock(7346310551)")
+
+    def pipeline(self) -> AbstractContextManager[Any]:
+        # one round trip for a record's inserts instead of one per statement (the server is the slow part)
+        return self.conn.pipeline()
 
     def close(self) -> None:
         self.conn.close()

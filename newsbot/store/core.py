@@ -106,6 +106,11 @@ class Store:
         # instead of 25 random B-tree inserts per record (the lookups consult them meanwhile)
         self._pending_bands: dict[int, list[int]] = {}
         self._unit_bands: list[tuple[int, int]] | None = None
+        # find_duplicate looks the record's key up just before upsert does: upsert reuses that answer when
+        # nothing was written in between (_writes counts write units; a concurrent writer is still caught
+        # by the INSERT's ON CONFLICT, which then looks again)
+        self._writes = 0
+        self._probe: tuple[str, int, tuple | None] | None = None
         self.dedup_params_current = True
         try:
             self.migrate()
@@ -121,30 +126,37 @@ class Store:
 
         Either way a failure rolls back only this unit: one bad record never leaves half its rows.
         """
+        self._writes += 1
         if self._batching:
             if not self._tx_open:
                 self.db.begin()
                 self._tx_open = True
-            self.db.execute("SAVEPOINT unit")
             outer_unit, self._unit_bands = self._unit_bands, []
             try:
-                yield
+                with self.db.pipeline():
+                    self.db.execute("SAVEPOINT unit")
+                    yield
+                    self.db.execute("RELEASE SAVEPOINT unit")
             except BaseException:
                 self._unit_bands = outer_unit
                 self.db.execute("ROLLBACK TO SAVEPOINT unit")
                 self.db.execute("RELEASE SAVEPOINT unit")
                 raise
-            self.db.execute("RELEASE SAVEPOINT unit")
             unit, self._unit_bands = self._unit_bands, outer_unit
             if outer_unit is not None:
                 outer_unit.extend(unit)
             else:
+                pending = self._pending_bands
                 for bucket, article_id in unit:
-                    self._pending_bands.setdefault(bucket, []).append(article_id)
+                    if bucket in pending:
+                        pending[bucket].append(article_id)
+                    else:
+                        pending[bucket] = [article_id]
             return
         self.db.begin()
         try:
-            yield
+            with self.db.pipeline():
+                yield
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -176,12 +188,14 @@ class Store:
         self.db.cache_mb(self.READ_CACHE_MB)
 
     def commit(self) -> None:
+        self._writes += 1
         if not self._tx_open:
             return
         self._tx_open = False
         try:
             if self._pending_bands:
-                rows = sorted((b, a) for b, ids in self._pending_bands.items() for a in ids)
+                rows = [(b, a) for b, ids in self._pending_bands.items() for a in ids]
+                rows.sort()
                 self.db.executemany("INSERT INTO lsh_bands (bucket, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -268,8 +282,12 @@ class Store:
             raise ValueError("record has no URL")
         now = iso_now()
         fp = fingerprint(record)
+        probe, self._probe = self._probe, None
         with self._write():
-            row = self.db.execute("SELECT id, fingerprint FROM articles WHERE key = ?", (key,)).fetchone()
+            if probe is not None and probe[0] == key and probe[1] == self._writes - 1:
+                row = probe[2]
+            else:
+                row = self.db.execute("SELECT id, fingerprint FROM articles WHERE key = ?", (key,)).fetchone()
             if row is None:
                 values = self._values(record, key, fp)
                 cols = ", ".join(COLUMNS)
@@ -399,41 +417,64 @@ class Store:
         Only articles stored before this one (smaller id) qualify, so links never form a cycle and
         re-crawling an article gives it the same link again.
         """
-        row = self.db.execute("SELECT id FROM articles WHERE key = ?", (record_key(record),)).fetchone()
+        key = record_key(record)
         sig = signature if signature is not None else dedup.signature(record.body)
-        return self._match(row[0] if row else None, record.content_hash, sig)
+        with self.db.pipeline():  # PostgreSQL: the three look-ups in one round trip
+            probe = self.db.execute("SELECT id, fingerprint FROM articles WHERE key = ?", (key,))
+            exact, near = self._lookups(record.content_hash, sig)
+            row = probe.fetchone()
+        match = self._match(row[0] if row else None, record.content_hash, sig, (exact, near))
+        self._probe = (key, self._writes, row)
+        return match
 
-    def _match(self, own_id: int | None, content_hash: str | None, sig: bytes) -> dedup.Match | None:
-        before = " AND id < ?" if own_id is not None else ""
-        before_params = (own_id,) if own_id is not None else ()
+    def _lookups(self, content_hash: str | None, sig: bytes) -> tuple[Any, Any]:
+        """Cursors of the exact and the near-duplicate look-ups (every id: the caller keeps the earlier ones).
+
+        Both are ordered by id with a limit, so the rows below an id are a prefix of them: filtering in
+        Python gives what filtering in SQL would, and the queries need not wait for the record's own id.
+        """
+        exact = None
         if content_hash:
-            hit = self.db.execute(
-                f"SELECT key, duplicate_of, cluster_id FROM articles WHERE content_hash = ?{before}"
-                " ORDER BY id LIMIT 1",
-                (content_hash, *before_params),
-            ).fetchone()
-            if hit:
-                return dedup.Match(hit[1] or hit[0], hit[2] or dedup.cluster_id_for(hit[0]), 1.0, "exact")
+            exact = self.db.execute(
+                "SELECT id, key, duplicate_of, cluster_id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
+                (content_hash,),
+            )
         buckets = dedup.band_buckets(sig)
-        marks = ",".join("?" * len(buckets))
-        found = {r[0] for r in self.db.execute(
-            f"SELECT DISTINCT article_id FROM lsh_bands WHERE bucket IN ({marks})"
-            + (" AND article_id < ?" if own_id is not None else "")
-            + f" ORDER BY article_id LIMIT {MAX_CANDIDATES}",
-            (*buckets, *before_params),
-        ).fetchall()}
+        near = self.db.execute(
+            f"SELECT DISTINCT article_id FROM lsh_bands WHERE bucket IN ({','.join('?' * len(buckets))})"
+            f" ORDER BY article_id LIMIT {MAX_CANDIDATES}",
+            buckets,
+        )
+        return exact, near
+
+    def _match(self, own_id: int | None, content_hash: str | None, sig: bytes,
+               looked: tuple[Any, Any] | None = None) -> dedup.Match | None:
+        if looked is None:
+            with self.db.pipeline():
+                looked = self._lookups(content_hash, sig)
+        exact, near = looked
+        hit = exact.fetchone() if exact is not None else None
+        if hit and (own_id is None or hit[0] < own_id):
+            return dedup.Match(hit[2] or hit[1], hit[3] or dedup.cluster_id_for(hit[1]), 1.0, "exact")
+        buckets = dedup.band_buckets(sig)
+        found = {r[0] for r in near.fetchall()}
         if self._pending_bands:
             for bucket in buckets:
                 found.update(self._pending_bands.get(bucket, ()))
         candidates = sorted(c for c in found if own_id is None or c < own_id)[:MAX_CANDIDATES]
         best: tuple[float, int] | None = None
-        for cand_id in candidates:
-            cand = self.db.execute("SELECT signature FROM minhashes WHERE article_id = ?", (cand_id,)).fetchone()
-            if cand is None:
-                continue
-            sim = dedup.similarity(sig, bytes(cand[0]))
-            if sim >= dedup.THRESHOLD and (best is None or sim > best[0]):
-                best = (sim, cand_id)
+        if candidates:
+            marks = ",".join("?" * len(candidates))
+            sigs = dict(self.db.execute(
+                f"SELECT article_id, signature FROM minhashes WHERE article_id IN ({marks})", candidates
+            ).fetchall())
+            for cand_id in candidates:  # in id order: on a tie the oldest article wins
+                cand = sigs.get(cand_id)
+                if cand is None:
+                    continue
+                sim = dedup.similarity(sig, bytes(cand))
+                if sim >= dedup.THRESHOLD and (best is None or sim > best[0]):
+                    best = (sim, cand_id)
         if best is None:
             return None
         hit = self.db.execute("SELECT key, duplicate_of, cluster_id FROM articles WHERE id = ?", (best[1],)).fetchone()

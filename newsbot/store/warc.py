@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import random
 import uuid
 import zlib
 from datetime import UTC, datetime
@@ -46,6 +47,11 @@ def _header_value(value: object) -> str:
     return " ".join(text.splitlines()) if "\r" in text or "\n" in text else text
 
 
+def _record_id() -> uuid.UUID:
+    # a random (version 4) UUID like uuid.uuid4(), from the process's PRNG: no urandom system call per record
+    return uuid.UUID(int=random.getrandbits(128), version=4)
+
+
 def _sha1_label(data: bytes) -> bytes:
     return b"sha1:" + base64.b32encode(hashlib.sha1(data).digest())
 
@@ -71,7 +77,7 @@ def encode_raw(raw: RawPage) -> bytes:
         warc.append(f"WARC-Newsbot-Request-URI: {_header_value(raw.request_url)}")
     warc += [
         "WARC-Type: response",
-        f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>",
+        f"WARC-Record-ID: <urn:uuid:{_record_id()}>",
         f"WARC-Target-URI: {_header_value(raw.url)}",
     ]
     head = ("WARC/1.0\r\n" + "\r\n".join(warc) + "\r\n").encode("utf-8")
