@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from newsbot.extract.dates import date_from_url, jalali_to_gregorian, parse_date
 
-NOW = datetime(2024, 5, 20, 12, 30, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 20, 12, 30, tzinfo=UTC)
 
 
 def iso(text: str, now: datetime | None = NOW) -> str | None:
@@ -148,4 +148,4 @@ def test_youm7_style_z_is_kept_as_stated():
     meta = parse_date("2024-05-20T07:00:00Z", NOW)
     visible = parse_date("الإثنين، 20 مايو 2024 07:00 ص", NOW)
     assert meta.iso() == "2024-05-20T07:00:00+00:00"
-    assert visible.value.replace(tzinfo=timezone.utc) == meta.value
+    assert visible.value.replace(tzinfo=UTC) == meta.value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
@@ -11,7 +11,7 @@ from newsbot.extract.jsonld import article_node, nodes, parse_block
 from newsbot.extract.metadata import extract_metadata, strip_site_name
 
 FIXTURES = Path(__file__).parent / "fixtures" / "meta"
-NOW = datetime(2024, 6, 2, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 2, 12, 0, tzinfo=UTC)
 
 
 def meta_of(name: str, url: str = ""):

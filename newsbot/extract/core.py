@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -49,7 +49,7 @@ def extract(
     site: str | None = None,
 ) -> ArticleRecord:
     """Turn one page into an ArticleRecord, or raise ExtractionError with a clear reason."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if isinstance(data, bytes):
         if not data.strip():
             raise ExtractionError("empty", "empty input")
@@ -90,7 +90,7 @@ def extract(
         section=normalize_text(meta.section) if meta.section else None,
         tags=[normalize_text(t) for t in meta.tags],
         image=meta.image,
-        extracted_at=now.astimezone(timezone.utc).isoformat(timespec="seconds"),
+        extracted_at=now.astimezone(UTC).isoformat(timespec="seconds"),
         extractor_version=EXTRACTOR_VERSION,
         strategy=result.strategy,
         confidence=round(result.confidence, 3),

@@ -23,7 +23,7 @@ from __future__ import annotations
 import email.utils
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from urllib.parse import unquote, urlsplit
 
 from newsbot.extract.text import ascii_digits
@@ -177,7 +177,7 @@ class ParsedDate:
     def utc(self) -> datetime | None:
         """The instant in UTC when the offset is known, else None."""
         if isinstance(self.value, datetime) and self.value.tzinfo is not None:
-            return self.value.astimezone(timezone.utc)
+            return self.value.astimezone(UTC)
         return None
 
 
@@ -240,7 +240,7 @@ def _tz_from(text: str, after: int = 0) -> timezone | None:
         if minutes <= 14 * 60:
             return timezone(sign * timedelta(minutes=minutes))
     if _UTC_WORD.search(text, after):
-        return timezone.utc
+        return UTC
     for rx, minutes in _NAMED_ZONES:
         if rx.search(text, after):
             return timezone(timedelta(minutes=minutes))
@@ -289,7 +289,7 @@ def _parse_iso(raw: str, folded: str) -> ParsedDate | None:
         if m.group(8):
             off = m.group(8)
             if off in ("z", "utc", "gmt"):
-                tz = timezone.utc
+                tz = UTC
             else:
                 digits = off[1:].replace(":", "")
                 minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
@@ -416,7 +416,7 @@ def parse_date(text: str | None, now: datetime | None = None, *, fallback: bool 
     if m:
         ts = int(m.group(1))
         if 631152000 <= ts <= 4102444800:  # 1990..2100
-            return _finish(datetime.fromtimestamp(ts, timezone.utc), raw)
+            return _finish(datetime.fromtimestamp(ts, UTC), raw)
         return None
     rfc = _RFC.search(raw)
     if rfc:
