@@ -28,6 +28,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 NEWSBOT_ALLOW_PRIVATE = os.environ.get("NEWSBOT_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes", "on")
 
 DOWNLOADER_MIDDLEWARES = {
+    "spiders.middlewares.RedirectFenceMiddleware": 55,
     "spiders.middlewares.PrivateAddressMiddleware": 60,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "spiders.middlewares.PoliteRobotsTxtMiddleware": 100,
@@ -51,6 +52,10 @@ CLOSESPIDER_ITEMCOUNT = 0
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 64 * 2**20  # large sitemaps
 DOWNLOAD_WARNSIZE = 16 * 2**20
+# pages (everything but sitemaps and feeds) are refused past this size: the download is cancelled as
+# soon as Content-Length, or the bytes received, exceed it (the spider sets it per request)
+NEWSBOT_PAGE_MAXSIZE = 8 * 2**20
+NEWSBOT_PAGE_WARNSIZE = 2 * 2**20
 COOKIES_ENABLED = False
 # development option (`--http-cache`): responses cached under .scrapy/httpcache
 HTTPCACHE_ENABLED = False

@@ -88,6 +88,27 @@ class PrivateAddressMiddleware:
         return any(is_private_address(info[4][0]) for info in infos)
 
 
+class RedirectFenceMiddleware:
+    """Redirects never leave the spider's site. Scrapy's OffsiteMiddleware lets `dont_filter` requests
+    through, and a retried request carries dont_filter=True, which a redirect copies: after one 503 a
+    redirect could otherwise take the crawl to any host."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectFenceMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider=None) -> None:
+        site = getattr(self.crawler.spider, "site", None)
+        if site is None or not request.meta.get("redirect_urls") or site.allows(request.url):
+            return
+        self.crawler.stats.inc_value("newsbot/refused/offsite_redirect")
+        logger.info("Refusing a redirect off the site: %s -> %s", request.meta["redirect_urls"][-1], request.url)
+        raise IgnoreRequest(f"redirect off the site to {request.url}")
+
+
 def _slot_key(crawler: Crawler, request: Request) -> str:
     return crawler.engine.downloader.get_slot_key(request)
 

@@ -30,6 +30,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from newsbot.extract.decode import nesting_too_deep
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.urls import canonicalize
 from spiders.classify import RECORD_KINDS, classify_page, classify_url
@@ -198,6 +199,9 @@ class NewsSpider(scrapy.Spider):
 
     def _request(self, url: str, callback, priority: int, *, role: str, meta: dict | None = None, **kw) -> Request:
         m = {"newsbot_role": role, **(meta or {})}
+        if role not in ("sitemap", "feed", "robots"):  # only sitemaps may be tens of MB
+            m.setdefault("download_maxsize", self.settings.getint("NEWSBOT_PAGE_MAXSIZE", 8 * 2**20))
+            m.setdefault("download_warnsize", self.settings.getint("NEWSBOT_PAGE_WARNSIZE", 2 * 2**20))
         if self.site.politeness.get("obey_robots") is False:
             m["dont_obey_robotstxt"] = True
         return Request(url, callback=callback, errback=self.on_error, priority=priority, meta=m, **kw)
@@ -337,6 +341,11 @@ class NewsSpider(scrapy.Spider):
         url = response.url
         url_kind = classify_url(url, self.site)
         if url_kind in ("feed", "sitemap"):  # mislabelled link: an XML document served at a page URL
+            self.stats.inc_value("newsbot/pages/non_article")
+            return
+        if nesting_too_deep(response.text):  # parsing it would stall the crawl for minutes
+            logger.warning("skipping %s: markup nested too deep to parse safely", url)
+            self.stats.inc_value("newsbot/pages/too_deep")
             self.stats.inc_value("newsbot/pages/non_article")
             return
         want_record = url_kind in _CANDIDATE or response.meta.get("newsbot_role") == "candidate"

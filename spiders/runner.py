@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -259,6 +260,9 @@ def run_crawl(
     base = project_settings(overrides)
 
     process = CrawlerProcess(base)
+    # without --jobdir the request queue still goes to disk: Scrapy's memory queue holds every scheduled
+    # Request, and one 200,000-URL sitemap schedules 200,000 of them (~600 MB)
+    scratch = None if jobdir else tempfile.TemporaryDirectory(prefix="newsbot-queue-")
     sink = _JsonlSink(output) if output else None
     crawlers = []
     summary = CrawlSummary(started_at=_now())
@@ -267,8 +271,8 @@ def run_crawl(
         politeness = site.politeness or {}
         if politeness.get("max_pages") and not crawler.settings.getint("CLOSESPIDER_PAGECOUNT"):
             crawler.settings.set("CLOSESPIDER_PAGECOUNT", int(politeness["max_pages"]), priority="cmdline")
-        if jobdir:
-            crawler.settings.set("JOBDIR", str(Path(jobdir) / site.slug), priority="cmdline")
+        if jobdir or scratch is not None:
+            crawler.settings.set("JOBDIR", str(Path(jobdir or scratch.name) / site.slug), priority="cmdline")
         if sink is not None:
             crawler.signals.connect(sink.write, signal=signals.item_scraped)
         if on_item is not None:
@@ -298,6 +302,8 @@ def run_crawl(
             meter.stop()
         if sink is not None:
             sink.close()
+        if scratch is not None:
+            scratch.cleanup()
 
     for slug, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}

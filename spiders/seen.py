@@ -29,6 +29,14 @@ class SeenUrls:
             path = Path(self._tmpdir.name) / "seen.sqlite"
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # a marker that lives while the set is open: found at start, the last run was killed (kill -9,
+        # OOM, power loss) and its request queue died with it. Its seen set would filter the URLs that
+        # were queued but never fetched, so it is dropped: the crawl rediscovers them and the store
+        # skips the articles already stored (and a file written without a journal may be torn anyway).
+        self._marker = self.path.with_name(self.path.name + ".open")
+        if self._marker.exists():
+            self.path.unlink(missing_ok=True)
+        self._marker.touch()
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         # durability is not needed: after a crash the crawl refetches at worst a few pages
         self._db.execute("PRAGMA journal_mode=OFF")
@@ -56,6 +64,7 @@ class SeenUrls:
             return
         self._closed = True
         self._db.close()
+        self._marker.unlink(missing_ok=True)
         if self._tmpdir is not None:
             self._tmpdir.cleanup()
         elif delete:

@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsbot import EXTRACTOR_VERSION
 from newsbot.extract.body import extract_body
-from newsbot.extract.decode import decode_html, looks_binary
+from newsbot.extract.decode import decode_html, looks_binary, nesting_too_deep
 from newsbot.extract.lang import detect_lang
 from newsbot.extract.metadata import extract_metadata
 from newsbot.extract.profiles import profile_for
@@ -60,8 +60,12 @@ def extract(
         html, used_encoding = data, "unicode"
     if not html.strip():
         raise ExtractionError("empty", "empty input")
-    if _XML_DOC.match(html):
+    if _XML_DOC.match(html, 0, 4096):
         raise ExtractionError("not-html", "input is an XML document (feed or sitemap), not an HTML page")
+    if "<" not in html:  # JSON, CSV or plain text served as a page: nothing to parse as HTML
+        raise ExtractionError("not-html", "no markup: not an HTML page")
+    if nesting_too_deep(html):
+        raise ExtractionError("too-deep", "markup nested too deep to parse safely (hostile or broken page)")
 
     tree = LexborHTMLParser(html)
     url = url or ""

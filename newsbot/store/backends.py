@@ -45,6 +45,10 @@ class Backend:
     def lock_schema(self) -> None:
         """Serialise migrations between processes (called inside a transaction)."""
 
+    def lost(self, exc: BaseException) -> bool:
+        """True when `exc` means the connection is gone (a database server restart): reconnecting may help."""
+        return False
+
     def pipeline(self) -> AbstractContextManager[Any]:
         """Statements inside are sent without waiting for each reply (PostgreSQL pipeline mode; a no-op on SQLite).
 
@@ -143,6 +147,9 @@ class PostgresBackend(Backend):
 
     def lock_schema(self) -> None:
         self.conn.execute("SELECT pg_advisory_xact_lock(7346310551)")
+
+    def lost(self, exc: BaseException) -> bool:
+        return isinstance(exc, self._psycopg.OperationalError) and (self.conn.closed or self.conn.broken)
 
     def pipeline(self) -> AbstractContextManager[Any]:
         # one round trip for a record's inserts instead of one per statement (the server is the slow part)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +21,9 @@ from newsbot.store.schema import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
 from newsbot.store.timeutil import iso_now, parse_iso, utc_text
 from newsbot.store.warc import decode_raw, encode_raw
 from newsbot.urls import canonicalize, site_of
+
+log = logging.getLogger(__name__)
+RECONNECT_SECONDS = 60.0  # how long a lost database (a PostgreSQL restart) is waited for
 
 RECORD_FIELDS = ArticleRecord.field_names()
 LIST_FIELDS = ("authors", "tags", "warnings")
@@ -93,6 +99,23 @@ class Filters:
         }
 
 
+def _reconnecting(method):
+    """Run a Store method again on a new connection when the database went away mid-way (server restart)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            if not self.db.lost(exc):
+                raise
+            log.warning("lost the database connection (%s): reconnecting", exc)
+            self._reconnect()
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Store:
     """See the package docstring for the contract. One connection; not for concurrent use across threads."""
 
@@ -106,9 +129,10 @@ class Store:
         # instead of 25 random B-tree inserts per record (the lookups consult them meanwhile)
         self._pending_bands: dict[int, list[int]] = {}
         self._unit_bands: list[tuple[int, int]] | None = None
+        # writes of the open batch transaction, replayed on a new connection if the database goes away
+        self._batch_log: list[tuple[str, tuple, dict]] = []
         # find_duplicate looks the record's key up just before upsert does: upsert reuses that answer when
-        # nothing was written in between (_writes counts write units; a concurrent writer is still caught
-        # by the INSERT's ON CONFLICT, which then looks again)
+        # nothing was written in between (_writes counts write units and commits; see find_duplicate)
         self._writes = 0
         self._probe: tuple[str, int, tuple | None] | None = None
         self.dedup_params_current = True
@@ -187,7 +211,35 @@ class Store:
         self.commit()
         self.db.cache_mb(self.READ_CACHE_MB)
 
+    def _reconnect(self) -> None:
+        """A new connection (retried while the server restarts); the lost batch transaction is replayed."""
+        try:
+            self.db.close()
+        except Exception:
+            pass
+        deadline = time.monotonic() + RECONNECT_SECONDS
+        while True:
+            try:
+                self.db = connect(self.url)
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        self._tx_open = False
+        self._pending_bands = {}
+        self._unit_bands = None
+        self._probe = None
+        replay, self._batch_log = self._batch_log, []
+        for name, args, kwargs in replay:
+            getattr(self, name)(*args, **kwargs)
+
+    @_reconnecting
     def commit(self) -> None:
+        self._commit()
+        self._batch_log = []
+
+    def _commit(self) -> None:
         self._writes += 1
         if not self._tx_open:
             return
@@ -271,12 +323,19 @@ class Store:
 
     # ---- writes ---------------------------------------------------------------------------------
 
+    @_reconnecting
     def upsert(self, record: ArticleRecord, *, seen: bool = True, signature: bytes | None = None) -> str:
         """Insert or update one record by canonical key: 'new' | 'updated' | 'unchanged'.
 
         seen=False (re-extraction): the article was not fetched again, so last_seen and the raw
         page are left as they are.
         """
+        status = self._upsert(record, seen=seen, signature=signature)
+        if self._batching:
+            self._batch_log.append(("_upsert", (record,), {"seen": seen, "signature": signature}))
+        return status
+
+    def _upsert(self, record: ArticleRecord, *, seen: bool = True, signature: bytes | None = None) -> str:
         key = record_key(record)
         if not key:
             raise ValueError("record has no URL")
@@ -393,8 +452,14 @@ class Store:
             return
         self.db.executemany("INSERT INTO lsh_bands (bucket, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
 
+    @_reconnecting
     def add_invalid(self, record: ArticleRecord | dict[str, Any], reason: str) -> None:
         """Keep a record that failed validation aside, with its reason (one row per URL, counted)."""
+        self._add_invalid(record, reason)
+        if self._batching:
+            self._batch_log.append(("_add_invalid", (record, reason), {}))
+
+    def _add_invalid(self, record: ArticleRecord | dict[str, Any], reason: str) -> None:
         data = record.to_dict() if isinstance(record, ArticleRecord) else dict(record)
         text = json.dumps(data, ensure_ascii=False, default=str)
         url = str(data.get("url") or "")
@@ -411,6 +476,7 @@ class Store:
 
     # ---- de-duplication ------------------------------------------------------------------------
 
+    @_reconnecting
     def find_duplicate(self, record: ArticleRecord, signature: bytes | None = None) -> dedup.Match | None:
         """The earlier stored article this record duplicates: same content hash, else MinHash/LSH near match.
 
@@ -424,7 +490,10 @@ class Store:
             exact, near = self._lookups(record.content_hash, sig)
             row = probe.fetchone()
         match = self._match(row[0] if row else None, record.content_hash, sig, (exact, near))
-        self._probe = (key, self._writes, row)
+        # upsert may reuse the answer only while it cannot have gone stale: "absent" (the INSERT's ON CONFLICT
+        # catches a concurrent insert), or read under SQLite's write lock (a batch's open transaction)
+        if row is None or (self.dialect == "sqlite" and self._tx_open):
+            self._probe = (key, self._writes, row)
         return match
 
     def _lookups(self, content_hash: str | None, sig: bytes) -> tuple[Any, Any]:
@@ -518,6 +587,7 @@ class Store:
 
     # ---- reads ----------------------------------------------------------------------------------
 
+    @_reconnecting
     def known(self, key: str) -> datetime | None:
         """When the article with this canonical key (or alias) was last stored; None if never."""
         row = self.db.execute("SELECT last_seen FROM articles WHERE key = ?", (key,)).fetchone()

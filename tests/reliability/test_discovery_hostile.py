@@ -200,13 +200,8 @@ def test_200000_url_sitemap_is_streamed_in_bounded_memory(tmp_path, case):
     case.happened(f"200,000 entries; peak RSS {peak_mb:.0f} MB (body included), +{grew_mb:.0f} MB while parsing")
 
 
-_XFAIL_QUEUE = pytest.mark.xfail(
-    strict=True, reason="runner: without --jobdir Scrapy keeps every scheduled request in memory, so a 200,000-URL "
-    "sitemap takes the crawl process to ~610 MB; fix: a temporary JOBDIR (disk queue), fix diff handed to the lead")
-
 
 @pytest.mark.slow
-@_XFAIL_QUEUE
 def test_200000_url_sitemap_crawl_process_stays_under_200mb(tmp_path, case):
     import time
 

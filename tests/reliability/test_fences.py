@@ -160,9 +160,6 @@ def test_gzip_bomb_and_entity_bomb_sitemaps_in_a_real_crawl(tmp_path: Path, case
                   "sitemap's article stored")
 
 
-@pytest.mark.xfail(strict=True, reason="a retried request has dont_filter=True (Scrapy's retry), a redirect copies it, "
-                   "and Scrapy's OffsiteMiddleware lets dont_filter requests through: after one 503 a redirect leaves "
-                   "the site; fix (redirect fence middleware) diff handed to the lead")
 def test_redirect_after_a_retry_does_not_leave_the_site(tmp_path: Path, outsider, case):
     case("an article URL that answers 503 once, then 301 to another host (the retry carries dont_filter=True)")
     routes = {

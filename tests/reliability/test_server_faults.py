@@ -65,8 +65,6 @@ def test_every_fault_at_once_loses_no_good_article(tmp_path, case):
         json.load(fh)
 
 
-@pytest.mark.xfail(strict=True, reason="settings: DOWNLOAD_MAXSIZE is 64 MB (for sitemaps), so a 50 MB page is "
-                   "downloaded whole; fix: NEWSBOT_PAGE_MAXSIZE per request, fix diff handed to the lead")
 @pytest.mark.parametrize("content_length", [True, False], ids=["with-content-length", "no-content-length"])
 def test_50mb_page_is_refused_without_buffering_it(tmp_path: Path, content_length, case):
     size = 50 * 2**20
@@ -94,9 +92,6 @@ def test_50mb_page_is_refused_without_buffering_it(tmp_path: Path, content_lengt
                   "the other article stored")
 
 
-@pytest.mark.xfail(strict=True, reason="spider: a 100,000-deep page blocks the crawl for minutes (lexbor parses it "
-                   "three times: signals, extraction, links); fix: nesting_too_deep() guard in parse_page, "
-                   "fix diff handed to the lead")
 def test_deeply_nested_page_does_not_stall_the_crawl(tmp_path, case):
     case("crawl of a site with a 100,000-deep <div> page beside 4 normal articles")
     deep = "<html><body>" + "<div>" * 100_000 + "<p>نص</p>" + "</div>" * 100_000 + "</body></html>"
