@@ -23,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "reliability.md"
+README = ROOT / "README.md"
+START, END = "<!-- reliability-table:start -->", "<!-- reliability-table:end -->"
 
 
 def run_suite(xml: Path, extra: list[str]) -> int:
@@ -104,13 +106,37 @@ def write_table(cases: list[dict], command: str, out: Path = OUT) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {out} ({len(cases)} cases)", file=sys.stderr)
+    if out == OUT:
+        sync_readme(out)
+
+
+def sync_readme(table_md: Path = OUT, readme: Path = README) -> None:
+    """Copy the generated case table (run line included) into the README between its two markers."""
+    src = table_md.read_text(encoding="utf-8").splitlines()
+    run_line = next((ln for ln in src if ln.startswith("Run: ")), "")
+    start = src.index("| Case | What was tried | What happened | What was lost |")
+    end = start
+    while end < len(src) and src[end].startswith("|"):
+        end += 1
+    text = readme.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        print(f"{readme.name}: no {START} / {END} markers; README not updated", file=sys.stderr)
+        return
+    block = "\n".join([START, "", run_line, "", *src[start:end], "", END])
+    head, rest = text.split(START, 1)
+    readme.write_text(head + block + rest.split(END, 1)[1], encoding="utf-8")
+    print(f"updated the table in {readme}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--from-xml", type=Path, help="build the table from this JUnit XML instead of running pytest")
     ap.add_argument("-o", "--output", type=Path, default=OUT)
+    ap.add_argument("--readme-only", action="store_true", help="only copy docs/reliability.md's table into README.md")
     args, extra = ap.parse_known_args(argv)
+    if args.readme_only:
+        sync_readme()
+        return 0
     if args.from_xml:
         write_table(read_cases(args.from_xml), f"--from-xml {args.from_xml.name}", args.output)
         return 0

@@ -38,7 +38,9 @@ def kill_resume_cycles(tmp_path: Path, n_articles: int, kills: int, case) -> Non
     expected = sorted(_path("http://x" + p) for p in spec.articles)
     db = tmp_path / "store.db"
     jobdir = tmp_path / "job"
-    step = max(10, n_articles // (kills + 1))
+    # small steps: the crawl stores many more articles between reaching the mark and the kill landing,
+    # and every kill must still find work left to interrupt
+    step = max(10, n_articles // (3 * kills))
     killed_at = []
     with LocalServer(root=spec.root) as srv:
         for k in range(kills):
