@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from selectolax.lexbor import LexborHTMLParser
@@ -29,6 +31,23 @@ class ExtractionError(ValueError):
     def __init__(self, reason: str, message: str):
         super().__init__(message)
         self.reason = reason  # short machine-readable code: empty, binary, not-html, no-body
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while one page is analysed.
+
+    The DOM walk allocates tens of thousands of small, acyclic objects (freed by reference counting);
+    the collector's generation-0 passes over them cost about a tenth of the extraction time and find nothing.
+    Collection resumes as before right after the page.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _http_charset(headers: Mapping[str, str] | None) -> str | None:
@@ -67,11 +86,12 @@ def extract(
     if nesting_too_deep(html):
         raise ExtractionError("too-deep", "markup nested too deep to parse safely (hostile or broken page)")
 
-    tree = LexborHTMLParser(html)
     url = url or ""
-    meta = extract_metadata(tree, url, now)
-    profile = profile_for(url or meta.canonical_url or "")
-    result = extract_body(tree, meta, url, profile, html=html)
+    with _gc_paused():
+        tree = LexborHTMLParser(html)
+        meta = extract_metadata(tree, url, now)
+        profile = profile_for(url or meta.canonical_url or "")
+        result = extract_body(tree, meta, url, profile, html=html)
 
     paragraphs = [p for p in (normalize_text(p) for p in result.paragraphs) if p]
     body = "\n\n".join(paragraphs)
