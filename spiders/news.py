@@ -29,8 +29,8 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from selectolax.lexbor import LexborHTMLParser
 
-from newsbot.extract.decode import nesting_too_deep
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.urls import canonicalize
 from spiders.classify import RECORD_KINDS, classify_page, classify_url
@@ -343,14 +343,12 @@ class NewsSpider(scrapy.Spider):
         if url_kind in ("feed", "sitemap"):  # mislabelled link: an XML document served at a page URL
             self.stats.inc_value("newsbot/pages/non_article")
             return
-        if nesting_too_deep(response.text):  # parsing it would stall the crawl for minutes
+        want_record = url_kind in _CANDIDATE or response.meta.get("newsbot_role") == "candidate"
+        page = analyse_page(response.body, url, _headers(response), self.slug, want_record)
+        if page.error == "too-deep":  # parsing it would stall the crawl for minutes
             logger.warning("skipping %s: markup nested too deep to parse safely", url)
             self.stats.inc_value("newsbot/pages/too_deep")
-            self.stats.inc_value("newsbot/pages/non_article")
-            return
-        want_record = url_kind in _CANDIDATE or response.meta.get("newsbot_role") == "candidate"
-        args = (response.body, url, _headers(response), response.encoding, self.slug, want_record)
-        record, error, signals = analyse_page(*args)
+        record, error, signals = page.record, page.error, page.signals
         if error is not None and url_kind in RECORD_KINDS:
             self.stats.inc_value("newsbot/pages/extract_error")
             logger.debug("no article in %s: %s", url, error)
@@ -373,19 +371,19 @@ class NewsSpider(scrapy.Spider):
             self.stats.inc_value("newsbot/pages/non_article")
         # an article's links (related stories) matter when the site has no sitemap or feed to list
         # its articles; otherwise reading them costs a parse per page and finds nothing new
-        if not is_record or not self._indexed:
-            yield from self._page_discovery(response.text, url, listing=not is_record)
+        if page.tree is not None and (not is_record or not self._indexed):
+            yield from self._page_discovery(page.tree, url, listing=not is_record)
 
-    def _page_discovery(self, html: str, url: str, *, listing: bool) -> Iterator[Request]:
+    def _page_discovery(self, tree: LexborHTMLParser, url: str, *, listing: bool) -> Iterator[Request]:
         """Links worth following from a page: everything from listings, only articles from articles."""
         if listing:
-            for feed in feed_links(html, url):
+            for feed in feed_links(tree, url):
                 if self.site.allows(feed):
                     yield self._request(feed, self.parse_feed, PRIO_DISCOVERY, role="feed")
-            for nxt in next_pages(html, url):
+            for nxt in next_pages(tree, url):
                 if self.site.allows(nxt):
                     yield self._request(nxt, self.parse_page, PRIO_LISTING, role="listing")
-        for link in page_links(html, url):
+        for link in page_links(tree, url):
             yield from self._follow(link, from_listing=listing)
 
     def _finish_record(self, record: ArticleRecord, kind: str, response: Response) -> ArticleRecord | None:

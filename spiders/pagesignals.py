@@ -48,8 +48,9 @@ def _jsonld_types(tree: LexborHTMLParser) -> set[str]:
     return types
 
 
-def page_signals(html: str) -> PageSignals:
-    tree = LexborHTMLParser(html)
+def page_signals(html: str | LexborHTMLParser) -> PageSignals:
+    """Signals of a page: give the tree extraction already parsed (read, never changed) or the HTML text."""
+    tree = html if isinstance(html, LexborHTMLParser) else LexborHTMLParser(html)
     types = _jsonld_types(tree)
     og = tree.css_first('meta[property="og:type"]')
     og_type = (og.attributes.get("content") or "").strip().lower() if og is not None else ""
@@ -68,10 +69,10 @@ def _link_density(tree: LexborHTMLParser) -> float | None:
     root = tree.body
     if root is None:
         return None
-    for node in root.css("script, style, noscript, template, svg"):
-        node.decompose()
-    total = len("".join(root.text(separator=" ").split()))
-    if not total:
+    # the tree is shared with extraction and link discovery: subtract script/style text, don't remove it
+    hidden = sum(len("".join(n.text(separator=" ").split())) for n in root.css("script, style, noscript, template, svg"))
+    total = len("".join(root.text(separator=" ").split())) - hidden
+    if total <= 0:
         return None
     linked = sum(len("".join(a.text(separator=" ").split())) for a in root.css("a"))
     return min(1.0, linked / total)

@@ -8,7 +8,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Request, Response
 
-from newsbot.extract import ExtractionError, extract
+from newsbot.extract import ExtractionError, extract_parsed, parse_page
 from spiders.classify import classify_page
 from spiders.news import _headers
 from spiders.pagesignals import page_signals
@@ -33,12 +33,13 @@ class ScrapeSpider(scrapy.Spider):
 
     def parse(self, response: Response, index: int) -> None:
         try:
-            record = extract(response.body, url=response.url, headers=_headers(response))
+            page = parse_page(response.body, _headers(response))
+            record = extract_parsed(page, url=response.url)
         except ExtractionError as exc:
             self.sink(index, {"url": response.url, "error": exc.reason, "message": str(exc)})
             return
         if b"html" in (response.headers.get(b"Content-Type") or b"html"):
-            signals = page_signals(response.text)
+            signals = page_signals(page.tree)
             record.kind = classify_page(
                 response.url,
                 is_article=signals.is_article,

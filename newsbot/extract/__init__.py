@@ -1,5 +1,5 @@
 """Extraction: bytes + URL (+ headers) -> ArticleRecord. Imports no Scrapy; runs offline."""
 
-from newsbot.extract.core import ExtractionError, extract
+from newsbot.extract.core import ExtractionError, ParsedPage, extract, extract_parsed, parse_page
 
-__all__ = ["ExtractionError", "extract"]
+__all__ = ["ExtractionError", "ParsedPage", "extract", "extract_parsed", "parse_page"]

@@ -6,6 +6,7 @@ import gc
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from selectolax.lexbor import LexborHTMLParser
@@ -59,16 +60,19 @@ def _http_charset(headers: Mapping[str, str] | None) -> str | None:
     return None
 
 
-def extract(
-    data: bytes | str,
-    url: str | None = None,
-    headers: Mapping[str, str] | None = None,
-    encoding: str | None = None,
-    now: datetime | None = None,
-    site: str | None = None,
-) -> ArticleRecord:
-    """Turn one page into an ArticleRecord, or raise ExtractionError with a clear reason."""
-    now = now or datetime.now(UTC)
+@dataclass
+class ParsedPage:
+    """A decoded and parsed page: what extraction and the crawler's link discovery both read (one parse)."""
+
+    html: str
+    tree: LexborHTMLParser
+    encoding: str
+
+
+def parse_page(
+    data: bytes | str, headers: Mapping[str, str] | None = None, encoding: str | None = None
+) -> ParsedPage:
+    """Decode and parse a page, or raise ExtractionError for input that is not a safe HTML page."""
     if isinstance(data, bytes):
         if not data.strip():
             raise ExtractionError("empty", "empty input")
@@ -85,10 +89,29 @@ def extract(
         raise ExtractionError("not-html", "no markup: not an HTML page")
     if nesting_too_deep(html):
         raise ExtractionError("too-deep", "markup nested too deep to parse safely (hostile or broken page)")
+    return ParsedPage(html, LexborHTMLParser(html), used_encoding)
 
+
+def extract(
+    data: bytes | str,
+    url: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    now: datetime | None = None,
+    site: str | None = None,
+) -> ArticleRecord:
+    """Turn one page into an ArticleRecord, or raise ExtractionError with a clear reason."""
+    return extract_parsed(parse_page(data, headers, encoding), url=url, now=now, site=site)
+
+
+def extract_parsed(
+    page: ParsedPage, url: str | None = None, now: datetime | None = None, site: str | None = None
+) -> ArticleRecord:
+    """The record of an already parsed page (does not change the tree, so callers may read it after)."""
+    now = now or datetime.now(UTC)
+    html, tree = page.html, page.tree
     url = url or ""
     with _gc_paused():
-        tree = LexborHTMLParser(html)
         meta = extract_metadata(tree, url, now)
         profile = profile_for(url or meta.canonical_url or "")
         result = extract_body(tree, meta, url, profile, html=html)
@@ -118,7 +141,7 @@ def extract(
         extractor_version=EXTRACTOR_VERSION,
         strategy=result.strategy,
         confidence=round(result.confidence, 3),
-        encoding=used_encoding,
+        encoding=page.encoding,
         warnings=list(result.warnings),
     )
     return rec.finalise()

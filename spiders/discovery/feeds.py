@@ -187,9 +187,9 @@ def _xml_base(el: etree._Element, base: str) -> str:
     return urljoin(base, own.strip()) if own else base
 
 
-def feed_links(html: str, base_url: str) -> list[str]:
+def feed_links(html: str | HTMLParser, base_url: str) -> list[str]:
     """Feeds a page advertises: <link rel="alternate" type="application/rss+xml|atom+xml" href>, absolute, in order."""
-    tree = HTMLParser(html)
+    tree = html if isinstance(html, HTMLParser) else HTMLParser(html)
     base = base_href(tree, base_url)
     out: list[str] = []
     for node in tree.css("link[href]"):

@@ -47,9 +47,14 @@ _PAGE_PATH = re.compile(r"/page/(\d{1,5})/?$", re.I)
 _PAGE_PARAMS = ("page", "paged", "p", "pg", "pageno", "pagenum", "start_page")
 
 
-def page_links(html: str, base_url: str) -> list[str]:
+def as_tree(html: str | HTMLParser) -> HTMLParser:
+    """A parsed page as is (the crawler hands over the tree extraction already built), or parse the text."""
+    return html if isinstance(html, HTMLParser) else HTMLParser(html)
+
+
+def page_links(html: str | HTMLParser, base_url: str) -> list[str]:
     """Absolute http(s) links from <a href>, fragments removed, deduplicated, in document order."""
-    tree = HTMLParser(html)
+    tree = as_tree(html)
     base = base_href(tree, base_url)
     seen: set[str] = set()
     out: list[str] = []
@@ -86,10 +91,10 @@ def _listing_key(url: str) -> tuple[str, str]:
     return (parts.hostname or "", path)
 
 
-def next_pages(html: str, base_url: str) -> list[str]:
+def next_pages(html: str | HTMLParser, base_url: str) -> list[str]:
     """Pagination links of a listing page, best first: rel=next, "next" link texts/classes, then the
     ?page=N / /page/N link to the page after this one. Only links on the same host; deduplicated."""
-    tree = HTMLParser(html)
+    tree = as_tree(html)
     base = base_href(tree, base_url)
     host = urlsplit(base_url).hostname
     out: list[str] = []
