@@ -197,7 +197,8 @@ def bench(n: int, work: Path, server_kind: str) -> dict:
             env, work / f"bare-{n}.log",
         )  # fmt: skip
         if rc != 0:
-            raise SystemExit(f"bare crawl failed, see {work / f'bare-{n}.log'}")
+            tail = (work / f"bare-{n}.log").read_text(errors="replace").splitlines()[-30:]
+            raise SystemExit(f"bare crawl failed (exit {rc}); the end of its log:\n" + "\n".join(tail))
         bare = json.loads(stats_file.read_text())
         bare_pages = int(bare.get("downloader/response_count", 0))
         bare_s = float(bare["elapsed_time_seconds"])
@@ -210,7 +211,8 @@ def bench(n: int, work: Path, server_kind: str) -> dict:
             env, work / f"full-{n}.log",
         )  # fmt: skip
         if rc != 0:
-            raise SystemExit(f"full crawl failed (exit {rc}), see {work / f'full-{n}.log'}")
+            tail = (work / f"full-{n}.log").read_text(errors="replace").splitlines()[-30:]
+            raise SystemExit(f"full crawl failed (exit {rc}); the end of its log:\n" + "\n".join(tail))
         totals = json.loads(summary_file.read_text())["totals"]
         full_pages = int(totals["responses"])
         full_s = float(totals["duration"])
@@ -249,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     kind = args.server if args.server != "auto" else ("nginx" if shutil.which("nginx") else "python")
     work = args.keep or Path(tempfile.mkdtemp(prefix="newsbot-bench-crawl-"))
     work.mkdir(parents=True, exist_ok=True)
+    # mkdtemp's 0700 hides the site from nginx's unprivileged worker (every page a 404) when run as root
+    work.chmod(0o755)
     rows = []
     try:
         for n in args.n:

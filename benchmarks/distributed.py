@@ -10,6 +10,11 @@ article, so that discovery is not the bottleneck, serves it on 127.0.0.1, starts
     1 worker on Redis        the shared-scheduler overhead alone
     2 workers on Redis       `--workers 2`
 
+each with page analysis in the crawler process (NEWSBOT_EXTRACT_PROCESSES=0), so that a worker is one
+process on one core and the rows show how scrapy-redis shares a crawl among processes; then, for
+reference, the ordinary crawl with the default ("auto": one extraction process per spare core), which on a
+2-core machine already uses both cores from one crawler process.
+
 pages/s = pages the server served (robots.txt aside) / the crawl's own elapsed time (Scrapy's
 elapsed_time_seconds, the longest worker's; process start-up excluded). Politeness delays are off (a
 local server): this measures the crawler, not the site. Target on 2 cores: 2 workers >= 1.6x one.
@@ -50,11 +55,12 @@ def flat_sitemap(root: Path, paths: list[str]) -> None:
     robots.write_text(robots.read_text(encoding="utf-8") + "Sitemap: {{BASE}}/sitemap-all.xml\n", encoding="utf-8")
 
 
-def crawl_once(site: LocalServer, workdir: Path, store: str, extra: list[str]) -> dict:
+def crawl_once(site: LocalServer, workdir: Path, store: str, extra: list[str], processes: str) -> dict:
     workdir.mkdir(parents=True)
     summary = workdir / "summary.json"
     site.requests.clear()
-    env = env_for(workdir, NEWSBOT_DB=store, NEWSBOT_STATE_DIR=str(workdir / "state"))
+    env = env_for(workdir, NEWSBOT_DB=store, NEWSBOT_STATE_DIR=str(workdir / "state"),
+                  NEWSBOT_EXTRACT_PROCESSES=processes)
     t0 = time.monotonic()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
@@ -106,13 +112,14 @@ def main() -> int:
     runs = {}
     try:
         plans = [
-            ("1 process, no Redis", []),
-            ("1 worker on Redis", ["--redis-url", redis.url]),
-            ("2 workers on Redis", ["--workers", "2", "--redis-url", redis.url]),
+            ("1 process, no Redis", [], "0"),
+            ("1 worker on Redis", ["--redis-url", redis.url], "0"),
+            ("2 workers on Redis", ["--workers", "2", "--redis-url", redis.url], "0"),
+            ("1 process, auto pool", [], "auto"),
         ]
-        for n, (name, extra) in enumerate(plans):
+        for n, (name, extra, processes) in enumerate(plans):
             store = fresh_store(args.store, tmp, pg_url, n)
-            runs[name] = r = crawl_once(site, tmp / f"run{n}", store, extra)
+            runs[name] = r = crawl_once(site, tmp / f"run{n}", store, extra, processes)
             share = f"  worker pages {r['worker_pages']}" if r["worker_pages"] else ""
             print(f"{name:<22} {r['pages']:>5} pages {r['articles']:>5} articles  {r['elapsed']:6.1f}s crawl "
                   f"({r['wall']:5.1f}s wall)  {r['rate']:6.1f} pages/s  {r['cpu_ms']:5.1f} ms CPU/page{share}")
@@ -125,6 +132,8 @@ def main() -> int:
     two = runs["2 workers on Redis"]["rate"]
     print(f"2 workers / 1 process: {two / base:.2f}x   (2 workers / 1 Redis worker: "
           f"{two / runs['1 worker on Redis']['rate']:.2f}x; target >= 1.6x)")
+    print(f"for reference, 1 process with its default extraction processes / 1 process without: "
+          f"{runs['1 process, auto pool']['rate'] / base:.2f}x")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 

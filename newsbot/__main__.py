@@ -2,4 +2,5 @@ import sys
 
 from newsbot.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # extraction worker processes (spawn) import this module too
+    sys.exit(main())

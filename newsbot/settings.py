@@ -34,6 +34,7 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.PoliteRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.RetryAfterMiddleware": 550,
+    "spiders.middlewares.RedirectLoopMiddleware": 650,  # process_response before RedirectMiddleware (600)
 }
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
@@ -66,6 +67,13 @@ FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+# page analysis (decode, parse, extract, links) in this many worker processes beside the crawler process
+# (spiders/analysis_pool.py); "auto" = the cores left free, shared among NEWSBOT_LOCAL_WORKERS crawler
+# processes on this machine (up to 4); 0 = in the crawler process
+NEWSBOT_EXTRACT_PROCESSES = os.environ.get("NEWSBOT_EXTRACT_PROCESSES", "auto")
+NEWSBOT_LOCAL_WORKERS = 1
+# the item pipelines are synchronous: Scrapy's 100 concurrent items per response only add task overhead
+CONCURRENT_ITEMS = 16
 
 from newsbot.record import ArticleRecord  # noqa: E402
 

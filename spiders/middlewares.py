@@ -8,6 +8,8 @@
   its `Sitemap:` lines) without a second download.
 - RetryAfterMiddleware: Scrapy's retry middleware, plus `Retry-After` on 429/503: the host's slot
   waits that long before its next request.
+- RedirectLoopMiddleware: a redirect back to a URL of its own chain is a loop, reported as a failure
+  (the dupefilter would otherwise drop the repeat silently and the page just vanish).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import socket
 import time
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -26,6 +29,9 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.threads import deferToThread
+from w3lib.url import safe_url_string
+
+from newsbot.urls import canonicalize
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -107,6 +113,28 @@ class RedirectFenceMiddleware:
         self.crawler.stats.inc_value("newsbot/refused/offsite_redirect")
         logger.info("Refusing a redirect off the site: %s -> %s", request.meta["redirect_urls"][-1], request.url)
         raise IgnoreRequest(f"redirect off the site to {request.url}")
+
+
+class RedirectLoopMiddleware:
+    """Sees 3xx responses before Scrapy's RedirectMiddleware (a higher order number: process_response runs
+    from the engine inwards) and refuses a Location that comes back to the chain."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectLoopMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        if response.status not in (301, 302, 303, 307, 308) or b"Location" not in response.headers:
+            return response
+        target = canonicalize(urljoin(request.url, safe_url_string(response.headers[b"Location"].decode("latin-1"))))
+        chain = [*request.meta.get("redirect_urls", ()), request.url]
+        if target not in {canonicalize(u) for u in chain}:
+            return response
+        self.crawler.stats.inc_value("newsbot/refused/redirect_loop")
+        raise IgnoreRequest(f"redirect loop: {' -> '.join(chain)} -> {target}")
 
 
 def _slot_key(crawler: Crawler, request: Request) -> str:

@@ -29,18 +29,18 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from selectolax.lexbor import LexborHTMLParser
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.urls import canonicalize
-from spiders.classify import RECORD_KINDS, classify_page, classify_url
-from spiders.discovery.feeds import FeedError, feed_links, parse_feed
-from spiders.discovery.links import next_pages, page_links
+from spiders.analysis_pool import AnalysisPool, processes_setting
+from spiders.classify import RECORD_KINDS, classify_url
+from spiders.discovery.feeds import FeedError, parse_feed
 from spiders.discovery.robots import robots_sitemaps
 from spiders.discovery.sitemaps import SitemapError, iter_sitemap
 from spiders.dupefilter import KEY_META
 from spiders.middlewares import ROBOTS_META
-from spiders.pageanalysis import analyse_page
+from spiders.pageanalysis import PageOutcome, page_outcome
 from spiders.registry import Site, adhoc_site, load_registry, site_for_url
 from spiders.seen import seen_for
 
@@ -126,6 +126,7 @@ class NewsSpider(scrapy.Spider):
         self.store = None
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._indexed = False  # a sitemap or feed listed at least one URL
+        self.analysis: AnalysisPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -145,13 +146,20 @@ class NewsSpider(scrapy.Spider):
         if self.incremental:
             self.store = self._open_store()
         self._apply_politeness()
-
+        processes = processes_setting(
+            self.settings.get("NEWSBOT_EXTRACT_PROCESSES"), self.settings.getint("NEWSBOT_LOCAL_WORKERS", 1)
+        )
+        if processes:
+            self.analysis = AnalysisPool(processes)
+            self.stats.set_value("newsbot/extract_processes", processes)
 
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
         if self.store is not None:
             self.store.close()
             self.store = None
-
+        if self.analysis is not None:
+            self.analysis.close()
+            self.analysis = None
 
     def _open_store(self):
         try:
@@ -332,7 +340,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- pages -------------------------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[Request | ArticleRecord]:
+    async def parse_page(self, response: Response) -> AsyncIterator[Request | ArticleRecord]:
         self.stats.inc_value("newsbot/pages/fetched")
         self.stats.inc_value(f"newsbot/site/{self.slug}/pages")
         if not isinstance(response, TextResponse) or b"html" not in (response.headers.get(b"Content-Type") or b"html"):
@@ -344,47 +352,42 @@ class NewsSpider(scrapy.Spider):
             self.stats.inc_value("newsbot/pages/non_article")
             return
         want_record = url_kind in _CANDIDATE or response.meta.get("newsbot_role") == "candidate"
-        page = analyse_page(response.body, url, _headers(response), self.slug, want_record)
+        page = await self._analyse(response, url_kind, want_record)
         if page.error == "too-deep":  # parsing it would stall the crawl for minutes
             logger.warning("skipping %s: markup nested too deep to parse safely", url)
             self.stats.inc_value("newsbot/pages/too_deep")
-        record, error, signals = page.record, page.error, page.signals
-        if error is not None and url_kind in RECORD_KINDS:
+        elif page.error == "crashed":
+            self.stats.inc_value("newsbot/pages/analysis_crashed")
+        if page.error is not None and url_kind in RECORD_KINDS:
             self.stats.inc_value("newsbot/pages/extract_error")
-            logger.debug("no article in %s: %s", url, error)
-        kind = url_kind
-        if record is not None:
-            kind = classify_page(
-                url,
-                is_article=signals.is_article,
-                kind_hint=signals.kind_hint or record.kind,
-                body_words=record.word_count,
-                link_density=signals.link_density,
-            )
-        is_record = record is not None and kind in RECORD_KINDS
-        if is_record:
-            item = self._finish_record(record, kind, response)
+            logger.debug("no article in %s: %s", url, page.error)
+        if page.record is not None:
+            item = self._finish_record(page.record, page.kind, response)
             if item is not None:
                 self.stats.inc_value("newsbot/pages/article")
                 yield item
         else:
             self.stats.inc_value("newsbot/pages/non_article")
-        # an article's links (related stories) matter when the site has no sitemap or feed to list
-        # its articles; otherwise reading them costs a parse per page and finds nothing new
-        if page.tree is not None and (not is_record or not self._indexed):
-            yield from self._page_discovery(page.tree, url, listing=not is_record)
+        listing = page.record is None
+        for feed in page.feeds:
+            if self.site.allows(feed):
+                yield self._request(feed, self.parse_feed, PRIO_DISCOVERY, role="feed")
+        for nxt in page.next_pages:
+            if self.site.allows(nxt):
+                yield self._request(nxt, self.parse_page, PRIO_LISTING, role="listing")
+        for link in page.links:
+            for request in self._follow(link, from_listing=listing):
+                yield request
 
-    def _page_discovery(self, tree: LexborHTMLParser, url: str, *, listing: bool) -> Iterator[Request]:
-        """Links worth following from a page: everything from listings, only articles from articles."""
-        if listing:
-            for feed in feed_links(tree, url):
-                if self.site.allows(feed):
-                    yield self._request(feed, self.parse_feed, PRIO_DISCOVERY, role="feed")
-            for nxt in next_pages(tree, url):
-                if self.site.allows(nxt):
-                    yield self._request(nxt, self.parse_page, PRIO_LISTING, role="listing")
-        for link in page_links(tree, url):
-            yield from self._follow(link, from_listing=listing)
+    async def _analyse(self, response: Response, url_kind: str, want_record: bool) -> PageOutcome:
+        """The page's outcome, from an extraction worker process when there are any (see analysis_pool)."""
+        args = (response.body, response.url, _headers(response), self.slug)
+        # an article's links (related stories) matter when the site has no sitemap or feed to list
+        # its articles; otherwise reading them costs time per page and finds nothing new
+        kwargs = {"url_kind": url_kind, "want_record": want_record, "links_of_articles": not self._indexed}
+        if self.analysis is not None and self.analysis.processes:
+            return await maybe_deferred_to_future(self.analysis.analyse(*args, **kwargs))
+        return page_outcome(*args, **kwargs)
 
     def _finish_record(self, record: ArticleRecord, kind: str, response: Response) -> ArticleRecord | None:
         url = response.url
@@ -423,11 +426,19 @@ class NewsSpider(scrapy.Spider):
         role = request.meta.get("newsbot_role")
         if request.meta.get("guess") or role == "robots":
             return  # a conventional sitemap location that does not exist is not an error
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if failure.check(IgnoreRequest) and not failure.check(HttpError) and not _redirect_loop(failure):
             return  # forbidden by robots.txt, refused (private address), offsite: decisions, not errors
         self.stats.inc_value("newsbot/errors")
         self.stats.inc_value(f"newsbot/site/{self.slug}/errors")
+        if _redirect_loop(failure):
+            self.stats.inc_value("newsbot/errors/redirect_loop")
         logger.info("failed %s (%s): %s", request.url, role, failure.getErrorMessage())
+
+
+def _redirect_loop(failure) -> bool:
+    """A redirect loop (RedirectLoopMiddleware) or a chain longer than REDIRECT_MAX_TIMES: a site fault."""
+    message = failure.getErrorMessage()
+    return failure.check(IgnoreRequest) is not None and ("redirect loop" in message or "max redirections" in message)
 
 
 def _headers(response: Response) -> dict[str, str]:

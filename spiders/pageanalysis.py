@@ -1,17 +1,21 @@
-"""One fetched page -> what the spider decides on: record, extraction error, page signals, and the parsed
-tree for link discovery. The page is decoded and parsed once; extraction, signals and links all read it.
+"""One fetched page -> what the spider decides on: record, extraction error, page signals, page kind and
+the links worth following. The page is decoded and parsed once; extraction, signals and links all read it.
 
-Imports no Scrapy: plain bytes in, plain values out (so it could run in another process).
+Imports no Scrapy: plain bytes in, plain (picklable) values out, so it runs in the crawler process or in an
+extraction worker process alike (spiders/analysis_pool.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.extract import ExtractionError, extract_parsed, parse_page
 from newsbot.record import ArticleRecord
+from spiders.classify import RECORD_KINDS, classify_page
+from spiders.discovery.feeds import feed_links
+from spiders.discovery.links import next_pages, page_links
 from spiders.pagesignals import PageSignals, page_signals
 
 
@@ -21,6 +25,19 @@ class PageAnalysis:
     error: str | None  # ExtractionError reason (e.g. "no-body", "too-deep")
     signals: PageSignals
     tree: LexborHTMLParser | None  # None when the page could not be parsed safely (then: no links either)
+
+
+@dataclass
+class PageOutcome:
+    """What the spider needs from a page, without the parsed tree (which cannot leave its process)."""
+
+    record: ArticleRecord | None  # set only when the page is an article or liveblog (`kind`)
+    error: str | None
+    kind: str  # the page's kind: the URL's kind, refined by the page's own signals when it has an article
+    extracted_words: int | None = None  # body words when extraction succeeded (records included)
+    feeds: list[str] = field(default_factory=list)  # <link rel=alternate> feeds (listing pages only)
+    next_pages: list[str] = field(default_factory=list)  # pagination (listing pages only)
+    links: list[str] = field(default_factory=list)  # every <a href> link, in document order
 
 
 _NO_SIGNALS = PageSignals(None, None, None)
@@ -38,3 +55,38 @@ def analyse_page(body: bytes, url: str, headers: dict[str, str], slug: str, want
         return PageAnalysis(extract_parsed(page, url=url, site=slug), None, signals, page.tree)
     except ExtractionError as exc:
         return PageAnalysis(None, exc.reason, signals, page.tree)
+
+
+def page_outcome(
+    body: bytes,
+    url: str,
+    headers: dict[str, str],
+    slug: str,
+    *,
+    url_kind: str,
+    want_record: bool,
+    links_of_articles: bool,
+) -> PageOutcome:
+    """Analyse, classify and collect links. links_of_articles: read an article's links too (a site with no
+    sitemap or feed lists its articles only through them); a listing's links are always read."""
+    page = analyse_page(body, url, headers, slug, want_record)
+    record, signals, kind = page.record, page.signals, url_kind
+    words = record.word_count if record is not None else None
+    if record is not None:
+        kind = classify_page(
+            url,
+            is_article=signals.is_article,
+            kind_hint=signals.kind_hint or record.kind,
+            body_words=record.word_count,
+            link_density=signals.link_density,
+        )
+        if kind not in RECORD_KINDS:
+            record = None
+    out = PageOutcome(record, page.error, kind, words)
+    tree = page.tree
+    if tree is not None and (record is None or links_of_articles):
+        if record is None:
+            out.feeds = feed_links(tree, url)
+            out.next_pages = next_pages(tree, url)
+        out.links = page_links(tree, url)
+    return out

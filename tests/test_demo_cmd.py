@@ -50,3 +50,27 @@ def test_demo_site_crawl_fetches_each_article_once_and_nothing_forbidden(tmp_pat
         assert unquote(urlsplit(path).path) not in asked
     assert run.summary["totals"]["robots_forbidden"] >= 1
     assert run.summary["totals"]["errors"] >= 1  # the missing page (404) is counted
+
+
+def test_second_demo_run_is_incremental_on_the_same_site(tmp_path):
+    # the demo serves on a fixed port by default, so its URLs and site slug are the same in every run;
+    # a free port is chosen here (tests run in parallel) and given to both runs
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    db = str(tmp_path / "demo.db")
+    first = newsbot(tmp_path, "demo", "--port", port, "-o", str(tmp_path / "a.jsonl"), "--db", db, *FAST)
+    assert first.returncode == 0, first.stderr[-4000:]
+    second = newsbot(tmp_path, "demo", "--port", port, "-o", str(tmp_path / "b.jsonl"), "--db", db, *FAST)
+    assert second.returncode == 0, second.stderr[-4000:]
+    a, b = read_jsonl(tmp_path / "a.jsonl"), read_jsonl(tmp_path / "b.jsonl")
+    assert len(a) == len(ARTICLES)
+    # the second export is the same articles (nothing stored twice under a new site name)
+    assert sorted(r["url"] for r in b) == sorted(r["url"] for r in a)
+    assert {r["site"] for r in b} == {f"127.0.0.1_{port}"}
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == len(ARTICLES)

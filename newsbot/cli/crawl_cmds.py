@@ -8,6 +8,8 @@ from pathlib import Path
 
 from newsbot.cli.output import dumps, utf8_stdout
 
+DEMO_PORT = 8765
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -54,7 +56,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Serves data/demo on 127.0.0.1, crawls it into the store (NEWSBOT_DB or data/newsbot.db), "
         "writes a JSONL export and prints the crawl summary. Needs no network.",
     )
-    d.add_argument("--port", type=int, default=0, help="port to serve the demo site on (0 = any free port)")
+    d.add_argument("--port", type=int, default=DEMO_PORT,
+                   help=f"port to serve the demo site on (default {DEMO_PORT}: the same site, and so the same store "
+                        "keys, from one run to the next; 0 = any free port)")
     d.add_argument("-o", "--output", default="data/demo-export.jsonl", metavar="FILE", help="JSONL export path")
     d.add_argument("--db", metavar="URL", help="store URL (default: $NEWSBOT_DB or data/newsbot.db)")
     _log_options(d)
@@ -163,7 +167,13 @@ def run_demo_cmd(args: argparse.Namespace) -> int:
     from spiders.runner import run_crawl
 
     output = Path(args.output)
-    with serve(port=args.port) as server:
+    try:
+        server = serve(port=args.port)
+    except OSError as exc:  # the usual port is taken: any port will do, but the site's URLs change with it
+        print(f"newsbot demo: port {args.port} unavailable ({exc.strerror}); using a free port, so this run's "
+              "articles are stored as another site", file=sys.stderr)
+        server = serve(port=0)
+    with server:
         home = server.base_url.rstrip("/") + "/"
         print(f"newsbot demo: serving the demo site at {home}", file=sys.stderr)
         summary = run_crawl(

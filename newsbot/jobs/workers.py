@@ -59,6 +59,7 @@ def run_workers(targets: list[str], kwargs: dict[str, Any], n: int) -> tuple[dic
     kwargs["progress"] = False
     settings = dict(kwargs.get("settings") or {})
     settings["NEWSBOT_HEALTH_JUDGE"] = False  # this process judges the run once all workers are done
+    settings.setdefault("NEWSBOT_LOCAL_WORKERS", n)  # "auto" extraction processes share the cores among the workers
     kwargs["settings"] = settings
     tmp = Path(tempfile.mkdtemp(prefix="newsbot-workers-"))
     procs = []

@@ -176,7 +176,8 @@ def _iter_xml(first: bytes, rest: Iterator[bytes]) -> Iterator[SitemapItem]:
         try:
             root = parser.close()
         except etree.XMLSyntaxError as exc:
-            yield from _drain(parser, state)
+            # every entry really in the data was read after its chunk; events now are elements the parser
+            # closed itself at the end of a truncated document (lxml >= 6 emits them): a cut-off URL
             raise SitemapError(f"malformed sitemap XML: {exc}") from exc
         yield from _drain(parser, state)
         if not state["root"] and root is not None:

@@ -1,0 +1,191 @@
+"""Page analysis (decode, parse, extract, classify, links) off the crawler's event loop, in worker processes.
+
+Scrapy runs a crawl on one thread: fetching, scheduling and the item pipelines share one core, and
+extraction is the costliest thing a crawl does per page. NEWSBOT_EXTRACT_PROCESSES worker processes take
+the analysis (spiders.pageanalysis.page_outcome: bytes in, picklable values out) so the crawler process
+keeps fetching and storing meanwhile. 0 analyses in the crawler process itself, as Scrapy would.
+
+A page that kills its worker (a crash in the HTML parser) breaks the pool, and with it the pages other
+workers had in hand: those run again one at a time in a new pool, and the page that breaks it alone is
+reported as an extraction error (`crashed`) instead of taking the crawl, or any other page, down with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from twisted.internet.defer import Deferred
+
+from spiders.pageanalysis import PageOutcome, page_outcome
+
+logger = logging.getLogger(__name__)
+
+MAX_AUTO_PROCESSES = 4
+PARENT_POLL_SECONDS = 1.0
+
+
+def processes_setting(value: Any, workers: int = 1) -> int:
+    """NEWSBOT_EXTRACT_PROCESSES as a count. 'auto': the cores one crawler process leaves free, shared
+    among `workers` crawler processes on this machine (so N local workers never oversubscribe the CPUs)."""
+    if value in (None, "", "auto"):
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return max(0, min(MAX_AUTO_PROCESSES, cpus // max(1, workers) - 1))
+    count = int(value)
+    if count < 0:
+        raise ValueError(f"NEWSBOT_EXTRACT_PROCESSES must be 'auto' or >= 0, got {value!r}")
+    return count
+
+
+def _worker_init(parent: int) -> None:
+    # Ctrl-C goes to the whole process group: the crawler shuts the pool down itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a crawler killed with SIGKILL cannot shut its pool down, and the workers' queue pipes do not close
+    # (each worker holds both ends): leave when the crawler is gone instead of lingering forever
+    # (the crawler's pid comes as an argument: by the time this runs it may already be gone and the
+    # worker adopted by another process)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="newsbot-parent-watch").start()
+    import spiders.pageanalysis  # noqa: F401  (imports extraction once, before the first page)
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(0)
+
+
+def _warm() -> int:
+    return os.getpid()
+
+
+@dataclass
+class _Job:
+    d: Deferred
+    args: tuple
+    kwargs: dict
+    alone: bool = False  # ran with no other page in the pool: a crash is then certainly its own
+    generation: int = 0
+
+
+class AnalysisPool:
+    """Worker processes for page_outcome (processes > 0; with 0 the spider calls page_outcome itself).
+
+    When a worker dies, every page the pool had in hand fails with it and nothing says which page did it.
+    Those pages become suspects and run again one at a time (new pages wait meanwhile): a suspect that
+    crashes alone is the culprit and is reported as `crashed`; the others get their outcome.
+    """
+
+    def __init__(self, processes: int, func: Callable[..., PageOutcome] = page_outcome,
+                 call_from_thread: Callable[..., Any] | None = None):
+        self.processes = processes
+        self.func = func  # module-level (picklable); page_outcome unless a test substitutes one
+        self._call_from_thread = call_from_thread
+        self._executor: ProcessPoolExecutor | None = None
+        self._generation = 0  # bumped each time a broken pool is replaced
+        self._suspects: deque[_Job] = deque()
+        self._waiting: deque[_Job] = deque()
+        self._isolating = False
+        self.crashes = 0
+        if processes:
+            self._start()
+
+    def _start(self) -> None:
+        # spawn, not fork: the crawler process has threads (DNS, SQLite) and a running event loop
+        ctx = multiprocessing.get_context("spawn")
+        self._executor = ProcessPoolExecutor(self.processes, mp_context=ctx, initializer=_worker_init,
+                                             initargs=(os.getpid(),))
+        self._generation += 1
+        for _ in range(self.processes):  # start the workers now, while the crawl fetches its first pages
+            self._executor.submit(_warm)
+
+    def analyse(self, *args: Any, **kwargs: Any) -> Deferred:
+        """page_outcome(*args, **kwargs) in a worker; the Deferred fires on the reactor thread."""
+        if self._executor is None:
+            raise RuntimeError("the analysis pool is closed or has no processes")
+        job = _Job(Deferred(), args, kwargs)
+        if self._isolating:
+            self._waiting.append(job)
+        else:
+            self._submit(job)
+        return job.d
+
+    def _submit(self, job: _Job) -> None:
+        if self._executor is None:  # closed while the page waited (the crawl is shutting down)
+            job.d.errback(RuntimeError("the analysis pool is closed"))
+            return
+        job.generation = self._generation
+        try:
+            future = self._executor.submit(self.func, *job.args, **job.kwargs)
+        except BrokenProcessPool:  # broken before this page got in: a suspect like the others
+            self._broken(job)
+            return
+        future.add_done_callback(lambda fut: self._in_reactor(self._finish, job, fut))
+
+    def _in_reactor(self, func: Callable[..., Any], *args: Any) -> None:
+        # done-callbacks run on the executor's thread: the Deferred must fire on the reactor's
+        if self._call_from_thread is not None:
+            self._call_from_thread(func, *args)
+            return
+        from twisted.internet import reactor
+
+        reactor.callFromThread(func, *args)
+
+    def _finish(self, job: _Job, fut: Future) -> None:
+        try:
+            outcome = fut.result()
+        except BrokenProcessPool:
+            self._broken(job)
+            return
+        except Exception as exc:  # a bug in analysis, or the pool closed: this page fails, the crawl goes on
+            job.d.errback(exc)
+        else:
+            job.d.callback(outcome)
+        if job.alone:
+            self._next_suspect()
+
+    def _broken(self, job: _Job) -> None:
+        if job.generation == self._generation and self._executor is not None:
+            logger.warning("an extraction worker died: starting a new pool")
+            old = self._executor
+            self._start()
+            old.shutdown(wait=False, cancel_futures=True)
+        if job.alone:
+            self.crashes += 1
+            logger.warning("analysing %s crashed its worker: reported as an extraction error", _url(job))
+            job.d.callback(PageOutcome(None, "crashed", job.kwargs.get("url_kind", "other")))
+            self._next_suspect()
+            return
+        self._suspects.append(job)
+        if not self._isolating:
+            self._isolating = True
+            self._next_suspect()
+
+    def _next_suspect(self) -> None:
+        """Run the next suspect alone; when none is left, release the pages that waited."""
+        if self._suspects:
+            job = self._suspects.popleft()
+            job.alone = True
+            self._submit(job)
+            return
+        self._isolating = False
+        while self._waiting and not self._isolating:
+            self._submit(self._waiting.popleft())
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+def _url(job: _Job) -> str:
+    return str(job.args[1]) if len(job.args) > 1 else "a page"

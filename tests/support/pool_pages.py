@@ -1,0 +1,16 @@
+"""Page analysers for the extraction-pool tests; module-level so that worker processes can unpickle them."""
+
+from __future__ import annotations
+
+import os
+
+from spiders.pageanalysis import PageOutcome, page_outcome
+
+KILLER = b"<!-- kill the worker -->"
+
+
+def outcome_or_die(body: bytes, *args, **kwargs) -> PageOutcome:
+    """page_outcome, except that a page holding KILLER ends its worker process abruptly (like a parser crash)."""
+    if KILLER in body:
+        os._exit(3)
+    return page_outcome(body, *args, **kwargs)
