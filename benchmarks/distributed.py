@@ -1,6 +1,6 @@
 """Distributed crawling throughput: pages/s of 1 and 2 workers crawling the same local site.
 
-    python3 benchmarks/distributed.py [--articles 600] [--page-kb 40,80] [--store sqlite|postgresql]
+    python3 benchmarks/distributed.py [--articles 2000] [--page-kb 40,80] [--store sqlite|postgresql]
 
 Generates a synthetic Arabic news site (tests/support/sitegen.py) with one flat sitemap listing every
 article, so that discovery is not the bottleneck, serves it on 127.0.0.1, starts a private redis-server
@@ -90,7 +90,7 @@ def fresh_store(kind: str, workdir: Path, pg_url: str | None, n: int) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--articles", type=int, default=600)
+    ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--page-kb", default="40,80", help="article page size range in KB (default 40,80)")
     ap.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     args = ap.parse_args()

@@ -226,3 +226,75 @@ def test_paragraphs_sharing_a_block_with_a_related_list_are_kept_and_the_list_dr
     paras = body_of(html).paragraphs
     assert paras[:2] == LONG[:2] and len(paras) == 6
     assert "عنوان خبر ذي صلة" not in " ".join(paras)
+
+
+# --- fast paths: each must give what the plain formulation gives -----------------------------------------------
+
+SCORE_PAGE = """<html><body><div class="post-meta"><div class="content"><p>{p}</p><p>{p}</p><p>{p}</p></div>
+<div class="related"><ul><li><a href="#">رابط أول</a></li><li>{p}</li></ul></div></div>
+<article><h1>عنوان الخبر</h1><p>{p}</p><div class="sidebar"><p>{p}</p></div><p>قصير</p></article>
+<footer><p>{p}</p></footer></body></html>"""
+
+
+def _chain_walk_score(units, containers):
+    """The scorer written the obvious way: every unit adds to every block of its chain."""
+    from newsbot.extract.body import _is_sentence, _value
+
+    values = [_value(u) for u in units]
+    for u, v in zip(units, values, strict=True):
+        for c in u.chain if v > 0 else ():
+            c.raw_good += len(u.text)
+            c.raw_units += 1
+    for c in containers:
+        if c.hint == -1 and c.raw_good >= 400 and c.raw_units >= 3:
+            c.hint = 0
+    for u, v in zip(units, values, strict=True):
+        k = max((i for i, c in enumerate(u.chain) if c.hint < 0), default=-1)
+        n, sentence = len(u.text), v > 0 and _is_sentence(u.text)
+        for i, c in enumerate(u.chain):
+            c.units += 1
+            c.sentences += sentence and i > k
+            bad = i <= k or v <= 0
+            c.score += (-min(n, 200) if v > 0 else v) if i <= k else v
+            c.bad_chars += n if bad else 0
+            c.good_chars += 0 if bad else n
+    return values
+
+
+def test_score_equals_the_chain_walk():
+    from newsbot.extract.body import _score
+    from newsbot.extract.dom import walk_units
+
+    html = SCORE_PAGE.format(p="جملة طويلة من نص الخبر تكفي لتكون فقرة حقيقية في المقال. " * 3)
+
+    def state(score):
+        tree = LexborHTMLParser(html)
+        units, containers = walk_units(tree.body)
+        values = score(units, containers)
+        return values, [(c.tag, c.hint, c.score, c.units, c.sentences, c.good_chars, c.bad_chars, c.raw_good)
+                        for c in containers]
+
+    assert state(_score) == state(_chain_walk_score)
+
+
+@pytest.mark.parametrize("script", [
+    "",
+    '<script>window.__APP_STATE__ = {"a": {"title": "T", "body": "%s"}};</script>',
+    '<script id="__NEXT_DATA__">{"props": {"content": "%s"}}</script>',
+    '<script id="&#95;_NEXT_DATA__">{"props": {"content": "%s"}}</script>',  # the page text never says so
+    '<p onclick="window.__x=1">%s</p>',
+])
+@pytest.mark.parametrize("jsonld_body", [None, "<p>%s</p>", "%s", "<p>window.__ %s</p>"])
+def test_app_state_read_exactly_when_the_page_text_mentions_it(script, jsonld_body):
+    from newsbot.extract.appstate import app_states, state_bodies
+    from newsbot.extract.body import _structured
+
+    long_text = "نص طويل من التطبيق " * 20
+    html = f"<html><body>{script.replace('%s', long_text)}<p>فقرة</p></body></html>"
+    meta = Metadata(title="T", jsonld_body=jsonld_body.replace("%s", long_text) if jsonld_body else None)
+    tree = LexborHTMLParser(html)
+    got = [(b.source, b.text) for b in _structured(tree, meta, html, True) if b.source == "appstate"]
+    # the rule as first written: the last JSON-LD body (or the page) must mention an app state
+    gate = html if meta.jsonld_body is None else (meta.jsonld_body if "<p" in meta.jsonld_body else None)
+    wanted = app_states(tree) if not gate or "__NEXT_DATA__" in gate or "window.__" in gate else []
+    assert got == [(b.source, b.text) for b in state_bodies(wanted, meta.title)[:3]]

@@ -143,3 +143,33 @@ def test_corpus_undeclared_arabic_snippets(corpus, name, expected):
     text, enc = decode_html((corpus / "encoding" / name).read_bytes())
     assert codecs.lookup(enc).name == expected
     assert "قطاع غزة" in text
+
+
+# --- fast paths: each must give what the plain formulation gives -----------------------------------------------
+
+
+def test_non_ascii_words_and_counts_match_the_regexes_across_chunks():
+    from newsbot.extract.decode import _WORD, _WORD_CHUNK, _count_non_ascii, _non_ascii_words
+
+    # words sitting on every chunk boundary, ASCII markup around them
+    text = "".join(f"<p class=x{i}>" + "ب" * (i % 7 + 1) + "é" * (i % 3) + " abc" for i in range(3 * _WORD_CHUNK // 10))
+    expected = [w for w in _WORD.findall(text, 0, 200_000) if not w.isascii()]
+    assert list(_non_ascii_words(text, 200_000)) == expected
+    assert list(_non_ascii_words(text, 5_001)) == [w for w in _WORD.findall(text, 0, 5_001) if not w.isascii()]
+    assert _count_non_ascii(text) == len(re.findall("[^\x00-\x7f]", text))
+
+
+def test_utf8_pages_are_parsed_from_their_own_bytes():
+    from newsbot.extract import parse_page
+
+    data = page("utf-8").encode("utf-8")
+    parsed = parse_page(data)
+    assert parsed.tree.raw_html is data  # no second encoding of the decoded text
+    assert parsed.tree.html == parse_page(page("utf-8")).tree.html
+    assert parse_page(page("windows-1256").encode("cp1256")).tree.raw_html == page("windows-1256").encode("utf-8")
+
+
+def test_control_byte_count_matches_the_pattern():
+    from newsbot.extract.decode import _CTRL_BYTES, _CTRL_SET
+
+    assert [b for b in range(256) if _CTRL_BYTES.match(bytes([b]))] == list(_CTRL_SET)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.extract.jsonld import article_node, nodes, parse_block
 from newsbot.extract.metadata import extract_metadata, strip_site_name
+from newsbot.extract.text import clean_line
 
 FIXTURES = Path(__file__).parent / "fixtures" / "meta"
 NOW = datetime(2024, 6, 2, 12, 0, tzinfo=UTC)
@@ -190,3 +193,51 @@ def test_tag_chips_with_text_beside_empty_links_and_no_category_chip():
         ترامب
     </h3></div><div class="chip"><h3><a href="/t/3"></a> الجمهور </h3></div></div></body></html>"""
     assert extract_metadata(LexborHTMLParser(html), "", NOW).tags == ["ترامب", "الجمهور"]
+
+
+# --- fast paths: each must give what the plain formulation gives -----------------------------------------------
+
+NESTED_PAGE = """<html><body><div class="outer-meta"><section class="byline-box">
+<div class="post-date">12 مايو 2024</div><div id="x"><h1>العنوان</h1><span class="Author">كتب: فلان الفلاني</span></div>
+<div class="date-time"><a class="author" href="#">ليلى</a></div></section>
+<aside class="crumbs"><a href="/">الرئيسية</a><div class="crumb"><a class="crumb" href="/s">سياسة</a></div></aside>
+</div><footer class="meta"><p class="timestamp">منذ ساعة</p><a class="crumb-link">x</a></footer></body></html>"""
+
+
+def test_css_nested_matches_one_query_per_scope():
+    from newsbot.extract.metadata import _BYLINE_NODES, _DATE_NODES, _ancestors, _css_nested
+
+    tree = LexborHTMLParser(NESTED_PAGE)
+    h1 = tree.css_first("h1")
+    for scopes in (_ancestors(h1, 6), [*_ancestors(h1, 2), tree.body], [h1, tree.css_first("footer")]):
+        for sel in (_DATE_NODES, _BYLINE_NODES, "a", "p, span"):
+            expected = [[n.mem_id for n in s.css(sel)] for s in scopes]
+            assert [[n.mem_id for n in found] for found in _css_nested(scopes, sel)] == expected
+
+
+def test_links_below_boxes_matches_descendant_selector():
+    from newsbot.extract.metadata import _links_below
+
+    tree = LexborHTMLParser(NESTED_PAGE)
+    for limit in (1, 2, 12):
+        expected = [n.mem_id for n in tree.css('[class*="crumb" i] a')[:limit]]
+        assert [n.mem_id for n in _links_below(tree, '[class*="crumb" i]', limit)] == expected
+
+
+@pytest.mark.parametrize("raw", [
+    "كتب: فلان", "  \u200fكـتب فلان", "بقلم سامر", "حوار: ليلى", "إعداد: فريق", "ا\u0655عداد: فريق", "تقرير: س",
+    "By Jane Smith", "written by Jane", "AUTHOR: Jane", "\ufedb\ufe98\ufe92 فلان", "\n\t by Omar Ali",
+])
+def test_byline_first_letter_filter_keeps_bylines(raw):
+    from newsbot.extract.metadata import _BYLINE_PREFIX, _may_start_byline
+
+    text = clean_line(raw)
+    assert _BYLINE_PREFIX.match(text) or re.match(r"^\s*by\s+[A-Z]", text)
+    assert _may_start_byline(raw)
+
+
+@pytest.mark.parametrize("raw", ["قال الوزير إن", "  \u200b  ", "", "The minister said", "١٢ مايو"])
+def test_byline_first_letter_filter_drops_other_text(raw):
+    from newsbot.extract.metadata import _may_start_byline
+
+    assert not _may_start_byline(raw)

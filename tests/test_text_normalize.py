@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from newsbot.extract import extract
 from newsbot.extract.lang import detect_lang
 from newsbot.extract.text import ascii_digits, clean_line, normalize_text
@@ -89,3 +93,30 @@ def test_lang_comes_from_body_not_html_lang():
     <body><article><h1>افتتاح مستشفى جديد في العاصمة</h1><p>{ARABIC}</p><p>{ARABIC}</p></article></body></html>"""
     rec = extract(page.encode("utf-8"), url="https://example.com/news/1")
     assert rec.lang == "ar"
+
+
+# --- fast paths: each must give what the plain formulation gives -----------------------------------------------
+
+WHITESPACE_CASES = [
+    "", "  ", "a  b", "a\tb", "a\u00a0\u2003b", " a \n  b ", "a\u200b b", "\u200b", "a\r\nb", "a\u2028b\u2029c",
+    "a \x0c b", "x\x85y", "\ufe70\ufefb ب", "e\u0301 ", "ab" * 50 + "  " + "cd",
+]
+
+
+@pytest.mark.parametrize("text", WHITESPACE_CASES)
+def test_clean_line_equals_folding_every_whitespace_run(text):
+    assert clean_line(text) == re.sub(r"\s+", " ", normalize_text(text))
+
+
+@pytest.mark.parametrize("text", ["٢٠٢٤/٠٥/١٢", "۱۳۹۹ و 2020", "no digits", ""])
+def test_ascii_digits_matches_the_translation_table(text):
+    assert ascii_digits(text) == text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"))
+
+
+@pytest.mark.parametrize("text", [
+    "نص عربي ﻻ", "English and عربي", "ṡome Ḷatin ǅ ɏ", "اُردو ٹ ڈ ڑ", "\U0001f600 ب", "\ud800 lone surrogate ك",
+])
+def test_script_counts_equal_regex_counts(text):
+    from newsbot.extract.lang import _ARABIC_LETTER, _LATIN_LETTER, _script_counts
+
+    assert _script_counts(text) == (len(_ARABIC_LETTER.findall(text)), len(_LATIN_LETTER.findall(text)))

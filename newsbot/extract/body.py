@@ -20,7 +20,7 @@ from collections import Counter
 
 from selectolax.lexbor import LexborHTMLParser
 
-from newsbot.extract.appstate import StructuredBody, app_states, jsonld_bodies, state_bodies
+from newsbot.extract.appstate import StructuredBody, app_states, jsonld_bodies, page_app_states, state_bodies
 from newsbot.extract.boilerplate import (
     fold,
     is_byline,
@@ -72,41 +72,56 @@ def _value(u: Unit) -> float:
     return v
 
 
-def _neg_index(u: Unit) -> int:
-    """Index in u.chain of the deepest furniture-named container (-1 when none)."""
-    k = -1
-    for i, c in enumerate(u.chain):
-        if c.hint < 0:
-            k = i
-    return k
-
-
 def _score(units: list[Unit], containers: list[Container]) -> list[float]:
+    """Value every unit and add the values up every container above it (score, good/bad chars, units, sentences).
+
+    Integer tallies go to the unit's own block and are then handed up the tree once, children before parents
+    (`containers` lists every block before the blocks inside it); only the float score is added along each unit's
+    chain, in document order, so every sum is the one a unit-by-unit walk up the chain gives."""
     values = [_value(u) for u in units]
     for u, v in zip(units, values, strict=False):
         if v > 0:
-            for c in u.chain:
-                c.raw_good += len(u.text)
-                c.raw_units += 1
+            u.owner.raw_good += len(u.text)
+            u.owner.raw_units += 1
+    for c in reversed(containers):
+        if (p := c.parent) is not None:
+            p.raw_good += c.raw_good
+            p.raw_units += c.raw_units
     # A weakly furniture-named block ("date_author", "post-meta") full of prose is the article after all.
     for c in containers:
         if c.hint == -1 and c.raw_good >= 400 and c.raw_units >= 3:
             c.hint = 0
+    # the deepest furniture-named block of each chain: the blocks down to it count the units below as bad text
+    for c in containers:
+        c.neg = c.depth if c.hint < 0 else (c.parent.neg if c.parent is not None else -1)
     for u, v in zip(units, values, strict=False):
-        k = _neg_index(u)
-        bad = -min(len(u.text), 200) if v > 0 else v
         n = len(u.text)
-        sentence = v > 0 and _is_sentence(u.text)
-        for i, c in enumerate(u.chain):
-            c.units += 1
-            if sentence and i > k:
-                c.sentences += 1
-            if i <= k or v <= 0:
-                c.score += bad if i <= k else v
-                c.bad_chars += n
-            else:
+        owner = u.owner
+        owner.units += 1
+        if v > 0:
+            k = owner.neg + 1
+            bad = -min(n, 200)
+            for c in u.chain[:k]:
+                c.score += bad
+            for c in u.chain[k:]:
                 c.score += v
-                c.good_chars += n
+            owner.good_chars += n
+            if _is_sentence(u.text):
+                owner.sentences += 1
+        else:
+            for c in u.chain:
+                c.score += v
+            owner.bad_chars += n
+    for c in reversed(containers):
+        if c.hint < 0:  # all the text below a furniture-named block is bad text from there up
+            c.bad_chars += c.good_chars
+            c.good_chars = 0
+            c.sentences = 0
+        if (p := c.parent) is not None:
+            p.units += c.units
+            p.good_chars += c.good_chars
+            p.bad_chars += c.bad_chars
+            p.sentences += c.sentences
     return values
 
 
@@ -224,6 +239,7 @@ def _structured(tree: LexborHTMLParser, meta: Metadata, html: str, with_state: b
     """Structured bodies to compare with the DOM. The metadata step already read JSON-LD; the page's JSON-LD and
     app state are parsed here only when the DOM result is thin or doubtful (they can be large)."""
     out: list[StructuredBody] = []
+    page_html = html
     if meta.jsonld_body:
         bodies = [meta.jsonld_body]
     elif with_state and (not html or "ld+json" in html):
@@ -235,8 +251,15 @@ def _structured(tree: LexborHTMLParser, meta: Metadata, html: str, with_state: b
             html = b if "<p" in b or "<br" in b else None
             plain = re.sub(r"<[^>]+>", " ", b) if html else b
             out.append(StructuredBody("jsonld", plain, html))
-    if with_state and (not html or "__NEXT_DATA__" in html or "window.__" in html):
-        out.extend(state_bodies(app_states(tree), meta.title)[:3])
+    # NB the loop above rebinds `html` to the last JSON-LD body (or None): the app-state test then reads that
+    if with_state:
+        if not html:
+            states = app_states(tree)
+        elif html is page_html:
+            states = page_app_states(tree, html)
+        else:
+            states = app_states(tree) if "__NEXT_DATA__" in html or "window.__" in html else []
+        out.extend(state_bodies(states, meta.title)[:3])
     return out
 
 

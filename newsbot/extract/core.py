@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsbot import EXTRACTOR_VERSION
 from newsbot.extract.body import extract_body
-from newsbot.extract.decode import decode_html, looks_binary, nesting_too_deep
+from newsbot.extract.decode import decode_html_utf8, looks_binary, nesting_too_deep
 from newsbot.extract.lang import detect_lang
 from newsbot.extract.metadata import extract_metadata
 from newsbot.extract.profiles import profile_for
@@ -73,15 +73,17 @@ def parse_page(
     data: bytes | str, headers: Mapping[str, str] | None = None, encoding: str | None = None
 ) -> ParsedPage:
     """Decode and parse a page, or raise ExtractionError for input that is not a safe HTML page."""
+    utf8: bytes | None = None  # the UTF-8 bytes of `html` when they are the input itself
     if isinstance(data, bytes):
-        if not data.strip():
+        if not data or data.isspace():  # == not data.strip(), without copying a page that ends in a newline
             raise ExtractionError("empty", "empty input")
         if looks_binary(data):
             raise ExtractionError("binary", "input is binary, not HTML")
-        html, used_encoding = decode_html(data, http_charset=encoding or _http_charset(headers), forced=bool(encoding))
+        html, used_encoding, utf8 = decode_html_utf8(data, http_charset=encoding or _http_charset(headers),
+                                                     forced=bool(encoding))
     else:
         html, used_encoding = data, "unicode"
-    if not html.strip():
+    if not html or html.isspace():
         raise ExtractionError("empty", "empty input")
     if _XML_DOC.match(html, 0, 4096):
         raise ExtractionError("not-html", "input is an XML document (feed or sitemap), not an HTML page")
@@ -89,7 +91,8 @@ def parse_page(
         raise ExtractionError("not-html", "no markup: not an HTML page")
     if nesting_too_deep(html):
         raise ExtractionError("too-deep", "markup nested too deep to parse safely (hostile or broken page)")
-    return ParsedPage(html, LexborHTMLParser(html), used_encoding)
+    # lexbor parses UTF-8 bytes: handing over the page's own bytes spares encoding the text again (same tree)
+    return ParsedPage(html, LexborHTMLParser(utf8 if utf8 is not None else html), used_encoding)
 
 
 def extract(

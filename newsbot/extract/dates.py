@@ -30,11 +30,17 @@ from newsbot.extract.text import ascii_digits
 
 _HARAKAT = re.compile("[\u064b-\u0652\u0670\u0640]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", "ک": "ك", "ۀ": "ه"})
+# the same as (letter, replacement) pairs; no replacement is itself replaced, so applying them in turn == translate
+_FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())
 
 
 def fold(text: str) -> str:
     """Digits to ASCII, harakat/tatweel removed, alef/yeh/teh-marbuta/keheh variants unified, lower case."""
-    return _HARAKAT.sub("", ascii_digits(text)).translate(_FOLD).lower()
+    text = _HARAKAT.sub("", ascii_digits(text))
+    for a, b in _FOLD_PAIRS:  # one C-speed scan per letter beats translate()'s per-character table look-up
+        if a in text:
+            text = text.replace(a, b)
+    return text.lower()
 
 
 _GREGORIAN = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 from itertools import accumulate
 
 from charset_normalizer import from_bytes
@@ -26,6 +27,7 @@ _MAGIC = (
 _RIFF = re.compile(rb"^RIFF....(WEBP|WAVE|AVI )", re.S)
 _MP4 = re.compile(rb"^....ftyp", re.S)
 _CTRL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_CTRL_SET = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])  # the bytes _CTRL_BYTES matches
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.+-]+)""", re.I
@@ -34,8 +36,9 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:+-]+
 
 # Double-encoded UTF-8: a Latin-1 lead byte char (Â..ô) followed by a continuation byte char (U+0080..U+00BF).
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]")
-_NON_ASCII = re.compile("[^\x00-\x7f]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_NON_LETTER = re.compile(r"[\W\d_]")  # where a _WORD cannot run across
+_WORD_CHUNK = 4_000
 _C1 = re.compile("[\x80-\x9f]")
 _ARABIC = re.compile("[\u0621-\u064a]{3}")
 # Tags, skipping scripts, styles and comments (their "a<b" is not markup). Elements that close themselves or
@@ -85,7 +88,8 @@ def looks_binary(data: bytes) -> bool:
         return False
     if head.count(b"\x00") > len(head) // 100 + 2:
         return True
-    return len(_CTRL_BYTES.findall(head)) > len(head) * 0.05
+    # bytes of _CTRL_BYTES, counted by deleting them (C speed) rather than with a findall
+    return len(head) - len(head.translate(None, _CTRL_SET)) > len(head) * 0.05
 
 
 def _norm_label(label: str | None) -> str | None:
@@ -125,6 +129,48 @@ def _script_of(ch: str) -> str:
     return "other"
 
 
+_NOT_ARABIC = re.compile("[^\x00-\x7f\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]")  # non-ASCII, not "arabic"
+_NOT_LATIN = re.compile("[^\x00-\x7f\u00c0-\u024f]")  # non-ASCII, not "latin"
+_HARAKAT = re.compile("[\u064b-\u0652]")
+
+
+def _misdecoded_word(w: str) -> bool:
+    """A word (letters only, some non-ASCII) that a wrong single-byte decoding would produce."""
+    # the two common cases without a _script_of() call per letter
+    if not _NOT_ARABIC.search(w):  # all its non-ASCII letters are Arabic script
+        return len(_HARAKAT.findall(w)) > len(w) / 2
+    if not _NOT_LATIN.search(w):  # all of them accented Latin
+        return (len(w) - len(w.encode("ascii", "ignore"))) / len(w) > 0.34
+    scripts = {_script_of(c) for c in w if not c.isascii()}
+    latin_share = sum(1 for c in w if "\u00c0" <= c <= "\u024f") / len(w)
+    if len(scripts) > 1:
+        return True
+    if scripts == {"latin"} and latin_share > 0.34:
+        return True  # "ÇáÓáÇã": a word made mostly of accented letters is a mis-decoding
+    # mostly harakat: windows-1256 bytes read as ISO-8859-6
+    return scripts == {"arabic"} and sum(1 for c in w if "\u064b" <= c <= "\u0652") > len(w) / 2
+
+
+def _count_non_ascii(text: str) -> int:
+    """How many characters are not ASCII (C speed: no list of one-character matches)."""
+    return len(text) - len(text.encode("ascii", "ignore"))
+
+
+def _non_ascii_words(text: str, end: int) -> Iterator[str]:
+    """The words of `_WORD.finditer(text, 0, end)` that are not pure ASCII, in order. Found a chunk at a time with
+    findall (markup is thousands of ASCII words: no match object each), chunks cut where no word runs across."""
+    pos, end = 0, min(len(text), end)
+    while pos < end:
+        stop = min(pos + _WORD_CHUNK, end)
+        if stop < end:
+            m = _NON_LETTER.search(text, stop, end)
+            stop = m.start() if m else end
+        for w in _WORD.findall(text, pos, stop):
+            if not w.isascii():
+                yield w
+        pos = stop
+
+
 def plausibility(text: str) -> float:
     """0..1: how much the non-ASCII letters of `text` look like real words (higher is better).
 
@@ -132,21 +178,16 @@ def plausibility(text: str) -> float:
     accented Latin soup (ÇáÓáÇã), words mixing scripts, C1 controls and replacement characters.
     """
     good = bad = seen = 0
-    for m in _WORD.finditer(text, 0, 200_000):
-        w = m.group()
-        if w.isascii():
-            continue
+    verdicts: dict[str, bool] = {}  # words repeat a lot within a page: judge each once
+    for w in _non_ascii_words(text, 200_000):
         seen += 1
         if seen > 400:  # plenty to judge a decoding; keeps this cheap on big pages
             break
-        scripts = {_script_of(c) for c in w if not c.isascii()}
-        latin_share = sum(1 for c in w if "\u00c0" <= c <= "\u024f") / len(w)
-        if len(scripts) > 1:
+        is_bad = verdicts.get(w)
+        if is_bad is None:
+            is_bad = verdicts[w] = _misdecoded_word(w)
+        if is_bad:
             bad += len(w)
-        elif scripts == {"latin"} and latin_share > 0.34:
-            bad += len(w)  # "ÇáÓáÇã": a word made mostly of accented letters is a mis-decoding
-        elif scripts == {"arabic"} and sum(1 for c in w if "\u064b" <= c <= "\u0652") > len(w) / 2:
-            bad += len(w)  # mostly harakat: windows-1256 bytes read as ISO-8859-6
         else:
             good += len(w)
     sample = text[:200_000]
@@ -166,7 +207,7 @@ def _mostly_utf8(data: bytes) -> str | None:
     """UTF-8 with a few invalid sequences (bad bytes pasted into a UTF-8 page): decode with replacement."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    multibyte = len(_NON_ASCII.findall(text)) - bad
+    multibyte = _count_non_ascii(text) - bad
     if multibyte >= 20 and bad <= max(3, multibyte // 100):
         return text
     return None
@@ -178,12 +219,13 @@ def repair_mojibake(text: str, raw: bytes | None = None) -> str:
     `raw`, the UTF-8 bytes `text` came from, allows a cheap first test: every mojibake pair starts with a
     character in U+00C2..U+00F4, which UTF-8 writes with a 0xC3 lead byte (a C-speed count, unlike the regex).
     """
-    if raw is not None and raw.count(b"\xc3", 0, 800_000) < 8:
+    # find() is a memchr; count() walks byte by byte: most pages have no 0xC3 byte at all
+    if raw is not None and (raw.find(b"\xc3", 0, 800_000) < 0 or raw.count(b"\xc3", 0, 800_000) < 8):
         return text
     hits = len(_MOJIBAKE.findall(text, 0, 200_000))
     if hits < 8:
         return text
-    non_ascii = len(_NON_ASCII.findall(text, 0, 200_000))
+    non_ascii = _count_non_ascii(text[:200_000])
     if hits * 2 < non_ascii * 0.6:  # each hit covers 2 chars; most non-ASCII must be mojibake pairs
         return text
     for enc in ("latin-1", "cp1252"):
@@ -230,38 +272,52 @@ def _detect(data: bytes) -> tuple[str, str] | None:
 
 def decode_html(data: bytes, http_charset: str | None = None, forced: bool = False) -> tuple[str, str]:
     """Decode a page's bytes; returns (text, label of the encoding used)."""
+    text, label, _ = decode_html_utf8(data, http_charset, forced)
+    return text, label
+
+
+def _as_is(text: str, data: bytes) -> tuple[str, str, bytes | None]:
+    """A strict UTF-8 decoding of `data`, mojibake repaired: `data` are its UTF-8 bytes unless it was repaired."""
+    repaired = repair_mojibake(text, data)
+    return repaired, "utf-8", (data if repaired is text else None)
+
+
+def decode_html_utf8(data: bytes, http_charset: str | None = None, forced: bool = False
+                     ) -> tuple[str, str, bytes | None]:
+    """decode_html, plus the text's UTF-8 bytes when they are `data` itself (else None): a UTF-8 page can then be
+    parsed from its own bytes instead of encoding the text again."""
     http = _norm_label(http_charset)
     if forced and http:
-        return data.decode(http, errors="replace"), _display(http)
+        return data.decode(http, errors="replace"), _display(http), None
     if data.startswith(codecs.BOM_UTF8):
-        return repair_mojibake(data[3:].decode("utf-8", errors="replace"), data), "utf-8"
+        return repair_mojibake(data[3:].decode("utf-8", errors="replace"), data), "utf-8", None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16", None
     if http:
         text = _strict(data, http)
         if text is not None and (http == "utf-8" or plausibility(text) >= 0.5):
-            return (repair_mojibake(text, data) if http == "utf-8" else text), _display(http)
+            return _as_is(text, data) if http == "utf-8" else (text, _display(http), None)
         if http == "utf-8":
             mostly = _mostly_utf8(data)
             if mostly is not None:
-                return repair_mojibake(mostly, data), "utf-8"
+                return repair_mojibake(mostly, data), "utf-8", None
     text = _strict(data, "utf-8")
     if text is not None:
-        return repair_mojibake(text, data), "utf-8"
+        return _as_is(text, data)
     mostly = _mostly_utf8(data)
     if mostly is not None:
-        return repair_mojibake(mostly, data), "utf-8"
+        return repair_mojibake(mostly, data), "utf-8", None
     meta = declared_charset(data)
     if meta == "utf-8":  # declared UTF-8 and nearly all of it is: a few bad bytes do not make it another charset
         text = data.decode("utf-8", errors="replace")
         bad = text.count("\ufffd")
-        if bad <= max(3, (len(_NON_ASCII.findall(text)) - bad) // 20):
-            return repair_mojibake(text, data), "utf-8"
+        if bad <= max(3, (_count_non_ascii(text) - bad) // 20):
+            return repair_mojibake(text, data), "utf-8", None
     if meta and meta != "utf-8":
         text = _strict(data, meta)
         if text is not None and plausibility(text) >= 0.8:
-            return text, _display(meta)
+            return text, _display(meta), None
     detected = _detect(data)
     if detected is not None:
-        return detected[0], _display(detected[1])
-    return data.decode("utf-8", errors="replace"), "utf-8"
+        return detected[0], _display(detected[1]), None
+    return data.decode("utf-8", errors="replace"), "utf-8", None

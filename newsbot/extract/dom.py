@@ -34,7 +34,6 @@ POS_TAGS = frozenset("article main".split())
 _NEG_ROLES = frozenset("navigation complementary contentinfo banner menu menubar search dialog alert".split())
 _ARTICLE_SELECTOR = "article, main, h1, [itemprop=articleBody], [role=main]"
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_WS = re.compile(r"\s+")
 MAX_DEPTH = 300
 
 
@@ -54,6 +53,7 @@ class Container:
     raw_units: int = 0
     bad_chars: int = 0
     units: int = 0
+    neg: int = -1  # depth of the deepest furniture-named block in its chain, this one included (set by the scorer)
 
 
 @dataclass(eq=False, slots=True)
@@ -75,7 +75,9 @@ class Unit:
 
 
 class _Walker:
-    def __init__(self, skip: set[int] | None = None) -> None:
+    def __init__(self, root, skip: set[int] | None = None) -> None:
+        self.root = root
+        self.holders: set[int] | None = None  # mem_ids of the nodes that hold an article-ish element (lazy)
         self.skip = skip
         self.units: list[Unit] = []
         self.containers: list[Container] = []
@@ -89,7 +91,7 @@ class _Walker:
             return
         text = " ".join("".join(self.buf).split())
         links = self.link_chars
-        self.buf = []
+        self.buf.clear()  # in place: walk() frames hold it as a local
         self.link_chars = 0
         if not text:
             return
@@ -102,44 +104,64 @@ class _Walker:
     def collapse(self, node, box: Container, chain: tuple[Container, ...]) -> bool:
         """Furniture block (nav, footer, related list...): one junk unit for its whole text, no descent.
         Not when it may wrap the article itself (a "content-sidebar-wrap" around <main>)."""
-        if node.css_first(_ARTICLE_SELECTOR) is not None:
+        if node.mem_id in self.article_holders():
             return False
-        text = _WS.sub(" ", node.text(deep=True, separator=" ") or "").strip()
+        # whitespace-only text nodes add nothing once the text is folded: leave them out (less text to fold)
+        text = " ".join((node.text(deep=True, separator=" ", skip_empty=True) or "").split())
         if text:
             self.units.append(Unit(text, 0, box.tag, box, len(self.units), chain=chain, junk=True))
         return True
 
+    def article_holders(self) -> set[int]:
+        """mem_ids of every node that is or contains an article-ish element: what `node.css_first(_ARTICLE_SELECTOR)
+        is not None` tells for one node, for all of them from a single query (a page collapses a dozen blocks)."""
+        if self.holders is None:
+            holders: set[int] = set()
+            root_id = self.root.mem_id
+            for n in self.root.css(_ARTICLE_SELECTOR):
+                while n is not None and (mid := n.mem_id) not in holders:
+                    holders.add(mid)
+                    if mid == root_id:
+                        break
+                    n = n.parent
+            self.holders = holders
+        return self.holders
+
     def walk(self, node, owner: Container, chain: tuple[Container, ...], depth: int) -> None:
+        buf = self.buf  # the run being collected (flush() empties it in place); `if buf` spares empty flushes
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
+                if not buf and child.is_empty_text_node:  # leading whitespace of a run carries nothing
+                    continue  # (tested in C: no str made for the indentation between tags)
                 t = child.text_content
-                if t and (self.buf or not t.isspace()):  # leading whitespace of a run carries nothing
-                    self.buf.append(t)
+                if t and (buf or not t.isspace()):
+                    buf.append(t)
                     if self.link_depth:
                         self.link_chars += len(t.strip())
                 continue
             if tag in SKIP_TAGS:
                 if tag in MEDIA_TAGS:
                     owner.media = True
-                    if not self.buf:
+                    if not buf:
                         self.after_media = True
                 continue
             if tag == "br":
-                self.flush(owner, chain)
+                if buf:
+                    self.flush(owner, chain)
                 continue
             if self.skip and child.mem_id in self.skip:
-                if tag in BLOCK_TAGS:
+                if tag in BLOCK_TAGS and buf:
                     self.flush(owner, chain)
                 continue
             if depth > MAX_DEPTH:  # pathological nesting: keep the text, stop descending
-                self.buf.append(" " + (child.text(separator=" ") or "") + " ")
+                buf.append(" " + (child.text(separator=" ") or "") + " ")
                 continue
             if tag in PLAIN_INLINE:  # no attribute look-up: these are never hidden furniture in practice
                 if tag == "a":
                     self.link_depth += 1
-                    if self.buf and not self.buf[-1].endswith(" "):
-                        self.buf.append(" ")
+                    if buf and not buf[-1].endswith(" "):
+                        buf.append(" ")
                     self.walk(child, owner, chain, depth + 1)
                     self.link_depth -= 1
                 else:
@@ -149,14 +171,16 @@ class _Walker:
             if attrs and _is_hidden(attrs):
                 continue
             if tag in BLOCK_TAGS:
-                self.flush(owner, chain)
+                if buf:
+                    self.flush(owner, chain)
                 box = _container(tag, attrs, owner, len(chain))
                 self.containers.append(box)
                 sub = chain + (box,)
                 if box.hint <= -2 and self.collapse(child, box, sub):
                     continue
                 self.walk(child, box, sub, depth + 1)
-                self.flush(box, sub)
+                if buf:
+                    self.flush(box, sub)
                 continue
             if attrs and (cls := attrs.get("class")) and is_inline_drop_hint(cls):
                 continue  # caption / credit / stamp span inside a text run
@@ -208,7 +232,7 @@ def _hint(tag: str, cls: str | None, ident: str | None, role: str | None, itempr
 def walk_units(root, skip: set[int] | None = None) -> tuple[list[Unit], list[Container]]:
     """Text units of `root` (normally the <body>) in document order, with their block containers.
     `skip`: mem_ids of block elements to leave out (a site profile's drop selectors)."""
-    w = _Walker(skip)
+    w = _Walker(root, skip)
     top = Container(root.tag or "body", None, 0, 0)
     w.containers.append(top)
     w.walk(root, top, (top,), 1)

@@ -47,7 +47,9 @@ def parse_block(text: str) -> list[Any]:
     text = text.strip()
     if not text:
         return []
-    text = _WRAPPERS.sub("", text).strip()
+    # on stripped text _WRAPPERS can only match at the very start or end: skip its scan of the whole block otherwise
+    if text.startswith(("<!--", "<![CDATA[", "//")) or text.endswith(("-->", "]]>")):
+        text = _WRAPPERS.sub("", text).strip()
     values = _loads_all(text)
     if values:
         return values

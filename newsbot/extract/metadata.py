@@ -16,6 +16,8 @@ Precedence, field by field (first source that gives a usable value wins):
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
@@ -23,7 +25,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsbot.extract import jsonld
 from newsbot.extract.dates import ParsedDate, date_from_url, fold, parse_date
-from newsbot.extract.text import ascii_digits, clean_line
+from newsbot.extract.text import DELETED_CHARS, ascii_digits, clean_line
 from newsbot.extract.types import Metadata
 
 _PUBLISHED_META = (
@@ -71,13 +73,16 @@ def _collect_meta(tree: LexborHTMLParser) -> dict[str, list[str]]:
     for node in tree.css("meta"):
         attrs = node.attributes
         content = attrs.get("content")
-        if content is None or not content.strip():
+        if content is None:
+            continue
+        content = content.strip()
+        if not content:
             continue
         for key in ("property", "name", "itemprop", "http-equiv"):
             k = attrs.get(key)
             if k:
-                for part in k.lower().split():
-                    metas.setdefault(part.strip(), []).append(content.strip())
+                for part in k.lower().split():  # split() parts carry no surrounding whitespace
+                    metas.setdefault(part, []).append(content)
     return metas
 
 
@@ -136,7 +141,11 @@ def _node_text(node: LexborNode) -> str:
 
 def _short_text(node: LexborNode, limit: int) -> str:
     """The node's cleaned text when it is at most `limit` characters, else "" (cheap check on the raw text first)."""
-    raw = node.text(deep=True, separator=" ")
+    return _short_raw(node.text(deep=True, separator=" "), limit)
+
+
+def _short_raw(raw: str, limit: int) -> str:
+    """_short_text of a node whose text is `raw`."""
     if len(raw) > limit * 3 and (len(raw) > 4000 or len(" ".join(raw.split())) > limit * 2):
         return ""  # indentation can make short texts long: only measure after collapsing when that is cheap
     text = clean_line(raw)
@@ -211,6 +220,42 @@ def _ancestors(node: LexborNode | None, levels: int) -> list[LexborNode]:
     return out
 
 
+def _is_chain(scopes: list[LexborNode]) -> bool:
+    """Does each scope hold the one before (found on the way up from the first)?"""
+    cur: LexborNode | None = scopes[0]
+    for scope in scopes[1:]:
+        while cur is not None and cur.mem_id != scope.mem_id:
+            cur = cur.parent
+        if cur is None:
+            return False
+    return True
+
+
+def _css_nested(scopes: list[LexborNode], selector: str) -> list[list[LexborNode]]:
+    """`[scope.css(selector) for scope in scopes]` for scopes that each hold the one before (a node's ancestors,
+    innermost first), from ONE query on the outermost: an attribute-substring selector list costs about as much on
+    the headline's sixth ancestor as on the first, so six queries pay for the inner blocks six times."""
+    if len(scopes) < 2 or not _is_chain(scopes):
+        return [scope.css(selector) for scope in scopes]
+    out: list[list[LexborNode]] = [[] for _ in scopes]
+    level: dict[int, int] = {}  # mem_id -> index of the innermost scope holding that node
+    for i, scope in enumerate(scopes):
+        level.setdefault(scope.mem_id, i)
+    for node in scopes[-1].css(selector):
+        path: list[int] = []
+        cur: LexborNode | None = node
+        while (lvl := level.get(cur.mem_id)) is None:
+            path.append(cur.mem_id)
+            cur = cur.parent
+            if cur is None:  # cannot happen for a chain; plain queries rather than a wrong answer
+                return [scope.css(selector) for scope in scopes]
+        for mid in path:
+            level[mid] = lvl
+        for k in range(lvl, len(scopes)):
+            out[k].append(node)
+    return out
+
+
 def _attr_date(node: LexborNode) -> str | None:
     a = node.attributes
     return a.get("content") or a.get("datetime") or a.get("data-datetime") or a.get("title") or None
@@ -234,8 +279,8 @@ def _visible_dates(tree: LexborHTMLParser, title_node: LexborNode | None, now: d
     else:
         scopes = [tree.body] if tree.body is not None else []
     seen: set[int] = set()
-    for scope in scopes:
-        for node in scope.css(_DATE_NODES)[:40]:
+    for found in _css_nested(scopes, _DATE_NODES):
+        for node in found[:40]:
             if node.mem_id in seen:
                 continue
             seen.add(node.mem_id)
@@ -263,34 +308,34 @@ def _visible_dates(tree: LexborHTMLParser, title_node: LexborNode | None, now: d
 
 
 def _date_chain(tree: LexborHTMLParser, metas: dict, art: dict | None, now: datetime, names: tuple[str, ...],
-                ld_keys: tuple[str, ...], itemprop: str) -> list[ParsedDate]:
-    out: list[ParsedDate] = []
-    raw_values: list[str] = []
+                ld_keys: tuple[str, ...], itemprop: str) -> Iterator[ParsedDate]:
+    """The usable dates of one field, in precedence order (JSON-LD, meta tags, microdata, Dublin Core). Lazily: the
+    caller mostly needs the first one, and the microdata look-ups are page-wide queries."""
+    latest_ok = (now + timedelta(days=2)).date()
+    for v in _date_raw_values(tree, metas, art, names, ld_keys, itemprop):
+        p = parse_date(v, now, fallback=False)
+        if p is not None and p.day() <= latest_ok:
+            yield p
+
+
+def _date_raw_values(tree: LexborHTMLParser, metas: dict, art: dict | None, names: tuple[str, ...],
+                     ld_keys: tuple[str, ...], itemprop: str) -> Iterator[str]:
     if art:
         for k in ld_keys:
             v = jsonld.first_text(art.get(k))
             if v:
-                raw_values.append(v)
+                yield v
     for n in names:
-        raw_values.extend(metas.get(n, ()))
+        yield from metas.get(n, ())
     for node in tree.css(f'[itemprop="{itemprop}"]:not(meta)')[:3]:
         v = _attr_date(node) or _node_text(node)
         if v:
-            raw_values.append(v)
+            yield v
     if itemprop == "datePublished":
         for node in tree.css('[property="dc:date"]:not(meta), [property="dc:created"]:not(meta)')[:3]:
             v = node.attributes.get("content") or _node_text(node)
             if v:
-                raw_values.append(v)
-    latest_ok = now + timedelta(days=2)
-    for v in raw_values:
-        p = parse_date(v, now, fallback=False)
-        if p is None:
-            continue
-        if p.day() > latest_ok.date():
-            continue
-        out.append(p)
-    return out
+                yield v
 
 
 def _time_elements(tree: LexborHTMLParser, title_node: LexborNode | None, now: datetime) -> ParsedDate | None:
@@ -308,30 +353,37 @@ def _time_elements(tree: LexborHTMLParser, title_node: LexborNode | None, now: d
 
 
 def _dates(tree, metas, art, url, title_node, now) -> tuple[ParsedDate | None, ParsedDate | None]:
-    published_chain = _date_chain(tree, metas, art, now, _PUBLISHED_META, ("datePublished", "dateCreated"),
-                                  "datePublished")
+    published = next(_date_chain(tree, metas, art, now, _PUBLISHED_META, ("datePublished", "dateCreated"),
+                                 "datePublished"), None)
     modified_chain = _date_chain(tree, metas, art, now, _MODIFIED_META, ("dateModified",), "dateModified")
-    vis_pub, vis_mod = _visible_dates(tree, title_node, now)
+    visible: list[tuple[ParsedDate | None, ParsedDate | None]] = []  # the visible dateline, read on first need
+
+    def visible_dates() -> tuple[ParsedDate | None, ParsedDate | None]:
+        if not visible:
+            visible.append(_visible_dates(tree, title_node, now))
+        return visible[0]
+
     url_date = date_from_url(url)
-    published = published_chain[0] if published_chain else None
     if published is not None and url_date is not None and url_date.precision == "day" and \
             abs((published.day() - url_date.day()).days) > 2:
         # e.g. a CMS that stamps the page generation time as the publication time: the URL keeps the real day
         published = url_date
     if published is None:
         published = _time_elements(tree, title_node, now)
-    if published is None and vis_pub is not None:
+    if published is None and (vis_pub := visible_dates()[0]) is not None:
         published = vis_pub
         if url_date and url_date.precision == "day" and abs((vis_pub.day() - url_date.day()).days) > 1:
             published = url_date  # a stray date (ticker, related story) beside the headline; the URL is firmer
     if published is None and url_date is not None and url_date.precision == "day":
         published = url_date
-    modified = None
-    for cand in [*modified_chain, *([vis_mod] if vis_mod else [])]:
+    for cand in modified_chain:
         if published is None or _later_or_equal(cand, published):
-            modified = cand
-            break
-    return published, modified
+            return published, cand
+    # only now the dateline: pages that state both dates in meta data never need it
+    vis_mod = visible_dates()[1]
+    if vis_mod and (published is None or _later_or_equal(vis_mod, published)):
+        return published, vis_mod
+    return published, None
 
 
 def _split_names(name: str) -> list[str]:
@@ -362,14 +414,32 @@ def _clean_org(name: str) -> str:
     return parts[0].strip() if parts else name
 
 
+_BYLINE_FIRST = frozenset("كبحإاتaAbBwW")  # first letters of the _BYLINE_PREFIX words and of "by" (any case)
+
+
+def _may_start_byline(raw: str) -> bool:
+    """Can clean_line(raw) begin with a byline word (_BYLINE_PREFIX, "by Name")? Cleaning drops whitespace and
+    DELETED_CHARS before the first letter; NFC may compose that letter with the marks after it, which keeps the first
+    letter of its decomposition; presentation forms are unfolded by cleaning, so they are not judged here."""
+    for ch in (raw.lstrip() if raw[:1].isspace() else raw):
+        if ch in DELETED_CHARS or ch.isspace():
+            continue
+        if "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufefe":
+            return True
+        return unicodedata.normalize("NFD", ch)[0] in _BYLINE_FIRST
+    return False
+
+
 def _visible_bylines(tree: LexborHTMLParser, title_node: LexborNode | None) -> list[str]:
     scopes = _ancestors(title_node, 6) if title_node is not None else []
     body = tree.body
-    if body is not None:
+    # the headline's blocks share one query; the whole <body> (costly on big pages) only when they give nothing
+    box_nodes = _css_nested(scopes, _BYLINE_NODES)
+    if body is not None and all(s.mem_id != body.mem_id for s in scopes):  # body as an ancestor: searched already
         scopes.append(body)
     seen: set[int] = set()
-    for scope in scopes:
-        for node in scope.css(_BYLINE_NODES)[:20]:
+    for i, scope in enumerate(scopes):
+        for node in (box_nodes[i] if i < len(box_nodes) else scope.css(_BYLINE_NODES))[:20]:
             text = _short_text(node, 80)
             # without a "كتب"/"بقلم" prefix, a one-word text in an author box is a label (a section, "Author")
             if 2 < len(text) <= 80 and (_BYLINE_PREFIX.match(text) or len(text.split()) >= 2):
@@ -380,7 +450,10 @@ def _visible_bylines(tree: LexborHTMLParser, title_node: LexborNode | None) -> l
             if node.mem_id in seen:
                 continue
             seen.add(node.mem_id)
-            text = _short_text(node, 60)
+            raw = node.text(deep=True, separator=" ")
+            if not _may_start_byline(raw):
+                continue  # most of these are body paragraphs: no need to clean their text to see that
+            text = _short_raw(raw, 60)
             if len(text) <= 4:
                 continue
             if _BYLINE_PREFIX.match(text) and not re.match(r"^\s*by\b", text, re.I) or \
@@ -505,8 +578,24 @@ def _breadcrumb_section(nodes: list[dict], site_names: list[str]) -> str | None:
 _HOME = {"الرئيسية", "الرئيسيه", "home", "خانه", "صفحه اصلي", "صفحه نخست", "ہوم", "سرورق"}
 
 
+def _links_below(tree: LexborHTMLParser, boxes: str, limit: int) -> list[LexborNode]:
+    """The first `limit` of tree.css(f"{boxes} a"), found box by box: a descendant selector makes lexbor check the
+    ancestors of every link on the page, several times slower than finding the boxes and then their links."""
+    seen: set[int] = set()
+    out: list[LexborNode] = []
+    for box in tree.css(boxes):  # document order: a box inside an earlier one adds no new link
+        for a in box.css("a"):
+            mid = a.mem_id
+            if mid != box.mem_id and mid not in seen:  # a box that is a link is not below itself
+                seen.add(mid)
+                out.append(a)
+                if len(out) >= limit:
+                    return out
+    return out
+
+
 def _html_breadcrumb_section(tree: LexborHTMLParser, title: str | None, site_names: list[str]) -> str | None:
-    nodes = tree.css('[itemtype*="BreadcrumbList" i] [itemprop="name"]') or tree.css('[class*="crumb" i] a')
+    nodes = tree.css('[itemtype*="BreadcrumbList" i] [itemprop="name"]') or _links_below(tree, '[class*="crumb" i]', 12)
     names = []
     for node in nodes[:12]:
         t = _node_text(node)

@@ -30,16 +30,23 @@ _REMOVED = (
 )
 _CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)])
 _DELETE = dict.fromkeys(map(ord, _REMOVED + _CONTROLS))
+DELETED_CHARS = frozenset(_REMOVED + _CONTROLS)  # what normalize_text drops outright
 _NEEDS_DELETE = re.compile("[" + re.escape(_REMOVED + _CONTROLS) + "]")
 
 _KEEP_LIGATURES = {"\ufdfa", "\ufdfb", "\ufdfd"}
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
+# Presence tests: `re` scans fast for a pattern that starts with a plain character class, but tries a match at
+# every position when it starts with a repeat (`[...]+`), several times slower on Arabic text.
+_HAS_PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")  # _SPACES but the plain space
+_LINE_BREAKS = ("\n", "\u2028", "\u2029")  # the whitespace normalize_text leaves besides single spaces
 _ANY_WS = re.compile(r"\s+")
 _LINE_EDGES = re.compile(r" *\n[\s]*")
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_NON_ASCII_DIGIT = re.compile("[٠-٩۰-۹]")
 
 
 def _base_letters(m: re.Match) -> str:
@@ -54,11 +61,13 @@ def normalize_text(text: str | None) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _NEEDS_DELETE.search(text):
         text = text.translate(_DELETE)
-    if _PRESENTATION.search(text):
+    if _HAS_PRESENTATION.search(text):
         text = _PRESENTATION.sub(_base_letters, text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _SPACES.sub(" ", text)
+    # the substitution is a no-op (yet costs a match per word gap) unless a run is more than one plain space
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
     if "\n" in text:
         text = _LINE_EDGES.sub("\n", text)
     return text.strip()
@@ -67,9 +76,13 @@ def normalize_text(text: str | None) -> str:
 def clean_line(text: str | None) -> str:
     """normalize_text, then fold every whitespace run (newlines too) into one space: for titles, names, tags."""
     text = normalize_text(text)
-    return _ANY_WS.sub(" ", text) if text else ""
+    # after normalize_text, whitespace other than line breaks only comes as single spaces: nothing to fold
+    if text and any(b in text for b in _LINE_BREAKS):
+        return _ANY_WS.sub(" ", text)
+    return text
 
 
 def ascii_digits(text: str) -> str:
     """Arabic-Indic (٠-٩) and Persian (۰-۹) digits -> ASCII, for date/number parsing (never applied to body text)."""
-    return text.translate(_DIGITS)
+    # translate() looks every character up in a table: only pay that when there is a digit to change
+    return text.translate(_DIGITS) if _NON_ASCII_DIGIT.search(text) else text
