@@ -107,13 +107,39 @@ def normalise_text(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The \\w+ runs of the normalised text (whitespace never is \\w: split first, regex only tokens with punctuation)."""
+    return _tokens(normalise_text(text))
+
+
+def _tokens(norm: str) -> list[str]:
     out: list[str] = []
-    for tok in normalise_text(text).split():
+    for tok in norm.split():
         if tok.isalnum():  # the usual case, and exactly one \\w+ run (\\w = alphanumeric or '_')
             out.append(tok)
         else:
             out += _WORD.findall(tok)
     return out
+
+
+# common punctuation (never \\w): a space in its place leaves the \\w+ runs as they are
+_PUNCTUATION = tuple(".,،؛:;!?؟\"'()-«»…/")
+_ASCII_SPACES = tuple(" \t\n\r\x0b\x0c")  # the whitespace bytes.split() splits on
+
+
+def _utf8_tokens(text: str) -> list[bytes]:
+    """[w.encode() for w in words(text)], mostly without a str per word: when the normalised text is only
+    word characters and ASCII whitespace (once common punctuation is blanked), its UTF-8 split on whitespace
+    is exactly the words' UTF-8 (multi-byte UTF-8 sequences hold no ASCII byte)."""
+    norm = normalise_text(text)
+    for mark in _PUNCTUATION:
+        if mark in norm:
+            norm = norm.replace(mark, " ")
+    letters = norm
+    for space in _ASCII_SPACES:
+        if space in letters:
+            letters = letters.replace(space, "")
+    if letters and not letters.isalnum():  # other punctuation, '_', exotic spaces: the general path
+        return [tok.encode() for tok in _tokens(norm)]
+    return norm.encode().split()
 
 
 _SHINGLE_MUL = np.uint64(0x9E3779B97F4A7C15)
@@ -123,10 +149,10 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 
 def shingle_hashes(text: str, n: int = SHINGLE_WORDS) -> np.ndarray:
     """32-bit hashes of the n-word shingles (word hashes combined with numpy: no string per shingle)."""
-    toks = words(text)
+    toks = _utf8_tokens(text)
     if not toks:
         return np.zeros(0, dtype=np.uint64)
-    h = np.fromiter(map(zlib.crc32, map(str.encode, toks)), dtype=np.uint64, count=len(toks))
+    h = np.fromiter(map(zlib.crc32, toks), dtype=np.uint64, count=len(toks))
     if len(h) < n:
         h = np.concatenate([h, np.zeros(n - len(h), dtype=np.uint64)])
     acc = h[: len(h) - n + 1].copy()
@@ -150,6 +176,12 @@ def minhash(text: str):
     # shingles arrive pre-hashed (stable crc32-based, see shingle_hashes); datasketch mixes them (fmix)
     m.update_batch(shingle_hashes(text).tolist())
     return m
+
+
+def warm() -> None:
+    """Load datasketch (and the scipy it imports: about half a second) and derive the permutations now, so that
+    the first record's signature does not pay for it (a crawl's first item, inside the crawl's clock)."""
+    _permutations()
 
 
 def signature(text: str) -> bytes:

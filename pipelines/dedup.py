@@ -22,6 +22,10 @@ def signature_of(record: ArticleRecord) -> bytes | None:
 
 
 class DedupPipeline(StorePipelineBase):
+    def open_spider(self, spider: Any = None) -> None:
+        super().open_spider(spider)
+        dedup.warm()
+
     def process_item(self, item: Any, spider: Any = None) -> ArticleRecord:
         record = as_record(item)
         try:

@@ -6,6 +6,7 @@ store, whoever produced it. It keeps ZWNJ (meaningful in Persian) and right-to-l
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from typing import Any
@@ -17,9 +18,12 @@ from pipelines.common import as_record
 
 _INVISIBLE = re.compile("[\u200b\ufeff\u00ad]")  # zero-width space, BOM, soft hyphen: never meaningful in stored text
 _BLANKS = re.compile(r"\n[^\S\n]*\n\s*")
+_ODD_SPACE = re.compile(r"[^\S \n]")  # any whitespace but a space or a newline (tabs, CR, NBSP, ...)
 
 
 def _nfc(text: str) -> str:
+    if text.isascii():  # ASCII is always NFC and holds none of the invisibles
+        return text
     text = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
     return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
 
@@ -30,8 +34,23 @@ def clean_line(text: str | None) -> str | None:
     return " ".join(_nfc(str(text)).split()) or None
 
 
+def _is_clean_body(text: str) -> bool:
+    """True when clean_body would return the (NFC) text unchanged: single spaces, lines without edge spaces,
+    paragraphs apart by exactly one blank line, nothing around. The extractor's output usually is."""
+    if text[:1].isspace() or text[-1:].isspace():
+        return False
+    data = text.encode("utf-8", "surrogatepass")  # searching bytes is memchr-fast, searching non-ASCII str is not
+    if b"  " in data or b" \n" in data or b"\n " in data or b"\n\n\n" in data:
+        return False
+    # whitespace other than " " is never printable: one quick scan settles the usual text without any
+    return text.replace("\n", "").isprintable() or not _ODD_SPACE.search(text)
+
+
 def clean_body(text: str | None) -> str:
-    text = _nfc(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _nfc(text or "")
+    if _is_clean_body(text):  # the costly rebuild below only for text that needs it
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = ("\n".join(" ".join(line.split()) for line in p.split("\n")).strip("\n") for p in _BLANKS.split(text))
     return "\n\n".join(p for p in paragraphs if p)
 
@@ -70,7 +89,19 @@ def normalise(record: ArticleRecord) -> ArticleRecord:
             record.warnings.append(f"{name}-not-iso")
             value = None
         setattr(record, name, value)
-    return record.finalise()
+    return _finalise(record)
+
+
+def _finalise(record: ArticleRecord) -> ArticleRecord:
+    """record.finalise() (word_count, content_hash) for a body clean_body returned, without its two splits.
+
+    In a clean body every whitespace run is " ", "\n" or "\n\n", so flattening those three gives
+    " ".join(body.split()), the text newsbot.record.content_hash hashes.
+    """
+    flat = record.body.replace("\n\n", " ").replace("\n", " ")
+    record.word_count = flat.count(" ") + 1 if flat else 0
+    record.content_hash = hashlib.sha256(flat.encode("utf-8")).hexdigest()
+    return record
 
 
 class NormalisePipeline:

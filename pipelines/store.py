@@ -12,6 +12,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from newsbot import dedup
 from newsbot.record import ArticleRecord
 from pipelines.common import StorePipelineBase, as_record, bump, log, setting, setting_int
 from pipelines.dedup import signature_of
@@ -24,6 +25,7 @@ class StorePipeline(StorePipelineBase):
 
     def open_spider(self, spider: Any = None) -> None:
         super().open_spider(spider)
+        dedup.warm()  # the store signs records the de-duplication pipeline did not see
         self.commit_every = setting_int(self.settings, "NEWSBOT_COMMIT_EVERY", 200)
         self.commit_seconds = float(setting(self.settings, "NEWSBOT_COMMIT_SECONDS", 2.0))
         self._pending = 0

@@ -125,3 +125,25 @@ def test_rebuild_relinks_everything_in_order(store):
     counts = store.rebuild_dedup()
     assert counts["articles"] == 3 and counts["near"] + counts["exact"] == 1
     assert store.row(record_key(b))["duplicate_of"] == record_key(a)
+
+
+@pytest.mark.parametrize("text", [
+    "قال الوزير: «الاتفاق قريب»، وأضاف (في مؤتمر صحفي) إن المحادثات... مستمرة!",
+    "snake_case words, tabs\tand\r\nbreaks", "فاصل\u2028سطر و\u00a0مسافة و\x1cفاصل", "؟!...", "", "عاجل ٢٠٢٤ - ٣٠%",
+])
+def test_utf8_tokens_are_the_words_encoded(text):
+    # the signature's fast tokeniser must give exactly what words() gives: stored signatures compare across runs
+    assert dedup._utf8_tokens(text) == [w.encode() for w in dedup.words(text)]
+
+
+def test_hot_buckets_go_through_the_sorted_band_query(store, monkeypatch):
+    from newsbot.store import core
+
+    monkeypatch.setattr(core, "BAND_ROWS_UNSORTED", 0)  # every look-up that finds rows takes the sorted path
+    a = make_record(1, words=200)
+    words = a.body.split(" ")
+    words[5] = words[60] = "تعديل"
+    b = make_record(2, site="mirror.com", body=" ".join(words))
+    stats = run_records([a, make_record(3), b], store)
+    assert stats["newsbot/dedup/near"] == 1
+    assert store.row(record_key(b))["duplicate_of"] == record_key(a)

@@ -98,6 +98,19 @@ def test_normalise_tidies_text_dates_and_lists():
     assert out.word_count == len(body_before.split())
 
 
+@pytest.mark.parametrize("body", [
+    make_record(3, raw=False).body,  # already clean: returned as is
+    " سطر\u00a0أول \r\n\r\n  فقرة\tثانية  \nسطر\n\n\n\nثالثة\u2028نص ",
+    "كلمة", "",
+])
+def test_normalise_derives_the_fields_finalise_would(body):
+    rec = make_record(3, raw=False)
+    rec.body, rec.word_count, rec.content_hash = body, -1, "stale"
+    out = normalise(rec)
+    expected = ArticleRecord(body=out.body).finalise()
+    assert (out.word_count, out.content_hash) == (expected.word_count, expected.content_hash)
+
+
 def test_nfc_normalisation_makes_equal_text_equal(store):
     a = make_record(1, raw=False)
     decomposed = make_record(1, raw=False)
@@ -176,3 +189,19 @@ def test_scrapy_runs_the_pipelines_and_feed_exports_the_record_shape(tmp_path):
     with open_store(str(db)) as s:
         assert s.count() == 4
         assert first["cluster_id"] == s.row(record_key(ArticleRecord.from_dict(first)))["cluster_id"]
+
+
+def test_a_bulk_run_leaves_the_garbage_collector_as_it_found_it(store):
+    import gc
+
+    run_records([make_record(1)], store)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_opening_the_pipelines_loads_the_signature_machinery(store):
+    from newsbot import dedup
+    from pipelines.dedup import DedupPipeline
+
+    dedup._permutations.cache_clear()
+    DedupPipeline(store=store).open_spider()  # datasketch + scipy load here, not on the crawl's first item
+    assert dedup._permutations.cache_info().currsize == 1

@@ -133,6 +133,23 @@ def test_raw_page_is_a_gzipped_warc_record(store):
     assert raw.headers["X-Test"] == "yes" and raw.headers["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.parametrize("headers", [
+    [], [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", "12")],
+    [("Content-Disposition", 'attachment; filename="ملف.html"')], [("X-Arabic", "عربي")], [(b"X-Bytes", "v")],
+])
+def test_http_block_is_what_warcio_writes(headers):
+    from warcio.statusandheaders import StatusAndHeaders
+
+    from newsbot.store.warc import _http_block
+
+    http = StatusAndHeaders("200 OK", list(headers), protocol="HTTP/1.1")
+    try:
+        expected = http.to_ascii_bytes()
+    except UnicodeEncodeError:
+        expected = http.to_bytes(encoding="utf-8")
+    assert _http_block("200 OK", list(headers)) == expected
+
+
 def test_a_failing_record_rolls_back_alone(store):
     good1, bad, good2 = make_record(1), make_record(2), make_record(3)
     bad.raw = RawPage(url=bad.url, body=None)  # fails while writing the raw page, after the article row

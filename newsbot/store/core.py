@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 import logging
+import operator
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,9 @@ PROVENANCE_FIELDS = ("extracted_at", "extractor_version", "strategy", "confidenc
 LINK_FIELDS = ("duplicate_of", "cluster_id")
 COLUMNS = (*RECORD_FIELDS, "key", "published_utc", "fingerprint")
 MAX_CANDIDATES = 200  # near-duplicate candidates checked per record (boilerplate-heavy buckets stay cheap)
+# the band look-up first fetches up to this many rows as they come (no DISTINCT and ORDER BY: no temporary
+# B-tree, which cost as much as the look-up); only buckets holding more go through the sorted query
+BAND_ROWS_UNSORTED = 1000
 
 
 # a record's URLs are canonicalised by several steps (dedup lookup, upsert, aliases): once is enough
@@ -47,13 +51,19 @@ def record_key(record: ArticleRecord) -> str:
     return _canonical(record.url)
 
 
+# json.dumps(value, ensure_ascii=False) builds a new encoder per call: one shared encoder, the same output
+_json_text = json.JSONEncoder(ensure_ascii=False).encode
+_content_of = operator.attrgetter(*CONTENT_FIELDS)
+_record_values = operator.attrgetter(*RECORD_FIELDS)
+_LIST_INDEXES = tuple(RECORD_FIELDS.index(name) for name in LIST_FIELDS)
+
+
 def fingerprint(record: ArticleRecord) -> str:
-    data = [getattr(record, name) for name in CONTENT_FIELDS]
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_json_text(list(_content_of(record))).encode("utf-8")).hexdigest()
 
 
 def _encode(name: str, value: Any) -> Any:
-    return json.dumps(value or [], ensure_ascii=False) if name in LIST_FIELDS else value
+    return (_json_text(value) if value else "[]") if name in LIST_FIELDS else value
 
 
 @dataclass
@@ -129,7 +139,8 @@ class Store:
         # instead of 25 random B-tree inserts per record (the lookups consult them meanwhile)
         self._pending_bands: dict[int, list[int]] = {}
         self._unit_bands: list[tuple[int, int]] | None = None
-        # writes of the open batch transaction, replayed on a new connection if the database goes away
+        # writes of the open batch transaction, replayed on a new connection if the database goes away (a backend
+        # that never reconnects keeps none: the log would only hold a batch's records and their pages in memory)
         self._batch_log: list[tuple[str, tuple, dict]] = []
         # find_duplicate looks the record's key up just before upsert does: upsert reuses that answer when
         # nothing was written in between (_writes counts write units and commits; see find_duplicate)
@@ -246,9 +257,10 @@ class Store:
         self._tx_open = False
         try:
             if self._pending_bands:
-                rows = [(b, a) for b, ids in self._pending_bands.items() for a in ids]
-                rows.sort()
-                self.db.executemany("INSERT INTO lsh_bands (bucket, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
+                pending = self._pending_bands
+                # in bucket order (ids within one in the order they were stored): sorting plain ints, not pairs
+                rows = [(b, a) for b in sorted(pending) for a in pending[b]]
+                self.db.insert_many("INSERT INTO lsh_bands (bucket, article_id) VALUES", rows, "ON CONFLICT DO NOTHING")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -331,7 +343,7 @@ class Store:
         page are left as they are.
         """
         status = self._upsert(record, seen=seen, signature=signature)
-        if self._batching:
+        if self._batching and self.db.reconnects:
             self._batch_log.append(("_upsert", (record,), {"seen": seen, "signature": signature}))
         return status
 
@@ -390,12 +402,11 @@ class Store:
             return "updated"
 
     def _values(self, record: ArticleRecord, key: str, fp: str) -> tuple:
-        return (
-            *(_encode(name, getattr(record, name)) for name in RECORD_FIELDS),
-            key,
-            utc_text(record.published),
-            fp,
-        )
+        values = list(_record_values(record))
+        for i in _LIST_INDEXES:
+            values[i] = _json_text(values[i]) if values[i] else "[]"
+        values += (key, utc_text(record.published), fp)
+        return tuple(values)
 
     def _save_raw(self, article_id: int, raw: RawPage | None, *, replace: bool) -> None:
         if raw is None:
@@ -456,7 +467,7 @@ class Store:
     def add_invalid(self, record: ArticleRecord | dict[str, Any], reason: str) -> None:
         """Keep a record that failed validation aside, with its reason (one row per URL, counted)."""
         self._add_invalid(record, reason)
-        if self._batching:
+        if self._batching and self.db.reconnects:
             self._batch_log.append(("_add_invalid", (record, reason), {}))
 
     def _add_invalid(self, record: ArticleRecord | dict[str, Any], reason: str) -> None:
@@ -510,11 +521,25 @@ class Store:
             )
         buckets = dedup.band_buckets(sig)
         near = self.db.execute(
-            f"SELECT DISTINCT article_id FROM lsh_bands WHERE bucket IN ({','.join('?' * len(buckets))})"
-            f" ORDER BY article_id LIMIT {MAX_CANDIDATES}",
+            f"SELECT article_id FROM lsh_bands WHERE bucket IN ({','.join('?' * len(buckets))})"
+            f" LIMIT {BAND_ROWS_UNSORTED + 1}",
             buckets,
         )
         return exact, near
+
+    def _near_ids(self, near: Any, buckets: tuple[int, ...]) -> set[int]:
+        """Ids in the record's buckets: all of them, or (hot buckets) the MAX_CANDIDATES smallest.
+
+        Either way the MAX_CANDIDATES smallest ids below any given id are among them, all the caller keeps.
+        """
+        rows = near.fetchall()
+        if len(rows) <= BAND_ROWS_UNSORTED:
+            return {r[0] for r in rows}
+        return {r[0] for r in self.db.execute(
+            f"SELECT DISTINCT article_id FROM lsh_bands WHERE bucket IN ({','.join('?' * len(buckets))})"
+            f" ORDER BY article_id LIMIT {MAX_CANDIDATES}",
+            buckets,
+        ).fetchall()}
 
     def _match(self, own_id: int | None, content_hash: str | None, sig: bytes,
                looked: tuple[Any, Any] | None = None) -> dedup.Match | None:
@@ -526,7 +551,7 @@ class Store:
         if hit and (own_id is None or hit[0] < own_id):
             return dedup.Match(hit[2] or hit[1], hit[3] or dedup.cluster_id_for(hit[1]), 1.0, "exact")
         buckets = dedup.band_buckets(sig)
-        found = {r[0] for r in near.fetchall()}
+        found = self._near_ids(near, buckets)
         if self._pending_bands:
             for bucket in buckets:
                 found.update(self._pending_bands.get(bucket, ()))

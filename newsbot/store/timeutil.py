@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -23,6 +24,13 @@ def parse_iso(value: str | None) -> datetime | None:
     """
     if not value or not isinstance(value, str):
         return None
+    return _parse_iso(value)
+
+
+# a record's dates are parsed by validation, normalisation and the store in turn: once is enough (datetimes are
+# immutable, so sharing them is safe)
+@lru_cache(maxsize=1024)
+def _parse_iso(value: str) -> datetime | None:
     text = value.strip()
     try:
         if _DATE_ONLY.match(text):
@@ -38,7 +46,14 @@ def parse_iso(value: str | None) -> datetime | None:
 
 def utc_text(value: str | None) -> str | None:
     """'YYYY-MM-DDTHH:MM:SSZ' (sorts and compares as text on both backends) or None."""
-    dt = parse_iso(value)
+    if not value or not isinstance(value, str):
+        return None
+    return _utc_text(value)
+
+
+@lru_cache(maxsize=1024)
+def _utc_text(value: str) -> str | None:
+    dt = _parse_iso(value)
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ") if dt else None
 
 

@@ -12,9 +12,9 @@ import base64
 import hashlib
 import io
 import random
-import uuid
 import zlib
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -27,6 +27,15 @@ _TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 
 def _warc_date(fetched_at: str | None) -> str:
+    return _fetch_date(fetched_at) if fetched_at else _format_date(None)
+
+
+@lru_cache(maxsize=256)  # a crawl stores many pages fetched in the same second
+def _fetch_date(fetched_at: str) -> str:
+    return _format_date(fetched_at)
+
+
+def _format_date(fetched_at: str | None) -> str:
     try:
         dt = datetime.fromisoformat(fetched_at) if fetched_at else datetime.now(UTC)
     except ValueError:
@@ -48,13 +57,36 @@ def _header_value(value: object) -> str:
     return " ".join(text.splitlines()) if "\r" in text or "\n" in text else text
 
 
-def _record_id() -> uuid.UUID:
-    # a random (version 4) UUID like uuid.uuid4(), from the process's PRNG: no urandom system call per record
-    return uuid.UUID(int=random.getrandbits(128), version=4)
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_UUID4_SET = (4 << 76) | (0x8000 << 48)
 
 
-def _sha1_label(data: bytes) -> bytes:
-    return b"sha1:" + base64.b32encode(hashlib.sha1(data).digest())
+def _record_id_text() -> str:
+    """A random (version 4) UUID's text like str(uuid.uuid4()), from the process's PRNG (no urandom system call
+    per record) and without building a UUID object."""
+    h = "%032x" % ((random.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _sha1_label(data: bytes, *more: bytes) -> bytes:
+    digest = hashlib.sha1(data)
+    for part in more:  # a digest of a concatenation, without copying the parts together
+        digest.update(part)
+    return b"sha1:" + base64.b32encode(digest.digest())
+
+
+def _http_block(status: str, headers: list[tuple[str, str]]) -> bytes:
+    """The HTTP status line and header block as warcio serialises it (StatusAndHeaders.to_ascii_bytes)."""
+    lines = [f"HTTP/1.1 {status}\r\n", *(f"{k}: {v}\r\n" for k, v in headers), "\r\n"]
+    text = "".join(lines)
+    if text.isascii() and all(type(k) is str for k, _v in headers):  # the usual case: nothing to encode
+        return text.encode("ascii")
+    # warcio's own serialisation of the HTTP header block (percent-encodes non-ASCII values per RFC 8187)
+    http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+    try:
+        return http.to_ascii_bytes()
+    except UnicodeEncodeError:  # a value warcio's percent-encoding misses (non-ASCII around a ';'): raw UTF-8
+        return http.to_bytes(encoding="utf-8")
 
 
 def encode_raw(raw: RawPage) -> bytes:
@@ -66,27 +98,22 @@ def encode_raw(raw: RawPage) -> bytes:
     body = raw.body
     headers = [(k, _header_value(v)) for k, v in (raw.headers or {}).items() if k.lower() not in _TRANSFER_HEADERS]
     headers.append(("Content-Length", str(len(body))))
-    status = f"{raw.status} {_REASONS.get(raw.status, 'Unknown')}"
-    # warcio's own serialisation of the HTTP header block (percent-encodes non-ASCII values per RFC 8187)
-    http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
-    try:
-        http_block = http.to_ascii_bytes()
-    except UnicodeEncodeError:  # a value warcio's percent-encoding misses (non-ASCII around a ';'): raw UTF-8
-        http_block = http.to_bytes(encoding="utf-8")
-    warc = [f"WARC-Date: {_warc_date(raw.fetched_at)}"]
+    http_block = _http_block(f"{raw.status} {_REASONS.get(raw.status, 'Unknown')}", headers)
+    request = ""
     if raw.request_url and raw.request_url != raw.url:
-        warc.append(f"WARC-Newsbot-Request-URI: {_header_value(raw.request_url)}")
-    warc += [
-        "WARC-Type: response",
-        f"WARC-Record-ID: <urn:uuid:{_record_id()}>",
-        f"WARC-Target-URI: {_header_value(raw.url)}",
-    ]
-    head = ("WARC/1.0\r\n" + "\r\n".join(warc) + "\r\n").encode("utf-8")
-    head += b"WARC-Payload-Digest: " + _sha1_label(body) + b"\r\n"
-    head += b"WARC-Block-Digest: " + _sha1_label(http_block + body) + b"\r\n"
-    head += b"Content-Type: application/http; msgtype=response\r\n"
-    head += f"Content-Length: {len(http_block) + len(body)}\r\n\r\n".encode("ascii")
-    data = b"".join((head, http_block, body, b"\r\n\r\n"))
+        request = f"WARC-Newsbot-Request-URI: {_header_value(raw.request_url)}\r\n"
+    head = (
+        f"WARC/1.0\r\nWARC-Date: {_warc_date(raw.fetched_at)}\r\n{request}WARC-Type: response\r\n"
+        f"WARC-Record-ID: <urn:uuid:{_record_id_text()}>\r\nWARC-Target-URI: {_header_value(raw.url)}\r\n"
+    ).encode()
+    data = b"".join((
+        head,
+        b"WARC-Payload-Digest: ", _sha1_label(body), b"\r\n",
+        b"WARC-Block-Digest: ", _sha1_label(http_block, body), b"\r\n",
+        b"Content-Type: application/http; msgtype=response\r\n",
+        f"Content-Length: {len(http_block) + len(body)}\r\n\r\n".encode("ascii"),
+        http_block, body, b"\r\n\r\n",
+    ))
     # a window no larger than the record: same output, but zlib then allocates (and dirties) far less memory
     # for a small page than its 32 KB window and tables, which showed in the whole pipeline's cache misses
     window = max(9, min(zlib.MAX_WBITS, (len(data) - 1).bit_length()))

@@ -175,7 +175,9 @@ def test_full_disk_gives_a_clear_error_and_no_corrupt_store(tmp_path, tiny_fs, c
     db = tiny_fs / "store.db"
     env = env_for(tmp_path, NEWSBOT_DB=str(db))
     with LocalServer(root=spec.root) as srv:
-        proc = start_crawl(tmp_path, srv.url("/"), "--allow-private", "-v", env=env)
+        # commits every 20 articles: the crawl takes about a second, less than the default 2 s commit timer,
+        # and the case is a disk that fills up between commits (a failed commit loses no committed article)
+        proc = start_crawl(tmp_path, srv.url("/"), "--allow-private", "-v", "-s", "NEWSBOT_COMMIT_EVERY=20", env=env)
         proc.wait(timeout=300)
         log = _log(tmp_path)
         first = sqlite_count(db)
