@@ -20,6 +20,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -182,6 +183,22 @@ def warm() -> None:
     """Load datasketch (and the scipy it imports: about half a second) and derive the permutations now, so that
     the first record's signature does not pay for it (a crawl's first item, inside the crawl's clock)."""
     _permutations()
+
+
+PRECOMPUTED_ATTR = "_newsbot_signature_ahead"  # (content_hash, signature); transient, never exported
+
+
+def attach_signature(record: Any) -> None:
+    """Compute a record's signature ahead of the pipelines (the crawler does it in its extraction workers)."""
+    setattr(record, PRECOMPUTED_ATTR, (record.content_hash, signature(record.body)))
+
+
+def signature_of_record(record: Any) -> bytes:
+    """The record's signature: the one computed ahead when its body has not changed since, else computed now."""
+    ahead = getattr(record, PRECOMPUTED_ATTR, None)
+    if ahead is not None and ahead[0] and ahead[0] == record.content_hash:
+        return ahead[1]
+    return signature(record.body)
 
 
 def signature(text: str) -> bytes:

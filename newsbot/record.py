@@ -22,6 +22,9 @@ class RawPage:
     status: int = 200
     fetched_at: str | None = None  # ISO 8601 UTC
     request_url: str | None = None  # the URL asked for, before redirects
+    # the store's compressed form of this page (a WARC record), when it was made ahead of storing: the crawler
+    # packs pages in its extraction worker processes, where the CPU is free (newsbot.store.warc.encode_raw)
+    packed: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -91,6 +91,9 @@ ITEM_PIPELINES = {
 }
 # store URL: a path, sqlite:///path or postgresql://...; empty = $NEWSBOT_DB or data/newsbot.db
 NEWSBOT_DB = ""
+# SQLite page cache (MB) of the store's writing connection during a crawl: a crawl writes one article at a time,
+# and a bigger cache only makes the crawler's memory grow with the store (bulk loads use 96 MB)
+NEWSBOT_STORE_CACHE_MB = 16
 
 # distributed crawling: with $REDIS_URL set, worker processes (on one or several machines) share each site's
 # crawl through scrapy-redis's scheduler queue and dupefilter (spiders/redis_support.py, docs/scheduling.md)

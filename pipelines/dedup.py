@@ -29,7 +29,7 @@ class DedupPipeline(StorePipelineBase):
     def process_item(self, item: Any, spider: Any = None) -> ArticleRecord:
         record = as_record(item)
         try:
-            sig = dedup.signature(record.body)
+            sig = dedup.signature_of_record(record)
             setattr(record, SIGNATURE_ATTR, sig)
             match = self.store.find_duplicate(record, sig)
         except Exception:  # linking is an enrichment: never lose the record over it

@@ -30,7 +30,8 @@ class StorePipeline(StorePipelineBase):
         self.commit_seconds = float(setting(self.settings, "NEWSBOT_COMMIT_SECONDS", 2.0))
         self._pending = 0
         self._last_commit = time.monotonic()
-        self.store.begin_batch()
+        cache = setting(self.settings, "NEWSBOT_STORE_CACHE_MB", None)
+        self.store.begin_batch(cache_mb=int(cache) if cache is not None else None)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.store is not None:

@@ -362,7 +362,7 @@ class NewsSpider(scrapy.Spider):
             self.stats.inc_value("newsbot/pages/extract_error")
             logger.debug("no article in %s: %s", url, page.error)
         if page.record is not None:
-            item = self._finish_record(page.record, page.kind, response)
+            item = self._finish_record(page.record, page.kind, response, page.packed_raw)
             if item is not None:
                 self.stats.inc_value("newsbot/pages/article")
                 yield item
@@ -384,12 +384,14 @@ class NewsSpider(scrapy.Spider):
         args = (response.body, response.url, _headers(response), self.slug)
         # an article's links (related stories) matter when the site has no sitemap or feed to list
         # its articles; otherwise reading them costs time per page and finds nothing new
-        kwargs = {"url_kind": url_kind, "want_record": want_record, "links_of_articles": not self._indexed}
+        kwargs = {"url_kind": url_kind, "want_record": want_record, "links_of_articles": not self._indexed,
+                  "raw": _raw_info(response) if want_record else None}
         if self.analysis is not None and self.analysis.processes:
             return await maybe_deferred_to_future(self.analysis.analyse(*args, **kwargs))
         return page_outcome(*args, **kwargs)
 
-    def _finish_record(self, record: ArticleRecord, kind: str, response: Response) -> ArticleRecord | None:
+    def _finish_record(self, record: ArticleRecord, kind: str, response: Response,
+                       packed_raw: bytes | None = None) -> ArticleRecord | None:
         url = response.url
         declared = record.canonical_url
         if declared and declared.startswith(("http://", "https://")) and self.site.allows(declared):
@@ -408,15 +410,8 @@ class NewsSpider(scrapy.Spider):
             record.published = hints["published"]
         if not record.title and hints.get("title"):
             record.title = hints["title"]
-        redirects = response.meta.get("redirect_urls") or []
-        record.raw = RawPage(
-            url=url,
-            body=response.body,
-            headers=_headers(response),
-            status=response.status,
-            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            request_url=redirects[0] if redirects else (response.request.url if response.request else url),
-        )
+        record.raw = RawPage(url=url, body=response.body, headers=_headers(response), **_raw_info(response),
+                             packed=packed_raw)
         return record
 
     # -- errors ------------------------------------------------------------------------------------
@@ -439,6 +434,17 @@ def _redirect_loop(failure) -> bool:
     """A redirect loop (RedirectLoopMiddleware) or a chain longer than REDIRECT_MAX_TIMES: a site fault."""
     message = failure.getErrorMessage()
     return failure.check(IgnoreRequest) is not None and ("redirect loop" in message or "max redirections" in message)
+
+
+def _raw_info(response: Response) -> dict[str, Any]:
+    """What a RawPage holds besides URL, body and headers (the same values for the page packed ahead)."""
+    redirects = response.meta.get("redirect_urls") or []
+    fetched_at = response.meta.setdefault("newsbot_fetched_at", datetime.now(UTC).isoformat(timespec="seconds"))
+    return {
+        "status": response.status,
+        "fetched_at": fetched_at,
+        "request_url": redirects[0] if redirects else (response.request.url if response.request else response.url),
+    }
 
 
 def _headers(response: Response) -> dict[str, str]:

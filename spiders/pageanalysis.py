@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
+from newsbot import dedup
 from newsbot.extract import ExtractionError, extract_parsed, parse_page
-from newsbot.record import ArticleRecord
+from newsbot.record import ArticleRecord, RawPage
+from newsbot.store.warc import encode_raw
 from spiders.classify import RECORD_KINDS, classify_page
 from spiders.discovery.feeds import feed_links
 from spiders.discovery.links import next_pages, page_links
@@ -38,6 +40,7 @@ class PageOutcome:
     feeds: list[str] = field(default_factory=list)  # <link rel=alternate> feeds (listing pages only)
     next_pages: list[str] = field(default_factory=list)  # pagination (listing pages only)
     links: list[str] = field(default_factory=list)  # every <a href> link, in document order
+    packed_raw: bytes | None = None  # the page as the store keeps it (RawPage.packed), for a record
 
 
 _NO_SIGNALS = PageSignals(None, None, None)
@@ -66,9 +69,14 @@ def page_outcome(
     url_kind: str,
     want_record: bool,
     links_of_articles: bool,
+    raw: dict | None = None,
 ) -> PageOutcome:
     """Analyse, classify and collect links. links_of_articles: read an article's links too (a site with no
-    sitemap or feed lists its articles only through them); a listing's links are always read."""
+    sitemap or feed lists its articles only through them); a listing's links are always read.
+
+    raw (status, fetched_at, request_url of the response): for a record, also do here the per-page work the
+    store pipelines would otherwise do on the crawler's one core: pack the raw page (WARC, compressed) and
+    compute the body's MinHash signature (reused by the dedup pipeline while the body stays unchanged)."""
     page = analyse_page(body, url, headers, slug, want_record)
     record, signals, kind = page.record, page.signals, url_kind
     words = record.word_count if record is not None else None
@@ -83,6 +91,9 @@ def page_outcome(
         if kind not in RECORD_KINDS:
             record = None
     out = PageOutcome(record, page.error, kind, words)
+    if record is not None and raw is not None:
+        out.packed_raw = encode_raw(RawPage(url=url, body=body, headers=headers, **raw))
+        dedup.attach_signature(record)
     tree = page.tree
     if tree is not None and (record is None or links_of_articles):
         if record is None:

@@ -161,3 +161,30 @@ def test_workers_leave_when_the_crawler_is_killed(tmp_path):
         finally:
             if proc.poll() is None:
                 proc.kill()
+
+
+def test_record_pages_come_back_packed_and_signed(pool):
+    """The store's per-page work done ahead in the worker: the WARC record reads back as the page, and the
+    MinHash signature is the body's (and is recomputed once normalisation changes the body)."""
+    from newsbot import dedup
+    from newsbot.store.warc import decode_raw
+
+    body = _page(7)
+    d = pool.analyse(body, "http://news.test/2026/03/01/story-7.html", {"Content-Type": "text/html; charset=utf-8"},
+                     "news.test", url_kind="article", want_record=True, links_of_articles=False,
+                     raw={"status": 200, "fetched_at": "2026-03-01T10:00:00+00:00",
+                          "request_url": "http://news.test/s/7"})
+    done = threading.Event()
+    got: list = []
+    d.addBoth(lambda v: (got.append(v), done.set()))
+    assert done.wait(120)
+    out = got[0]
+    page = decode_raw(out.packed_raw, fetched_at="2026-03-01T10:00:00+00:00")
+    assert page.body == body and page.status == 200
+    assert page.url == "http://news.test/2026/03/01/story-7.html" and page.request_url == "http://news.test/s/7"
+    assert page.headers.get("Content-Type") == "text/html; charset=utf-8"
+    record = out.record
+    assert dedup.signature_of_record(record) == dedup.signature(record.body)
+    record.body = record.body + "\n\nفقرة أضيفت بعد الاستخراج"
+    record.finalise()
+    assert dedup.signature_of_record(record) == dedup.signature(record.body)

@@ -212,9 +212,11 @@ class Store:
     WRITE_CACHE_MB = 96
     READ_CACHE_MB = 16
 
-    def begin_batch(self) -> None:
+    def begin_batch(self, cache_mb: int | None = None) -> None:
+        """cache_mb: the page cache while batching (default WRITE_CACHE_MB, for bulk loads); a crawl, which
+        writes an article at a time, passes a smaller one so that its memory stays flat as the store grows."""
         if not self._batching:
-            self.db.cache_mb(self.WRITE_CACHE_MB)
+            self.db.cache_mb(self.WRITE_CACHE_MB if cache_mb is None else cache_mb)
         self._batching = True
 
     def end_batch(self) -> None:
@@ -415,7 +417,8 @@ class Store:
             self.db.execute("DELETE FROM raw_pages WHERE article_id = ?", (article_id,))
         self.db.execute(
             "INSERT INTO raw_pages (article_id, warc, final_url, status, fetched_at, raw_size) VALUES (?, ?, ?, ?, ?, ?)",
-            (article_id, encode_raw(raw), raw.url, raw.status, raw.fetched_at, len(raw.body)),
+            (article_id, raw.packed if raw.packed is not None else encode_raw(raw), raw.url, raw.status,
+             raw.fetched_at, len(raw.body)),
         )
 
     def _save_aliases(self, article_id: int, key: str, record: ArticleRecord) -> None:
