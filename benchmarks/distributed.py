@@ -15,7 +15,7 @@ process on one core and the rows show how scrapy-redis shares a crawl among proc
 reference, the ordinary crawl with the default ("auto": one extraction process per spare core), which on a
 2-core machine already uses both cores from one crawler process.
 
-pages/s = pages the server served (robots.txt aside) / the crawl's own elapsed time (Scrapy's
+pages/s = responses the crawlers got (robots.txt aside) / the crawl's own elapsed time (Scrapy's
 elapsed_time_seconds, the longest worker's; process start-up excluded). Politeness delays are off (a
 local server): this measures the crawler, not the site. Target on 2 cores: 2 workers >= 1.6x one.
 "ms CPU/page" is the crawler processes' CPU time (start-up included) per page: unlike pages/s it does
@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from tests.support.crawl import FAST, env_for  # noqa: E402
 from tests.support.httpserver import LocalServer  # noqa: E402
@@ -55,10 +57,31 @@ def flat_sitemap(root: Path, paths: list[str]) -> None:
     robots.write_text(robots.read_text(encoding="utf-8") + "Sitemap: {{BASE}}/sitemap-all.xml\n", encoding="utf-8")
 
 
-def crawl_once(site: LocalServer, workdir: Path, store: str, extra: list[str], processes: str) -> dict:
+class Site:
+    """The generated site served by nginx when installed (its CPU then stays out of the crawlers' way), else by
+    the Python test server; `.url(path)`, `.stop()`."""
+
+    def __init__(self, root: Path, work: Path, kind: str):
+        self.kind = kind
+        if kind == "nginx":
+            from crawl import Server  # benchmarks/crawl.py: nginx on a free port, {{BASE}} rendered in place
+
+            self._server = Server("nginx", root, work)
+            self.base_url = self._server.base_url
+        else:
+            self._server = LocalServer(root=root)
+            self.base_url = self._server.url("/").rstrip("/")
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def stop(self) -> None:
+        self._server.stop()
+
+
+def crawl_once(site: Site, workdir: Path, store: str, extra: list[str], processes: str) -> dict:
     workdir.mkdir(parents=True)
     summary = workdir / "summary.json"
-    site.requests.clear()
     env = env_for(workdir, NEWSBOT_DB=store, NEWSBOT_STATE_DIR=str(workdir / "state"),
                   NEWSBOT_EXTRACT_PROCESSES=processes)
     t0 = time.monotonic()
@@ -74,7 +97,7 @@ def crawl_once(site: LocalServer, workdir: Path, store: str, extra: list[str], p
     if done.returncode != 0:
         raise SystemExit(f"crawl failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
     row = next(iter(json.loads(summary.read_text(encoding="utf-8"))["sites"].values()))
-    pages = sum(1 for r in site.requests if not r.path.startswith("/robots.txt"))
+    pages = int(row["responses"])  # every response the crawler got (robots.txt aside), summed over workers
     elapsed = float(row["duration"])
     return {"pages": pages, "articles": row["new"], "elapsed": elapsed, "wall": wall, "rate": pages / elapsed,
             "cpu_ms": 1000 * cpu / pages, "worker_pages": row.get("worker_pages")}
@@ -93,9 +116,13 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--page-kb", default="40,80", help="article page size range in KB (default 40,80)")
     ap.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
+    ap.add_argument("--server", choices=("auto", "nginx", "python"), default="auto",
+                    help="nginx when installed (apt-get install nginx-light), else the Python test server")
     args = ap.parse_args()
+    kind = args.server if args.server != "auto" else ("nginx" if shutil.which("nginx") else "python")
     lo, hi = (int(x) for x in args.page_kb.split(","))
     tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-dist-"))
+    tmp.chmod(0o755)  # nginx's unprivileged worker must read the site
     spec = generate_site(tmp / "site", args.articles, seed=42, page_kb=(lo, hi))
     flat_sitemap(spec.root, spec.articles)
     pg = None
@@ -106,8 +133,8 @@ def main() -> int:
         pg = TempCluster()
         pg_url = pg.start()
     redis = RedisServer()
-    site = LocalServer(root=spec.root)
-    print(f"site: {args.articles} articles of {lo}-{hi} KB; store: {args.store}; cpus: {os.cpu_count()}; "
+    site = Site(spec.root, tmp, kind)
+    print(f"site: {args.articles} articles of {lo}-{hi} KB served by {kind}; store: {args.store}; cpus: {os.cpu_count()}; "
           f"load average before: {os.getloadavg()[0]:.2f}")
     runs = {}
     try:
@@ -128,6 +155,7 @@ def main() -> int:
         redis.stop()
         if pg is not None:
             pg.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
     base = runs["1 process, no Redis"]["rate"]
     two = runs["2 workers on Redis"]["rate"]
     print(f"2 workers / 1 process: {two / base:.2f}x   (2 workers / 1 Redis worker: "

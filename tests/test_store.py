@@ -235,3 +235,26 @@ def test_a_store_from_a_newer_release_is_refused(store_url):
         s.db.execute("INSERT INTO schema_version VALUES (?, 'from the future', '2030-01-01T00:00:00+00:00')", (LATEST + 1,))
     with pytest.raises(RuntimeError, match="newer"):
         open_store(store_url)
+
+
+def test_several_processes_open_a_new_sqlite_store_at_once(tmp_path):
+    """`newsbot crawl --workers N` on a fresh SQLite file: every worker opens (and migrates) it at the same
+    moment; none may fail with 'database is locked' (switching the file to WAL does not wait by itself)."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "fresh.db"
+    code = (
+        "import sys, time; from newsbot.store import open_store\n"
+        "t = float(sys.argv[2])\n"
+        "time.sleep(max(0.0, t - time.time()))\n"
+        "s = open_store(sys.argv[1]); print(s.schema_version()); s.close()\n"
+    )
+    import time
+
+    start = str(time.time() + 1.5)  # all start together, after their imports
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(db), start], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err[-500:] for _, err in results]
+    assert len({out.strip() for out, _ in results}) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_PATH = Path("data") / "newsbot.db"
+BUSY_SECONDS = 60  # how long a SQLite connection waits for another writer's lock
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -76,14 +78,27 @@ class SQLiteBackend(Backend):
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT/SAVEPOINT ourselves, the same way as on PostgreSQL
-        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
+        self._wal()
         self.conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
         self.conn.execute("PRAGMA foreign_keys=ON")
         # each record is a savepoint: its sub-journal (original pages) stays in memory, not in a temp file
         self.conn.execute("PRAGMA temp_store=MEMORY")
         self.cache_mb(16)
         self.path = path
+
+    def _wal(self) -> None:
+        # switching a new file to WAL needs it to itself, and SQLite answers "database is locked" at once rather
+        # than waiting (its busy handler does not cover it): two crawlers opening a new store together wait here
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def cache_mb(self, mb: int) -> None:
         self.conn.execute(f"PRAGMA cache_size={-1024 * int(mb)}")
