@@ -1,10 +1,10 @@
 """Distributed crawling throughput: pages/s of 1 and 2 workers crawling the same local site.
 
-    python3 benchmarks/distributed.py [--articles 2000] [--page-kb 40,80] [--store sqlite|postgresql]
+    python3 benchmarks/distributed.py [--articles 2000] [--page-kb 40,80] [--store postgresql sqlite]
 
 Generates a synthetic Arabic news site (tests/support/sitegen.py) with one flat sitemap listing every
 article, so that discovery is not the bottleneck, serves it on 127.0.0.1, starts a private redis-server
-(and a PostgreSQL cluster with --store postgresql), and times `newsbot crawl` as:
+and a private PostgreSQL cluster, and times `newsbot crawl`, storing into each store in turn, as:
 
     1 process, no Redis      the ordinary crawl
     1 worker on Redis        the shared-scheduler overhead alone
@@ -115,7 +115,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--page-kb", default="40,80", help="article page size range in KB (default 40,80)")
-    ap.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
+    ap.add_argument("--store", choices=("sqlite", "postgresql"), nargs="+", default=["postgresql", "sqlite"],
+                    help="stores to run the plans on (default both: PostgreSQL is the multi-worker store; several "
+                         "local workers may also share one SQLite file)")
     ap.add_argument("--server", choices=("auto", "nginx", "python"), default="auto",
                     help="nginx when installed (apt-get install nginx-light), else the Python test server")
     args = ap.parse_args()
@@ -127,16 +129,16 @@ def main() -> int:
     flat_sitemap(spec.root, spec.articles)
     pg = None
     pg_url = None
-    if args.store == "postgresql":
+    if "postgresql" in args.store:
         from tests.support.pg import TempCluster
 
         pg = TempCluster()
         pg_url = pg.start()
     redis = RedisServer()
     site = Site(spec.root, tmp, kind)
-    print(f"site: {args.articles} articles of {lo}-{hi} KB served by {kind}; store: {args.store}; cpus: {os.cpu_count()}; "
+    print(f"site: {args.articles} articles of {lo}-{hi} KB served by {kind}; cpus: {os.cpu_count()}; "
           f"load average before: {os.getloadavg()[0]:.2f}")
-    runs = {}
+    results = {}
     try:
         plans = [
             ("1 process, no Redis", [], "0"),
@@ -144,24 +146,31 @@ def main() -> int:
             ("2 workers on Redis", ["--workers", "2", "--redis-url", redis.url], "0"),
             ("1 process, auto pool", [], "auto"),
         ]
-        for n, (name, extra, processes) in enumerate(plans):
-            store = fresh_store(args.store, tmp, pg_url, n)
-            runs[name] = r = crawl_once(site, tmp / f"run{n}", store, extra, processes)
-            share = f"  worker pages {r['worker_pages']}" if r["worker_pages"] else ""
-            print(f"{name:<22} {r['pages']:>5} pages {r['articles']:>5} articles  {r['elapsed']:6.1f}s crawl "
-                  f"({r['wall']:5.1f}s wall)  {r['rate']:6.1f} pages/s  {r['cpu_ms']:5.1f} ms CPU/page{share}")
+        n = 0
+        for store_kind in args.store:
+            print(f"store: {store_kind}")
+            runs = results[store_kind] = {}
+            for name, extra, processes in plans:
+                n += 1
+                store = fresh_store(store_kind, tmp, pg_url, n)
+                runs[name] = r = crawl_once(site, tmp / f"run{n}", store, extra, processes)
+                share = f"  worker pages {r['worker_pages']}" if r["worker_pages"] else ""
+                print(f"  {name:<22} {r['pages']:>5} pages {r['articles']:>5} articles  {r['elapsed']:6.1f}s crawl "
+                      f"({r['wall']:5.1f}s wall)  {r['rate']:6.1f} pages/s  {r['cpu_ms']:5.1f} ms CPU/page{share}",
+                      flush=True)
     finally:
         site.stop()
         redis.stop()
         if pg is not None:
             pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    base = runs["1 process, no Redis"]["rate"]
-    two = runs["2 workers on Redis"]["rate"]
-    print(f"2 workers / 1 process: {two / base:.2f}x   (2 workers / 1 Redis worker: "
-          f"{two / runs['1 worker on Redis']['rate']:.2f}x; target >= 1.6x)")
-    print(f"for reference, 1 process with its default extraction processes / 1 process without: "
-          f"{runs['1 process, auto pool']['rate'] / base:.2f}x")
+    print()
+    for store_kind, runs in results.items():
+        base = runs["1 process, no Redis"]["rate"]
+        two = runs["2 workers on Redis"]["rate"]
+        print(f"{store_kind}: 2 workers / 1 process: {two / base:.2f}x   (2 workers / 1 Redis worker: "
+              f"{two / runs['1 worker on Redis']['rate']:.2f}x; target >= 1.6x); for reference, 1 process with its "
+              f"default extraction processes / 1 process without: {runs['1 process, auto pool']['rate'] / base:.2f}x")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 

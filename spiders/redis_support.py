@@ -46,7 +46,7 @@ def redis_settings(redis_url: str, job: str | None = None) -> dict[str, Any]:
     return {
         "SCHEDULER": "spiders.redis_support.SharedScheduler",
         "DUPEFILTER_CLASS": "spiders.redis_support.CanonicalRedisDupeFilter",
-        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_QUEUE_CLASS": "spiders.redis_support.SharedPriorityQueue",
         "SCHEDULER_PERSIST": True,
         "REDIS_URL": redis_url,
         "NEWSBOT_REDIS_JOB": job or os.environ.get("NEWSBOT_REDIS_JOB") or "default",
@@ -78,9 +78,10 @@ def _keys(settings: Any, spider: Any) -> dict[str, str]:
 
 try:
     from scrapy_redis.dupefilter import RFPDupeFilter
+    from scrapy_redis.queue import PriorityQueue
     from scrapy_redis.scheduler import Scheduler
 except ImportError:  # scrapy-redis is only needed when REDIS_URL is set
-    RFPDupeFilter = Scheduler = object  # type: ignore[misc,assignment]
+    RFPDupeFilter = PriorityQueue = Scheduler = object  # type: ignore[misc,assignment]
 
 
 class CanonicalRedisDupeFilter(RFPDupeFilter):  # type: ignore[misc,valid-type]
@@ -102,6 +103,25 @@ class CanonicalRedisDupeFilter(RFPDupeFilter):  # type: ignore[misc,valid-type]
             key=_keys(settings, spider)["dupefilter"],
             debug=settings.getbool("DUPEFILTER_DEBUG"),
         )
+
+
+# --- queue -------------------------------------------------------------------------------------
+
+
+class SharedPriorityQueue(PriorityQueue):  # type: ignore[misc,valid-type]
+    """scrapy-redis's priority queue, keeping the serialized form of the request it popped last: the
+    scheduler files it as in flight as is, instead of serializing the request again (a quarter of a
+    millisecond of the crawler's one core per request)."""
+
+    popped: bytes | None = None
+
+    def pop(self, timeout: int = 0) -> Any:
+        pipe = self.server.pipeline()
+        pipe.multi()
+        pipe.zrange(self.key, 0, 0).zremrangebyrank(self.key, 0, 0)
+        results, _count = pipe.execute()
+        self.popped = results[0] if results else None
+        return self._decode_request(self.popped) if results else None
 
 
 # --- scheduler ----------------------------------------------------------------------------------
@@ -165,7 +185,8 @@ class SharedScheduler(Scheduler):  # type: ignore[misc,valid-type]
         request = super().next_request()
         if request is not None:
             fp = self.df.request_fingerprint(request)
-            self.server.hset(self._inflight_key(self.worker), fp, self.queue._encode_request(request))
+            data = getattr(self.queue, "popped", None) or self.queue._encode_request(request)
+            self.server.hset(self._inflight_key(self.worker), fp, data)
             self._pending[fp] = request
         return request
 
