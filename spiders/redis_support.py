@@ -175,9 +175,13 @@ class SharedScheduler(Scheduler):  # type: ignore[misc,valid-type]
             self._requeue(self._inflight_key(self.worker))
         self.server.delete(self._inflight_key(self.worker), self._alive_key(self.worker))
         self.server.srem(self.workers_key, self.worker)
-        if reason == "finished" and not self._others_alive() and not len(self.queue) and not self._orphans():
+        # done when nothing is queued and no live worker holds requests (a worker killed with nothing in flight
+        # keeps its heartbeat key for HEARTBEAT_TTL: waiting for it to lapse would leave the keys behind)
+        if reason == "finished" and not len(self.queue) and not self._others_busy() and not self._orphans():
             # the whole crawl is done: the next run starts afresh (a kept dupefilter would filter its homepage)
-            self.server.delete(self.queue_key, self.dupefilter_key, self.workers_key)
+            # with the heartbeat keys of workers that died idle (they would lapse by themselves)
+            stale = list(self.server.scan_iter(match=f"{self.base}:alive:*"))
+            self.server.delete(self.queue_key, self.dupefilter_key, self.workers_key, *stale)
             logger.info("shared crawl %s complete: queue and dupefilter cleared", self.base)
 
     # -- queue ----------------------------------------------------------------------------------
@@ -248,9 +252,6 @@ class SharedScheduler(Scheduler):  # type: ignore[misc,valid-type]
 
     def _workers(self) -> list[str]:
         return [w.decode() if isinstance(w, bytes) else w for w in self.server.smembers(self.workers_key)]
-
-    def _others_alive(self) -> bool:
-        return any(w != self.worker and self.server.exists(self._alive_key(w)) for w in self._workers())
 
     def _orphans(self) -> list[str]:
         return [w for w in self._workers() if w != self.worker and not self.server.exists(self._alive_key(w))]

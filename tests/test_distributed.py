@@ -102,8 +102,14 @@ def test_killing_a_worker_mid_crawl_loses_nothing(tmp_path, redis_server):  # no
     n = 300
     spec = generate_site(tmp_path / "site", n, seed=5, page_kb=(8, 16))
     expected = {_key(p) for p in spec.articles}
+    article_paths = set(spec.articles)
     env = env_for(tmp_path)
-    with LocalServer(root=spec.root) as srv:
+
+    def steadily(req):  # articles take a moment, so the crawl is still going when the victim is killed
+        if urlsplit(req.path).path in article_paths:
+            time.sleep(0.2)
+
+    with LocalServer(root=spec.root, handler=steadily) as srv:
         args = [sys.executable, "-m", "newsbot", "crawl", srv.url("/"), "--allow-private", "-q", *FAST,
                 "--redis-url", redis_server.url]
         # each its own process, as workers on two machines would be
