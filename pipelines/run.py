@@ -14,6 +14,7 @@ from newsbot.store import Store
 from pipelines.common import SimpleStats, log
 from pipelines.dedup import DedupPipeline
 from pipelines.normalise import NormalisePipeline
+from pipelines.prepare import prepared
 from pipelines.store import StorePipeline
 from pipelines.validate import ValidatePipeline
 
@@ -57,8 +58,12 @@ def run_records(
     settings: Any = None,
     stats: Any = None,
     seen: bool = True,
+    processes: int | None = None,
 ) -> dict[str, Any]:
-    """Push records through the four pipelines into `store`; returns the stats (newsbot/items/... keys)."""
+    """Push records through the four pipelines into `store`; returns the stats (newsbot/items/... keys).
+
+    processes: helper processes that prepare records ahead once the run is a bulk one (pipelines/prepare.py);
+    None = one per spare core (up to 2), 0 = none."""
     stats = stats if stats is not None else SimpleStats()
     # a bulk run commits in larger groups than a crawl (fewer rewrites of the same index pages)
     bulk = {**BULK_DEFAULTS, "NEWSBOT_COMMIT_EVERY": BULK_COMMIT_EVERY.get(store.dialect, 1000)}
@@ -69,7 +74,7 @@ def run_records(
             pipe.open_spider()
     try:
         with _heap_frozen():  # after opening: what the pipelines load on opening is frozen too
-            _run(chain, records, stats)
+            _run(chain, prepared(records, processes), stats)
     finally:
         for pipe in reversed(chain):
             if hasattr(pipe, "close_spider"):

@@ -1,0 +1,93 @@
+"""Bulk runs (imports, re-extraction, benchmarks) prepare records in helper processes ahead of the pipelines.
+
+The pipelines run in one process, on one core, and must: their look-ups and writes go to one store in
+order. Part of their work, though, is pure per-record computation: the MinHash signature of the normalised
+body and the compressed WARC form of the raw page (about a third of a store write). Once a run has shown it
+is a bulk run (PREPARE_AFTER records), those are computed in helper processes on the other cores, in order,
+a few chunks ahead; the pipelines then reuse them (dedup.signature_of_record, RawPage.packed) exactly as a
+crawl reuses what its extraction workers computed. Results are the same either way: a signature is only
+reused while the normalised body is the one it was computed from.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
+
+from newsbot import dedup
+from newsbot.record import ArticleRecord
+from newsbot.store.warc import encode_raw
+from pipelines.normalise import normalise
+
+log = logging.getLogger(__name__)
+
+PREPARE_AFTER = 2000  # records a run handles on its own before it is worth starting helper processes
+CHUNK = 256  # records per task: pickling cost is per record, the per-task overhead is amortised
+MAX_PROCESSES = 2
+
+
+def default_processes() -> int:
+    """The cores left besides the pipelines' own (at most MAX_PROCESSES: the pipelines keep up with two)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(0, min(MAX_PROCESSES, cpus - 1))
+
+
+def prepare(record: ArticleRecord) -> ArticleRecord:
+    """Attach the precomputed signature and packed raw page; the record itself is left as it came."""
+    if not isinstance(record, ArticleRecord):
+        return record
+    normalised = normalise(copy.copy(record))  # normalise assigns fields: a shallow copy keeps `record` intact
+    setattr(record, dedup.PRECOMPUTED_ATTR, (normalised.content_hash, dedup.signature(normalised.body)))
+    if record.raw is not None and record.raw.packed is None:
+        record.raw.packed = encode_raw(record.raw)
+    return record
+
+
+def _prepare_chunk(records: list[ArticleRecord]) -> list[ArticleRecord]:
+    out = []
+    for record in records:
+        try:
+            out.append(prepare(record))
+        except Exception:  # the pipelines compute it themselves (and report what is wrong with the record)
+            out.append(record)
+    return out
+
+
+def prepared(records: Iterable[ArticleRecord], processes: int | None = None) -> Iterator[ArticleRecord]:
+    """The records in their order, prepared ahead by helper processes once the run proves to be a bulk one."""
+    it = iter(records)
+    yield from islice(it, PREPARE_AFTER)
+    processes = default_processes() if processes is None else processes
+    if processes <= 0:
+        yield from it
+        return
+    pending: deque[tuple[list[ArticleRecord], Future]] = deque()
+    # spawn, not fork: the caller may hold threads and open database connections
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+    broken = False
+    try:
+        while True:
+            while not broken and len(pending) < 2 * processes and (chunk := list(islice(it, CHUNK))):
+                pending.append((chunk, pool.submit(_prepare_chunk, chunk)))
+            if not pending:
+                if broken:
+                    yield from it
+                pool.shutdown(wait=True)  # the helpers are idle: let them exit (and be accounted for)
+                return
+            chunk, future = pending.popleft()
+            try:
+                yield from future.result()
+            except BrokenProcessPool:  # a helper died: the pipelines do the work themselves from here on
+                if not broken:
+                    log.warning("a record-preparing helper process died: continuing without helpers")
+                broken = True
+                yield from chunk
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
