@@ -2,7 +2,8 @@
 
 Writes are grouped into transactions of NEWSBOT_COMMIT_EVERY records (default 200) or
 NEWSBOT_COMMIT_SECONDS (default 2) whichever comes first; each record is its own savepoint, so a
-record the database rejects rolls back alone and the crawl goes on.
+record the database rejects rolls back alone and the crawl goes on. A batch whose commit fails is counted
+as store errors (not as new or updated articles) in the stats the run report reads.
 """
 
 from __future__ import annotations
@@ -29,13 +30,19 @@ class StorePipeline(StorePipelineBase):
         self.commit_every = setting_int(self.settings, "NEWSBOT_COMMIT_EVERY", 200)
         self.commit_seconds = float(setting(self.settings, "NEWSBOT_COMMIT_SECONDS", 2.0))
         self._pending = 0
+        self._uncommitted: list[tuple[str, str | None]] = []  # (status, site) of the open batch's records
         self._last_commit = time.monotonic()
         cache = setting(self.settings, "NEWSBOT_STORE_CACHE_MB", None)
         self.store.begin_batch(cache_mb=int(cache) if cache is not None else None)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.store is not None:
-            self.store.end_batch()
+            try:
+                self.store.end_batch()
+            except Exception as exc:
+                self._batch_lost(exc)
+            else:
+                self._uncommitted.clear()
         super().close_spider(spider)
 
     def process_item(self, item: Any, spider: Any = None) -> ArticleRecord:
@@ -51,12 +58,31 @@ class StorePipeline(StorePipelineBase):
                 log.exception("could not keep %s aside either", record.url)
             raise DropItem(f"store error: {exc!r}") from exc
         bump(self.stats, status, record.site)
+        self._uncommitted.append((status, record.site))
         self._pending += 1
         if self._pending >= self.commit_every or time.monotonic() - self._last_commit >= self.commit_seconds:
             self.flush()
         return record
 
     def flush(self) -> None:
-        self.store.commit()
-        self._pending = 0
-        self._last_commit = time.monotonic()
+        try:
+            self.store.commit()
+        except Exception as exc:
+            self._batch_lost(exc)
+            raise
+        finally:
+            self._pending = 0
+            self._last_commit = time.monotonic()
+        self._uncommitted.clear()
+
+    def _batch_lost(self, exc: Exception) -> None:
+        """The batch's commit failed (a full disk, say) and rolled back: its records are not stored. Count
+        them as store errors instead of new/updated, so that the run report says so; they are not in the
+        store, so the next crawl fetches them again."""
+        lost, self._uncommitted = self._uncommitted, []
+        log.error("could not commit %d stored records (%s): they are not stored; the next crawl fetches them again",
+                  len(lost), exc)
+        for status, site in lost:
+            self.stats.inc_value(f"newsbot/items/{status}", -1)
+            self.stats.inc_value(f"newsbot/site/{site or 'unknown'}/{status}", -1)
+            bump(self.stats, "store_error", site)

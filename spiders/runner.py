@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 OK_REASONS = {"finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"}
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
-_COUNTS = ("new", "updated", "unchanged", "invalid", "near_duplicate")
+_COUNTS = ("new", "updated", "unchanged", "invalid", "near_duplicate", "store_error")
 
 
 @dataclass
@@ -86,7 +86,8 @@ def site_row(slug: str, stats: Mapping[str, Any]) -> dict[str, Any]:
     }
     for suffix in _COUNTS:
         row[suffix] = n(f"newsbot/site/{slug}/{suffix}") or n(f"newsbot/items/{suffix}")
-    row["ok"] = row["finish_reason"] in OK_REASONS and row["responses"] > 0
+    # articles that could not be stored (a full disk, a lost database) fail the site: the run did not do its job
+    row["ok"] = row["finish_reason"] in OK_REASONS and row["responses"] > 0 and not row["store_error"]
     return row
 
 

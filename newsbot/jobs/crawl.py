@@ -64,6 +64,7 @@ def site_from_row(job: CrawlJob, slug: str, row: dict[str, Any]) -> SiteReport:
         f"newsbot/site/{slug}/unchanged": row.get("unchanged", 0),
         f"newsbot/site/{slug}/near_duplicate": row.get("near_duplicate", 0),
         f"newsbot/site/{slug}/invalid": row.get("invalid", 0),
+        f"newsbot/site/{slug}/store_error": row.get("store_error", 0),
         f"newsbot/site/{slug}/errors": row.get("errors", 0) + row.get("extract_errors", 0),
     }
     rep = job.site_done(slug, stats, finish_reason=row.get("finish_reason") or "unknown", only_site=False)

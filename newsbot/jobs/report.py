@@ -1,7 +1,7 @@
 """The run report: what one `newsbot crawl` did, per site, as JSON and as a short terminal summary.
 
 Counts come from the Scrapy stats the spider and pipelines bump (see the brief's key list):
-per site `newsbot/site/<site>/{pages,errors,new,updated,unchanged,near_duplicate,invalid}`; a crawl of a
+per site `newsbot/site/<site>/{pages,errors,new,updated,unchanged,near_duplicate,invalid,store_error}`; a crawl of a
 single site may only have the global `newsbot/items/*` / `newsbot/pages/*` keys, which are used then.
 """
 
@@ -31,6 +31,7 @@ class SiteReport:
     duplicate: int = 0  # unchanged re-fetches + near-duplicates of stored articles
     invalid: int = 0
     errors: int = 0  # fetch and extraction errors
+    store_errors: int = 0  # articles extracted but not stored (a failed write or commit): the site fails
     duration_s: float | None = None
     finish_reason: str | None = None
     health: dict[str, Any] | None = None
@@ -66,6 +67,7 @@ def counts_from_stats(stats: dict[str, Any], site: str, *, only_site: bool = Fal
         "duplicate": pick("unchanged", "newsbot/items/unchanged") + pick("near_duplicate", "newsbot/items/near_duplicate"),
         "invalid": pick("invalid", "newsbot/items/invalid"),
         "errors": pick("errors", "newsbot/pages/extract_error"),
+        "store_errors": pick("store_error", "newsbot/items/store_error"),
     }
     if only_site:
         # a site that answered nothing at all: Scrapy's own counters say so even when the spider bumped nothing
@@ -82,6 +84,8 @@ def judge(report: SiteReport) -> SiteReport:
         return report
     if report.finish_reason and report.finish_reason not in COMPLETED_REASONS:
         report.status, report.reason = "failed", f"crawl ended: {report.finish_reason}"
+    elif report.store_errors:
+        report.status, report.reason = "failed", f"{report.store_errors} articles could not be stored (see the log)"
     elif report.pages == 0 and report.errors > 0:
         report.status, report.reason = "failed", "unreachable: no page could be fetched"
     elif report.pages == 0 and report.finish_reason is not None:

@@ -15,6 +15,7 @@ How the crawl command uses it (whatever runs the spiders: one process, one crawl
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ from newsbot.jobs.health_store import HealthStore
 from newsbot.jobs.locks import site_lock
 from newsbot.jobs.report import RunReport, SiteReport, counts_from_stats, judge
 from newsbot.jobs.state import state_dir, store_url
+
+log = logging.getLogger(__name__)
 
 # a run every 15 minutes writes 35,000 reports a year: keep the newest ones (about ten days' worth)
 KEEP_REPORTS = 1000
@@ -156,9 +159,13 @@ class CrawlJob:
         self.report.duration_s = round(t1 - self._t0, 1)
         self.report.conclude()
         runs = state_dir(self.store) / "runs"
-        self.report.path = str(self.report.write(runs / f"{self.run_id}.json"))
-        self.report.write(runs / "last-run.json")
-        _prune(runs, KEEP_REPORTS)
+        try:
+            self.report.path = str(self.report.write(runs / f"{self.run_id}.json"))
+            self.report.write(runs / "last-run.json")
+            _prune(runs, KEEP_REPORTS)
+        except OSError as exc:  # beside the store, whose disk may be the one that is full: say so, end normally
+            log.error("could not write the run report under %s: %s", runs, exc)
+            self.report.notes.append(f"run report not written under {runs}: {exc.strerror or exc}")
         if self.report_path:
             self.report.path = str(self.report.write(self.report_path))
         return self.report

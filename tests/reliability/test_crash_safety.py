@@ -3,6 +3,7 @@ store at once, PostgreSQL restarted mid-crawl, a full disk and a read-only store
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -177,13 +178,18 @@ def test_full_disk_gives_a_clear_error_and_no_corrupt_store(tmp_path, tiny_fs, c
     with LocalServer(root=spec.root) as srv:
         # commits every 20 articles: the crawl takes about a second, less than the default 2 s commit timer,
         # and the case is a disk that fills up between commits (a failed commit loses no committed article)
-        proc = start_crawl(tmp_path, srv.url("/"), "--allow-private", "-v", "-s", "NEWSBOT_COMMIT_EVERY=20", env=env)
+        proc = start_crawl(tmp_path, srv.url("/"), "--allow-private", "-v", "-s", "NEWSBOT_COMMIT_EVERY=20",
+                           "--summary-json", str(tmp_path / "first.json"), env=env)
         proc.wait(timeout=300)
         log = _log(tmp_path)
         first = sqlite_count(db)
         assert 0 < first < n, f"the disk did not fill up ({first} stored)"
         assert "disk is full" in log or "No space left" in log, log[-3000:]
         assert integrity(db) == "ok"
+        # the report counts as new only what is really stored; the rest as store errors, and the site failed
+        totals = json.loads((tmp_path / "first.json").read_text())["totals"]
+        assert totals["new"] == first and totals["store_error"] > 0, totals
+        assert proc.returncode == 1
         # room again: the next run stores the rest (nothing was half-written, nothing is stored twice)
         subprocess.run(["mount", "-o", "remount,size=64m", str(tiny_fs)], check=True)
         again = start_crawl(tmp_path, srv.url("/"), "--allow-private", "-v", env=env, log="again.log")
