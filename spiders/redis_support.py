@@ -6,7 +6,8 @@ same site; the first to schedule a URL wins it, whoever pops it fetches it, so e
 
 On top of scrapy-redis's Scheduler, SharedScheduler adds what an unattended crawl needs:
 
-* in-flight bookkeeping: a request popped from the shared queue is copied into a per-worker Redis hash
+* in-flight bookkeeping: a request popped from the shared queue is moved, in the same step (a Lua script),
+  into a per-worker Redis hash
   until Scrapy has finished with it (downloaded, parsed, its items through the pipelines and committed,
   the requests it produced queued). A worker that dies (its heartbeat key expires) leaves that hash
   behind; the next live worker puts those requests back on the queue, so killing a worker loses nothing;
@@ -22,7 +23,7 @@ Keys (JOB = NEWSBOT_REDIS_JOB, default "default"; SITE = the spider's site slug)
     newsbot:JOB:SITE:dupefilter        fingerprints of canonical URLs already scheduled
     newsbot:JOB:SITE:workers           set of worker ids that joined
     newsbot:JOB:SITE:alive:WORKER      heartbeat, expires HEARTBEAT_TTL seconds after the worker stops
-    newsbot:JOB:SITE:inflight:WORKER   hash fingerprint -> serialized request
+    newsbot:JOB:SITE:inflight:WORKER   hash sha1(serialized request) -> serialized request
 """
 
 from __future__ import annotations
@@ -108,20 +109,38 @@ class CanonicalRedisDupeFilter(RFPDupeFilter):  # type: ignore[misc,valid-type]
 # --- queue -------------------------------------------------------------------------------------
 
 
-class SharedPriorityQueue(PriorityQueue):  # type: ignore[misc,valid-type]
-    """scrapy-redis's priority queue, keeping the serialized form of the request it popped last: the
-    scheduler files it as in flight as is, instead of serializing the request again (a quarter of a
-    millisecond of the crawler's one core per request)."""
+# pop the best request and file it as in flight, in one step: a worker killed between the two would otherwise
+# drop the request (gone from the queue, known to the dupefilter, in no one's in-flight hash)
+_POP_INFLIGHT = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #r == 0 then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+local id = redis.sha1hex(r[1])
+redis.call('HSET', KEYS[2], id, r[1])
+return {id, r[1]}
+"""
 
-    popped: bytes | None = None
+
+class SharedPriorityQueue(PriorityQueue):  # type: ignore[misc,valid-type]
+    """scrapy-redis's priority queue whose pop also files the request in the worker's in-flight hash
+    (`inflight_key`, set by SharedScheduler), atomically and in one round trip; `popped_id` is its key there."""
+
+    inflight_key: str | None = None
+    popped_id: str | None = None
 
     def pop(self, timeout: int = 0) -> Any:
-        pipe = self.server.pipeline()
-        pipe.multi()
-        pipe.zrange(self.key, 0, 0).zremrangebyrank(self.key, 0, 0)
-        results, _count = pipe.execute()
-        self.popped = results[0] if results else None
-        return self._decode_request(self.popped) if results else None
+        if self.inflight_key is None:
+            return super().pop(timeout)
+        script = getattr(self, "_script", None)
+        if script is None:
+            script = self._script = self.server.register_script(_POP_INFLIGHT)
+        result = script(keys=[self.key, self.inflight_key])
+        if not result:
+            self.popped_id = None
+            return None
+        popped_id, data = result
+        self.popped_id = popped_id.decode() if isinstance(popped_id, bytes) else popped_id
+        return self._decode_request(data)
 
 
 # --- scheduler ----------------------------------------------------------------------------------
@@ -146,8 +165,10 @@ class SharedScheduler(Scheduler):  # type: ignore[misc,valid-type]
         self.dupefilter_key = keys["dupefilter"]
         self.workers_key = keys["workers"]
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self._pending: dict[str, Any] = {}  # fingerprint -> the Request object Scrapy is working on
+        self._pending: dict[str, Any] = {}  # in-flight hash key -> the Request object Scrapy is working on
         super().open(spider)
+        if hasattr(self.queue, "inflight_key"):
+            self.queue.inflight_key = self._inflight_key(self.worker)
         self._beat()
         # the heartbeat runs in a thread of its own: it says "this process is alive", and must keep saying so
         # while the reactor is busy with a big sitemap or starved of CPU (else a peer would take our requests)
@@ -188,10 +209,11 @@ class SharedScheduler(Scheduler):  # type: ignore[misc,valid-type]
     def next_request(self) -> Any:
         request = super().next_request()
         if request is not None:
-            fp = self.df.request_fingerprint(request)
-            data = getattr(self.queue, "popped", None) or self.queue._encode_request(request)
-            self.server.hset(self._inflight_key(self.worker), fp, data)
-            self._pending[fp] = request
+            popped_id = getattr(self.queue, "popped_id", None)
+            if popped_id is None:  # another queue class: file it in flight here
+                popped_id = self.df.request_fingerprint(request)
+                self.server.hset(self._inflight_key(self.worker), popped_id, self.queue._encode_request(request))
+            self._pending[popped_id] = request
         return request
 
     def has_pending_requests(self) -> bool:
