@@ -200,7 +200,8 @@ def test_full_disk_gives_a_clear_error_and_no_corrupt_store(tmp_path, tiny_fs, c
     assert integrity(db) == "ok"
     case.figure("stored_when_full", first)
     case.happened(f"disk full after {first} articles: 'database or disk is full' in the log, exit {proc.returncode}, "
-                  f"integrity_check ok; after making room the next run stored the other {n - first}")
+                  f"integrity_check ok; the run report counts {totals['new']} new and {totals['store_error']} "
+                  f"not stored; after making room the next run stored the other {n - first}")
 
 
 def test_read_only_store_gives_a_clear_error(tmp_path, tiny_fs, case):
