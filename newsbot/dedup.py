@@ -14,12 +14,15 @@ above 0.5; two different stories from the same site, even on the same subject, s
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import os
 import re
 import threading
 import unicodedata
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -61,13 +64,49 @@ def _minhash_template():
     return m
 
 
+def _cache_path() -> Path | None:
+    """Where the verified permutations of this datasketch release are kept (None: datasketch not installed)."""
+    try:
+        version = importlib.metadata.version("datasketch")  # reads the package metadata, does not import it
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    root = Path(os.environ.get("NEWSBOT_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                / "newsbot")
+    tag = hashlib.sha1(f"{PARAMS}|datasketch=={version}".encode()).hexdigest()[:16]
+    return root / f"minhash-permutations-{tag}.npy"
+
+
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray] | None:
     """datasketch's affine32 permutations (a, b) as row vectors, for `signature`'s direct numpy path.
 
     None when the direct path does not reproduce datasketch's `update_batch` on a sample (a datasketch
     release that changed its scheme): `signature` then goes through datasketch, slower but the same.
+    Once verified they are cached on disk for this datasketch release and these parameters: importing
+    datasketch (and the scipy it loads) costs every crawler and worker process a third of a second.
     """
+    path = _cache_path()
+    if path is not None:
+        try:
+            a, b = np.load(path, allow_pickle=False)
+            if a.shape == b.shape == (NUM_PERM,) and a.dtype == b.dtype == np.uint32:
+                return a, b
+        except (OSError, ValueError):
+            pass  # absent or damaged: derive them again
+    found = _derive_permutations()
+    if found is not None and path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                np.save(fh, np.stack(found), allow_pickle=False)
+            os.replace(tmp, path)  # atomic: concurrent processes never read a half-written file
+        except OSError:
+            pass  # a read-only home: derive them in each process, as without a cache
+    return found
+
+
+def _derive_permutations() -> tuple[np.ndarray, np.ndarray] | None:
     m = _minhash_template()
     a, b = (np.asarray(p, dtype=np.uint32) for p in m.permutations)
     sample = "نص تجريبي قصير للتحقق من أن التوقيع المباشر يطابق توقيع datasketch كلمة كلمة"

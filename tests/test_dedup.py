@@ -147,3 +147,39 @@ def test_hot_buckets_go_through_the_sorted_band_query(store, monkeypatch):
     stats = run_records([a, make_record(3), b], store)
     assert stats["newsbot/dedup/near"] == 1
     assert store.row(record_key(b))["duplicate_of"] == record_key(a)
+
+
+def test_verified_permutations_are_cached_per_datasketch_release(tmp_path, monkeypatch):
+    """The permutations datasketch derives are verified once, then read from a cache keyed by the datasketch
+    release and the parameters, so a crawler process need not import datasketch (and scipy) at all."""
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from newsbot import dedup
+
+    monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path))
+    dedup._permutations.cache_clear()
+    try:
+        a, b = dedup._permutations()
+        path = dedup._cache_path()
+        assert path is not None and path.parent == tmp_path and path.exists()
+        da, db = dedup._derive_permutations()
+        assert np.array_equal(a, da) and np.array_equal(b, db)
+        text = "قالت الوزارة في بيان إن المحادثات ستستأنف الأسبوع المقبل في العاصمة بحضور الوفود"
+        expected = dedup.signature(text)
+        # a fresh process with the cache: the same signature, without importing datasketch
+        code = ("import sys; from newsbot import dedup; s = dedup.signature(sys.argv[1]); "
+                "print(s.hex(), 'datasketch' in sys.modules)")
+        env = {**__import__("os").environ, "NEWSBOT_CACHE_DIR": str(tmp_path)}
+        out = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True, env=env, check=True)
+        sig_hex, imported = out.stdout.split()
+        assert sig_hex == expected.hex() and imported == "False"
+        # a damaged cache file is derived (and verified) again
+        path.write_bytes(b"not an array")
+        dedup._permutations.cache_clear()
+        a2, b2 = dedup._permutations()
+        assert np.array_equal(a2, da) and np.array_equal(b2, db)
+    finally:
+        dedup._permutations.cache_clear()
