@@ -82,16 +82,24 @@ class ArticleRecord:
         data = {**extra, **self.to_dict()} if extra else self.to_dict()
         return json.dumps(data, ensure_ascii=False)
 
-    def finalise(self) -> ArticleRecord:
-        """Recompute the derived fields from the body."""
-        self.word_count = len(self.body.split())
-        self.content_hash = content_hash(self.body)
+    def finalise(self, *, clean: bool = False) -> ArticleRecord:
+        """Recompute the derived fields from the body. clean: the body's whitespace runs are all " ", "\n" or
+        "\n\n" (as pipelines.normalise.clean_body returns it), so flattening those three gives the flat text
+        without splitting the body into words."""
+        body = self.body
+        flat = body.replace("\n\n", " ").replace("\n", " ") if clean else " ".join(body.split())
+        self.word_count = flat.count(" ") + 1 if flat else 0
+        self.content_hash = _hash_flat(flat)
         return self
 
 
 def content_hash(body: str) -> str:
     # whitespace-insensitive so re-wrapped paragraphs hash the same
-    return hashlib.sha256(" ".join(body.split()).encode("utf-8")).hexdigest()
+    return _hash_flat(" ".join(body.split()))
+
+
+def _hash_flat(flat: str) -> str:
+    return hashlib.sha256(flat.encode("utf-8")).hexdigest()
 
 
 def _copy(value: Any) -> Any:

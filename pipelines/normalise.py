@@ -6,7 +6,6 @@ store, whoever produced it. It keeps ZWNJ (meaningful in Persian) and right-to-l
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from typing import Any
@@ -89,19 +88,7 @@ def normalise(record: ArticleRecord) -> ArticleRecord:
             record.warnings.append(f"{name}-not-iso")
             value = None
         setattr(record, name, value)
-    return _finalise(record)
-
-
-def _finalise(record: ArticleRecord) -> ArticleRecord:
-    """record.finalise() (word_count, content_hash) for a body clean_body returned, without its two splits.
-
-    In a clean body every whitespace run is " ", "\n" or "\n\n", so flattening those three gives
-    " ".join(body.split()), the text newsbot.record.content_hash hashes.
-    """
-    flat = record.body.replace("\n\n", " ").replace("\n", " ")
-    record.word_count = flat.count(" ") + 1 if flat else 0
-    record.content_hash = hashlib.sha256(flat.encode("utf-8")).hexdigest()
-    return record
+    return record.finalise(clean=True)  # the body is clean_body's
 
 
 class NormalisePipeline:

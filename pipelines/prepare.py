@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import logging
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
 from newsbot import dedup
+from newsbot.cpus import usable_cpus
 from newsbot.record import ArticleRecord
 from newsbot.store.warc import encode_raw
 from pipelines.normalise import normalise
@@ -35,8 +35,7 @@ MAX_PROCESSES = 2
 
 def default_processes() -> int:
     """The cores left besides the pipelines' own (at most MAX_PROCESSES: the pipelines keep up with two)."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(0, min(MAX_PROCESSES, cpus - 1))
+    return max(0, min(MAX_PROCESSES, usable_cpus() - 1))
 
 
 def prepare(record: ArticleRecord) -> ArticleRecord:

@@ -27,6 +27,7 @@ from typing import Any
 
 from twisted.internet.defer import Deferred
 
+from newsbot.cpus import usable_cpus
 from spiders.pageanalysis import PageOutcome, page_outcome
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,7 @@ def processes_setting(value: Any, workers: int = 1) -> int:
     """NEWSBOT_EXTRACT_PROCESSES as a count. 'auto': the cores one crawler process leaves free, shared
     among `workers` crawler processes on this machine (so N local workers never oversubscribe the CPUs)."""
     if value in (None, "", "auto"):
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        return max(0, min(MAX_AUTO_PROCESSES, cpus // max(1, workers) - 1))
+        return max(0, min(MAX_AUTO_PROCESSES, usable_cpus() // max(1, workers) - 1))
     count = int(value)
     if count < 0:
         raise ValueError(f"NEWSBOT_EXTRACT_PROCESSES must be 'auto' or >= 0, got {value!r}")

@@ -352,7 +352,8 @@ class NewsSpider(scrapy.Spider):
             self.stats.inc_value("newsbot/pages/non_article")
             return
         want_record = url_kind in _CANDIDATE or response.meta.get("newsbot_role") == "candidate"
-        page = await self._analyse(response, url_kind, want_record)
+        headers = _headers(response)
+        page = await self._analyse(response, headers, url_kind, want_record)
         if page.error == "too-deep":  # parsing it would stall the crawl for minutes
             logger.warning("skipping %s: markup nested too deep to parse safely", url)
             self.stats.inc_value("newsbot/pages/too_deep")
@@ -362,7 +363,7 @@ class NewsSpider(scrapy.Spider):
             self.stats.inc_value("newsbot/pages/extract_error")
             logger.debug("no article in %s: %s", url, page.error)
         if page.record is not None:
-            item = self._finish_record(page.record, page.kind, response, page.packed_raw)
+            item = self._finish_record(page.record, page.kind, response, headers, page.packed_raw)
             if item is not None:
                 self.stats.inc_value("newsbot/pages/article")
                 yield item
@@ -379,18 +380,19 @@ class NewsSpider(scrapy.Spider):
             for request in self._follow(link, from_listing=listing):
                 yield request
 
-    async def _analyse(self, response: Response, url_kind: str, want_record: bool) -> PageOutcome:
+    async def _analyse(self, response: Response, headers: dict[str, str], url_kind: str,
+                       want_record: bool) -> PageOutcome:
         """The page's outcome, from an extraction worker process when there are any (see analysis_pool)."""
-        args = (response.body, response.url, _headers(response), self.slug)
+        args = (response.body, response.url, headers, self.slug)
         # an article's links (related stories) matter when the site has no sitemap or feed to list
         # its articles; otherwise reading them costs time per page and finds nothing new
         kwargs = {"url_kind": url_kind, "want_record": want_record, "links_of_articles": not self._indexed,
                   "raw": _raw_info(response) if want_record else None}
-        if self.analysis is not None and self.analysis.processes:
+        if self.analysis is not None:
             return await maybe_deferred_to_future(self.analysis.analyse(*args, **kwargs))
         return page_outcome(*args, **kwargs)
 
-    def _finish_record(self, record: ArticleRecord, kind: str, response: Response,
+    def _finish_record(self, record: ArticleRecord, kind: str, response: Response, headers: dict[str, str],
                        packed_raw: bytes | None = None) -> ArticleRecord | None:
         url = response.url
         declared = record.canonical_url
@@ -410,7 +412,7 @@ class NewsSpider(scrapy.Spider):
             record.published = hints["published"]
         if not record.title and hints.get("title"):
             record.title = hints["title"]
-        record.raw = RawPage(url=url, body=response.body, headers=_headers(response), **_raw_info(response),
+        record.raw = RawPage(url=url, body=response.body, headers=headers, **_raw_info(response),
                              packed=packed_raw)
         return record
 
@@ -421,11 +423,12 @@ class NewsSpider(scrapy.Spider):
         role = request.meta.get("newsbot_role")
         if request.meta.get("guess") or role == "robots":
             return  # a conventional sitemap location that does not exist is not an error
-        if failure.check(IgnoreRequest) and not failure.check(HttpError) and not _redirect_loop(failure):
+        loop = _redirect_loop(failure)
+        if failure.check(IgnoreRequest) and not failure.check(HttpError) and not loop:
             return  # forbidden by robots.txt, refused (private address), offsite: decisions, not errors
         self.stats.inc_value("newsbot/errors")
         self.stats.inc_value(f"newsbot/site/{self.slug}/errors")
-        if _redirect_loop(failure):
+        if loop:
             self.stats.inc_value("newsbot/errors/redirect_loop")
         logger.info("failed %s (%s): %s", request.url, role, failure.getErrorMessage())
 

@@ -36,7 +36,6 @@ class PageOutcome:
     record: ArticleRecord | None  # set only when the page is an article or liveblog (`kind`)
     error: str | None
     kind: str  # the page's kind: the URL's kind, refined by the page's own signals when it has an article
-    extracted_words: int | None = None  # body words when extraction succeeded (records included)
     feeds: list[str] = field(default_factory=list)  # <link rel=alternate> feeds (listing pages only)
     next_pages: list[str] = field(default_factory=list)  # pagination (listing pages only)
     links: list[str] = field(default_factory=list)  # every <a href> link, in document order
@@ -79,7 +78,6 @@ def page_outcome(
     compute the body's MinHash signature (reused by the dedup pipeline while the body stays unchanged)."""
     page = analyse_page(body, url, headers, slug, want_record)
     record, signals, kind = page.record, page.signals, url_kind
-    words = record.word_count if record is not None else None
     if record is not None:
         kind = classify_page(
             url,
@@ -90,7 +88,7 @@ def page_outcome(
         )
         if kind not in RECORD_KINDS:
             record = None
-    out = PageOutcome(record, page.error, kind, words)
+    out = PageOutcome(record, page.error, kind)
     if record is not None and raw is not None:
         out.packed_raw = encode_raw(RawPage(url=url, body=body, headers=headers, **raw))
         dedup.attach_signature(record)

@@ -11,8 +11,6 @@ import re
 
 import py3langid
 
-_ARABIC_LETTER = re.compile("[\u0620-\u064a\u0671-\u06d3\u06fa-\u06ff]")
-_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 _URDU_CHARS = "\u0679\u0688\u0691\u06ba\u06d2\u06be\u06c1\u06d3"  # ٹ ڈ ڑ ں ے ھ ہ ۓ
 _PERSIAN_CHARS = "\u067e\u0686\u0698\u06af\u06a9\u06cc"  # پ چ ژ گ ک ی
 _ARABIC_ONLY_CHARS = "\u0629\u064a\u0643\u0649"  # ة ي ك ى
@@ -23,36 +21,15 @@ _DIALECTS = {"ary": "ar", "arz": "ar", "apc": "ar", "acm": "ar", "ajp": "ar", "a
              "pes": "fa", "prs": "fa", "urd": "ur", "ara": "ar", "fas": "fa", "per": "fa", "eng": "en"}
 
 
-def _byte_mask(values) -> bytes:
-    """A bytes.translate table: 1 for the given byte values, 0 for the others."""
-    table = bytearray(256)
-    for v in values:
-        table[v] = 1
-    return bytes(table)
-
-
-# Letter counts by UTF-16 code unit (high byte, low byte) instead of a findall per letter (a list of thousands of
-# one-letter strings). Every counted letter is in the BMP; surrogates (0xD8..0xDF high bytes) never count.
-_HIGH_00, _HIGH_01, _HIGH_02, _HIGH_06 = (_byte_mask([h]) for h in (0x00, 0x01, 0x02, 0x06))
-_LOW_ARABIC = _byte_mask([*range(0x20, 0x4B), *range(0x71, 0xD4), *range(0xFA, 0x100)])  # _ARABIC_LETTER in U+06xx
-_LOW_LATIN_00 = _byte_mask([*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x100)])  # A-Z a-z U+00C0..U+00FF
-_LOW_LATIN_02 = _byte_mask(range(0x00, 0x50))  # U+0200..U+024F (all of U+01xx counts)
-
-
-def _count_units(high: bytes, low: bytes, high_mask: bytes, low_mask: bytes) -> int:
-    """How many code units have a high byte in high_mask and a low byte in low_mask (one bit per unit, ANDed)."""
-    h = int.from_bytes(high.translate(high_mask), "little")
-    return (h & int.from_bytes(low.translate(low_mask), "little")).bit_count() if h else 0
+# everything but the letters counted, in runs: removing those leaves the letters, counted without a findall's
+# list of one-letter strings
+_NOT_ARABIC_LETTER = re.compile("[^\u0620-\u064a\u0671-\u06d3\u06fa-\u06ff]+")
+_NOT_LATIN_LETTER = re.compile("[^A-Za-z\u00c0-\u024f]+")
 
 
 def _script_counts(text: str) -> tuple[int, int]:
-    """(len(_ARABIC_LETTER.findall(text)), len(_LATIN_LETTER.findall(text))), at C speed."""
-    units = text.encode("utf-16-be", "surrogatepass")
-    high, low = units[0::2], units[1::2]
-    arabic = _count_units(high, low, _HIGH_06, _LOW_ARABIC)
-    latin = _count_units(high, low, _HIGH_00, _LOW_LATIN_00) + high.count(1) + _count_units(high, low, _HIGH_02,
-                                                                                             _LOW_LATIN_02)
-    return arabic, latin
+    """How many Arabic-script letters and how many Latin letters the text holds."""
+    return len(_NOT_ARABIC_LETTER.sub("", text)), len(_NOT_LATIN_LETTER.sub("", text))
 
 
 def _count_chars(text: str, chars: str) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsbot.jobs.report import COMPLETED_REASONS
+from newsbot.jobs.state import locate
 
 _NOT_SUMMED = {"duration", "finish_reason", "ok"}
 
@@ -60,7 +61,7 @@ def run_workers(targets: list[str], kwargs: dict[str, Any], n: int) -> tuple[dic
     settings = dict(kwargs.get("settings") or {})
     settings["NEWSBOT_HEALTH_JUDGE"] = False  # this process judges the run once all workers are done
     settings.setdefault("NEWSBOT_LOCAL_WORKERS", n)  # "auto" extraction processes share the cores among the workers
-    if _is_sqlite(kwargs.get("store_url") or settings.get("NEWSBOT_DB")):
+    if not locate(kwargs.get("store_url") or settings.get("NEWSBOT_DB") or None).is_postgres:
         # one SQLite file has one writer at a time: a worker holding a batch transaction open for a second
         # stalls the others; a commit per article keeps each lock short (WAL commits do not fsync)
         settings.setdefault("NEWSBOT_COMMIT_EVERY", 1)
@@ -105,13 +106,6 @@ def run_workers(targets: list[str], kwargs: dict[str, Any], n: int) -> tuple[dic
                 p.kill()
                 p.wait()
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _is_sqlite(store_url: str | None) -> bool:
-    from newsbot.store.backends import resolve_url
-
-    url = resolve_url(store_url or None)
-    return not url.lower().startswith(("postgresql:", "postgres:", "postgresql+"))
 
 
 def _concat(parts: list[Path], output: str) -> None:

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import random
+import uuid
 import zlib
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -57,15 +58,9 @@ def _header_value(value: object) -> str:
     return " ".join(text.splitlines()) if "\r" in text or "\n" in text else text
 
 
-_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
-_UUID4_SET = (4 << 76) | (0x8000 << 48)
-
-
-def _record_id_text() -> str:
-    """A random (version 4) UUID's text like str(uuid.uuid4()), from the process's PRNG (no urandom system call
-    per record) and without building a UUID object."""
-    h = "%032x" % ((random.getrandbits(128) & _UUID4_CLEAR) | _UUID4_SET)
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+def _record_id() -> uuid.UUID:
+    # a random (version 4) UUID like uuid.uuid4(), from the process's PRNG: no urandom system call per record
+    return uuid.UUID(int=random.getrandbits(128), version=4)
 
 
 def _sha1_label(data: bytes, *more: bytes) -> bytes:
@@ -104,7 +99,7 @@ def encode_raw(raw: RawPage) -> bytes:
         request = f"WARC-Newsbot-Request-URI: {_header_value(raw.request_url)}\r\n"
     head = (
         f"WARC/1.0\r\nWARC-Date: {_warc_date(raw.fetched_at)}\r\n{request}WARC-Type: response\r\n"
-        f"WARC-Record-ID: <urn:uuid:{_record_id_text()}>\r\nWARC-Target-URI: {_header_value(raw.url)}\r\n"
+        f"WARC-Record-ID: <urn:uuid:{_record_id()}>\r\nWARC-Target-URI: {_header_value(raw.url)}\r\n"
     ).encode()
     data = b"".join((
         head,
