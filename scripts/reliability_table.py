@@ -65,7 +65,8 @@ def row(c: dict) -> tuple[str, str, str, str]:
     tried = props.get("tried") or c["name"].replace("_", " ")
     happened = props.get("happened", "")
     if c["outcome"] == "passed":
-        lost = props.get("lost", "nothing")
+        # only what the test measured (case.count_lost): a case that counted nothing says so
+        lost = props.get("lost", "not measured")
     elif c["outcome"] == "xfailed":
         reason = c["detail"].removeprefix("xfail").strip(" :-")
         happened = f"KNOWN DEFECT, fix pending (diff handed to the lead): {reason}"

@@ -1,7 +1,7 @@
 """Reliability suite helpers: the case register behind docs/reliability.md, slow-test gating, crawl processes.
 
 Each test describes itself with the `case` fixture: `case("what was tried")`, then `case.happened(...)`
-and `case.lost(...)` as it learns them. They go to the JUnit XML as properties (record_property) and
+and `case.count_lost(expected, observed)` (computed; `case.lost(text)` only for words) as it learns them. They go to the JUnit XML as properties (record_property) and
 scripts/reliability_table.py turns them into the table. A test that passes without calling
 `case.lost` lost nothing it could count; one that fails is listed as failed whatever it said.
 
@@ -48,7 +48,30 @@ class Case:
         self._record("happened", text)
 
     def lost(self, text: str) -> None:
+        """A loss stated in words (prefer `count_lost`, which computes it from what the test observed)."""
         self._record("lost", text)
+
+    def count_lost(self, expected: object, observed: object, what: str = "articles") -> int:
+        """Compute and record what was lost: `expected` and `observed` are counts or collections of ids.
+
+        With collections the loss is the expected ids not observed (and ids observed twice are reported as
+        duplicates when `observed` is a list); with counts, the shortfall. The table shows the figure, never a
+        sentence written by hand: "nothing (20 of 20 articles)" or "3 of 20 articles".
+        Returns the number lost so the test can assert on it."""
+        dup = 0
+        if isinstance(expected, int) and isinstance(observed, int):
+            n_exp, n_lost = expected, max(0, expected - observed)
+        else:
+            exp = set(expected)  # type: ignore[call-overload]
+            obs_list = list(observed)  # type: ignore[call-overload]
+            dup = len(obs_list) - len(set(obs_list))
+            n_exp, n_lost = len(exp), len(exp - set(obs_list))
+        text = f"nothing ({n_exp - n_lost} of {n_exp} {what})" if n_lost == 0 else f"{n_lost} of {n_exp} {what}"
+        if dup:
+            text += f"; {dup} stored twice"
+        self._record("lost", text)
+        self._record("lost_count", n_lost)
+        return n_lost
 
     def figure(self, name: str, value: object) -> None:
         """A measured figure (peak RSS, bytes sent...) shown in the table."""
