@@ -87,13 +87,19 @@ def _score(units: list[Unit], containers: list[Container]) -> list[float]:
         if (p := c.parent) is not None:
             p.raw_good += c.raw_good
             p.raw_units += c.raw_units
-    # A weakly furniture-named block ("date_author", "post-meta") full of prose is the article after all.
+    # Class words are evidence weighed against the prose a block holds: a block named like layout or weak furniture
+    # ("date_author", "content-sidebar-wrap", "elementor-widget") full of prose is the article after all, and so is
+    # a block named like furniture ("__next", "related-wrap") that holds most of the page's running prose.
+    page_good = containers[0].raw_good if containers else 0
     for c in containers:
         if c.hint == -1 and c.raw_good >= 400 and c.raw_units >= 3:
+            c.hint = 0
+        elif c.hint == -2 and c.raw_units >= 3 and c.raw_good >= 0.6 * page_good:
             c.hint = 0
     # the deepest furniture-named block of each chain: the blocks down to it count the units below as bad text
     for c in containers:
         c.neg = c.depth if c.hint < 0 else (c.parent.neg if c.parent is not None else -1)
+        c.furniture = c.hint <= -2 or (c.parent is not None and c.parent.furniture)
     for u, v in zip(units, values, strict=False):
         n = len(u.text)
         owner = u.owner
@@ -129,7 +135,7 @@ def _best_container(containers: list[Container], near_title: set[int] | None = N
     best, best_s = None, 0.0
     for c in containers:
         s = c.score
-        if s <= 0:
+        if s <= 0 or c.furniture:
             continue
         if c.strong:
             s *= 1.5
@@ -273,16 +279,31 @@ def _profile_roots(tree: LexborHTMLParser, profile: Profile | None):
     return None
 
 
-def _looks_like_listing(units: list[Unit], values: list[float], box: Container, ftitle: frozenset[str]) -> bool:
-    """Teaser lists (home/section pages): linked headlines alternating with short blurbs, many times over."""
+def _looks_like_listing(units: list[Unit], values: list[float], box: Container, ftitle: frozenset[str],
+                        declared_article: bool | None) -> bool:
+    """Teaser lists (home/section pages): linked headlines alternating with short blurbs, many times over.
+
+    A listing verdict throws the page away, so it needs positive evidence that there is no article: a page with a
+    run of running prose (three sentences in a row) is an article with inline links (a buying guide, a listicle,
+    "check the price" lines), and so is a page whose structured data says article and that has prose at all."""
     depth = box.depth
     seq = []
+    run = best_run = sentences = 0
     for u in units:
-        if len(u.chain) > depth and u.chain[depth] is box:
+        if len(u.chain) > depth and u.chain[depth] is box and u.owner.neg <= depth:
             if u.link_density > 0.5 and len(u.text) >= 20 and not is_furniture_line(u.text):
                 seq.append("L")
+                run = 0
             elif values[u.index] > 0:
                 seq.append("P")
+                if _is_sentence(u.text) and u.link_density < 0.2:
+                    sentences += 1
+                    run += 1
+                    best_run = max(best_run, run)
+                else:
+                    run = 0
+    if best_run >= 3 or (declared_article and sentences >= 3):
+        return False
     changes = sum(1 for a, b in zip(seq, seq[1:], strict=False) if a != b)
     links = seq.count("L")
     if changes >= 14 and links >= 8:
@@ -311,7 +332,8 @@ def _headline_near(units: list[Unit], box: Container, ftitle: frozenset[str]) ->
     return any(len(u.chain) > depth and u.chain[depth] is top and _same_as_title(u.text, ftitle) for u in units)
 
 
-def _dom_result(units: list[Unit], containers: list[Container], ftitle: frozenset[str]) -> tuple[list[str], float, bool]:
+def _dom_result(units: list[Unit], containers: list[Container], ftitle: frozenset[str],
+                declared_article: bool | None = None) -> tuple[list[str], float, bool]:
     """(paragraphs, confidence, looks like a listing page)."""
     values = _score(units, containers)
     # the headline's block and three levels above it; containers in or just under those get a bonus
@@ -320,14 +342,15 @@ def _dom_result(units: list[Unit], containers: list[Container], ftitle: frozense
     if box is None:
         return [], 0.0, False
     box = _widen(box)
-    if _looks_like_listing(units, values, box, ftitle):
+    if _looks_like_listing(units, values, box, ftitle, declared_article):
         return [], 0.05, True
     kept = _keep(units, values, box, ftitle)
     paras = [u.text for u in kept]
     total_good = containers[0].good_chars  # prose of the page outside furniture-named blocks
     chars = sum(len(p) for p in paras)
     concentration = box.good_chars / total_good if total_good else 0.0
-    if concentration < 0.35 and box.good_chars < 600 and not _headline_near(units, box, ftitle):
+    if concentration < 0.35 and box.good_chars < 600 and not declared_article and \
+            not _headline_near(units, box, ftitle):
         return [], 0.05, True  # one teaser among many, no headline of its own: a section/home page
     conf = 0.25 + 0.35 * min(1.0, chars / 1200) + 0.25 * concentration + (0.1 if box.hint > 0 else 0.0)
     conf += 0.05 if sum(1 for u in kept if values[u.index] > 0) >= 3 else 0.0
@@ -364,7 +387,7 @@ def extract_body(
     else:
         root = tree.body or tree.root
         units, containers = walk_units(root, skip) if root is not None else ([], [])
-        paras, conf, listing = _dom_result(units, containers, ftitle)
+        paras, conf, listing = _dom_result(units, containers, ftitle, meta.is_article)
         if listing:
             warnings.append("listing-page")
 

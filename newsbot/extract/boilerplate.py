@@ -35,17 +35,27 @@ def _folded(items: tuple[str, ...]) -> tuple[str, ...]:
 
 # --- class / id hints -------------------------------------------------------------------------------
 
-# Tokens of class/id names (split at non-letters and camelCase) that mark furniture. STRONG ones win over
-# article-ish tokens in the same name ("related-posts", "comments-content"); WEAK ones only count alone
-# ("author-x ... article" on a Drupal <article>, "post-header" on an article header).
+# Tokens of class/id names (split at non-letters and camelCase) that mark furniture, in three strengths. A class
+# word is evidence, never a veto on its own: the scorer (body.py) weighs it against the prose the block holds.
+# NEVER_BODY (-3): blocks that hold other people's text or pure navigation; prose inside them is still furniture
+# (reader comments are long prose). STRONG (-2): furniture unless the block holds most of the page's prose.
+# LAYOUT words (-1) are what page builders and themes put in the article's own wrappers ("elementor-widget-...",
+# "content-sidebar-wrap", "paywall", "__next"): furniture only when the block turns out to hold little prose.
+# STRONG and NEVER_BODY tokens win over article-ish tokens in the same name ("related-posts", "comments-content");
+# WEAK ones only count alone ("author-x ... article" on a Drupal <article>, "post-header" on an article header).
+NEVER_BODY_TOKENS = frozenset("comment comments commentlist disqus".split())
+NEVER_BODY_PREFIXES = ("comment",)
 STRONG_NEG_TOKENS = frozenset(
-    """nav navbar navigation menu menus submenu footer sidebar related relation sharing sharer social socials comment
-    comments commentlist disqus poll polls newsletter subscribe subscription ad ads adv advert adverts advertisement
-    advertising adsbygoogle sponsor sponsored banner breadcrumb breadcrumbs crumbs tagcloud popular trending mostread
-    most viewed recommended recommendations recommend outbrain taboola widget widgets ticker marquee cookie cookies
-    consent modal popup overlay login signup pagination pager prev next previous subtitle subheadline subhead
-    standfirst kicker strapline introtext dek timestamp byline dateline caption captions figcaption credit
-    credits meta metadata info source sources paywall""".split()
+    """nav navbar navigation menu menus submenu footer related relation sharing sharer social socials
+    poll polls newsletter subscribe subscription ad ads adv advert adverts advertisement
+    advertising adsbygoogle sponsor sponsored banner tagcloud popular trending mostread
+    most viewed recommended recommendations recommend outbrain taboola ticker marquee breaking cookie cookies
+    consent login signup caption captions figcaption credit credits byline dateline timestamp""".split()
+)
+LAYOUT_NEG_TOKENS = frozenset(
+    """sidebar widget widgets paywall pagination pager prev next previous overlay modal popup breadcrumb breadcrumbs
+    crumbs subtitle subheadline subhead standfirst kicker strapline introtext dek meta metadata info source
+    sources""".split()
 )
 WEAK_NEG_TOKENS = frozenset(
     """foot aside side share shares vote promo promotion tags tag keywords topics header masthead byline author authors
@@ -53,10 +63,11 @@ WEAK_NEG_TOKENS = frozenset(
     facebook twitter telegram follow skip summary excerpt teaser intro tweet instagram tiktok embed""".split()
 )
 STRONG_NEG_PREFIXES = (
-    "comment", "related", "sidebar", "breadcrumb", "newsletter", "taboola", "outbrain", "advert", "social", "footer",
+    "related", "newsletter", "taboola", "outbrain", "advert", "social", "footer",
     "trending", "popular", "recommend", "subscri", "banner", "sharebar", "sharethis", "shareicon", "sharebutton",
     "sharelink", "sharetool", "mostread", "mostpopular", "ticker",
 )
+LAYOUT_NEG_PREFIXES = ("sidebar", "breadcrumb")
 WEAK_NEG_PREFIXES = ("promo", "caption", "byline")
 # Inline elements (span, small...) with these tokens are captions/credits/stamps inside a text run.
 INLINE_DROP_TOKENS = frozenset(
@@ -83,18 +94,22 @@ def hint_tokens(hint: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def hint_weight(hint: str) -> int:
-    """-2 furniture, -1 probably furniture (weak tokens only), +1 article-ish, 0 unknown/mixed."""
+    """-3 never body, -2 furniture, -1 probably furniture (layout or weak tokens), +1 article-ish, 0 unknown/mixed."""
     if not hint or not hint.strip():
         return 0
     toks = hint_tokens(hint)
+    if any(t in NEVER_BODY_TOKENS or t.startswith(NEVER_BODY_PREFIXES) for t in toks):
+        return -3
     if any(t in STRONG_NEG_TOKENS or t.startswith(STRONG_NEG_PREFIXES) for t in toks):
         return -2
+    if any(t in LAYOUT_NEG_TOKENS or t.startswith(LAYOUT_NEG_PREFIXES) for t in toks):
+        return -1
     weak = any(t in WEAK_NEG_TOKENS or t.startswith(WEAK_NEG_PREFIXES) for t in toks)
     pos = any(t in POS_TOKENS for t in toks)
     if not weak and not pos and any("\u0600" <= c <= "\u06ff" for c in hint):
         f = fold(hint)
         if any(w in f for w in NEG_WORDS):
-            return -2
+            return -3 if "تعليق" in f else -2
         pos = any(w in f for w in POS_WORDS)
     if weak:
         return 0 if pos else -1

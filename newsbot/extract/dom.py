@@ -32,7 +32,6 @@ HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 NEG_TAGS = frozenset("nav footer aside header menu".split())
 POS_TAGS = frozenset("article main".split())
 _NEG_ROLES = frozenset("navigation complementary contentinfo banner menu menubar search dialog alert".split())
-_ARTICLE_SELECTOR = "article, main, h1, [itemprop=articleBody], [role=main]"
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 MAX_DEPTH = 300
 
@@ -54,6 +53,10 @@ class Container:
     bad_chars: int = 0
     units: int = 0
     neg: int = -1  # depth of the deepest furniture-named block in its chain, this one included (set by the scorer)
+    furniture: bool = False  # it or a block above it is named as furniture (-2): not a body candidate (scorer)
+    name: str = ""  # class and id as written (evidence for the scorer, shown by the inspector)
+    first: int = -1  # index of the first and one past the last unit below it (set by the walk)
+    end: int = -1
 
 
 @dataclass(eq=False, slots=True)
@@ -77,14 +80,13 @@ class Unit:
 class _Walker:
     def __init__(self, root, skip: set[int] | None = None) -> None:
         self.root = root
-        self.holders: set[int] | None = None  # mem_ids of the nodes that hold an article-ish element (lazy)
         self.skip = skip
         self.units: list[Unit] = []
         self.containers: list[Container] = []
         self.buf: list[str] = []
         self.link_chars = 0
         self.link_depth = 0
-        self.after_media = False
+        self.after_media: Container | None = None  # the block of an image with no text after it yet
 
     def flush(self, owner: Container, chain: tuple[Container, ...]) -> None:
         if not self.buf:
@@ -98,34 +100,10 @@ class _Walker:
         owner.text_chars += len(text)
         self.units.append(Unit(text, min(links, len(text)), owner.tag, owner, len(self.units),
                                heading=owner.tag in HEADINGS, list_item=owner.tag in ("li", "dd", "dt"),
-                               after_media=self.after_media, chain=chain))
-        self.after_media = False
-
-    def collapse(self, node, box: Container, chain: tuple[Container, ...]) -> bool:
-        """Furniture block (nav, footer, related list...): one junk unit for its whole text, no descent.
-        Not when it may wrap the article itself (a "content-sidebar-wrap" around <main>)."""
-        if node.mem_id in self.article_holders():
-            return False
-        # whitespace-only text nodes add nothing once the text is folded: leave them out (less text to fold)
-        text = " ".join((node.text(deep=True, separator=" ", skip_empty=True) or "").split())
-        if text:
-            self.units.append(Unit(text, 0, box.tag, box, len(self.units), chain=chain, junk=True))
-        return True
-
-    def article_holders(self) -> set[int]:
-        """mem_ids of every node that is or contains an article-ish element: what `node.css_first(_ARTICLE_SELECTOR)
-        is not None` tells for one node, for all of them from a single query (a page collapses a dozen blocks)."""
-        if self.holders is None:
-            holders: set[int] = set()
-            root_id = self.root.mem_id
-            for n in self.root.css(_ARTICLE_SELECTOR):
-                while n is not None and (mid := n.mem_id) not in holders:
-                    holders.add(mid)
-                    if mid == root_id:
-                        break
-                    n = n.parent
-            self.holders = holders
-        return self.holders
+                               after_media=self.after_media is owner, chain=chain))
+        # (a caption shares its image's block: <p><img>text</p>; a line after an image that sat in a block of its
+        # own is just the next line of the text)
+        self.after_media = None
 
     def walk(self, node, owner: Container, chain: tuple[Container, ...], depth: int) -> None:
         buf = self.buf  # the run being collected (flush() empties it in place); `if buf` spares empty flushes
@@ -144,7 +122,7 @@ class _Walker:
                 if tag in MEDIA_TAGS:
                     owner.media = True
                     if not buf:
-                        self.after_media = True
+                        self.after_media = owner
                 continue
             if tag == "br":
                 if buf:
@@ -176,11 +154,13 @@ class _Walker:
                 box = _container(tag, attrs, owner, len(chain))
                 self.containers.append(box)
                 sub = chain + (box,)
-                if box.hint <= -2 and self.collapse(child, box, sub):
-                    continue
+                # furniture-named blocks are walked like any other: a class word is evidence, never a veto
+                # (page builders put "widget", "sidebar" or "paywall" in the article's own wrappers)
+                box.first = len(self.units)
                 self.walk(child, box, sub, depth + 1)
                 if buf:
                     self.flush(box, sub)
+                box.end = len(self.units)
                 continue
             if attrs and (cls := attrs.get("class")) and is_inline_drop_hint(cls):
                 continue  # caption / credit / stamp span inside a text run
@@ -199,9 +179,11 @@ def _is_hidden(attrs: dict) -> bool:
 
 def _container(tag: str, attrs: dict, parent: Container, depth: int) -> Container:
     if attrs:
-        hint, strong = _hint(tag, attrs.get("class"), attrs.get("id"), attrs.get("role"), attrs.get("itemprop"))
-    else:
-        hint, strong = _hint(tag, None, None, None, None)
+        cls, ident = attrs.get("class"), attrs.get("id")
+        hint, strong = _hint(tag, cls, ident, attrs.get("role"), attrs.get("itemprop"))
+        name = f"{cls or ''}#{ident}" if ident else (cls or "")
+        return Container(tag, parent, depth, hint, strong, name=name)
+    hint, strong = _hint(tag, None, None, None, None)
     return Container(tag, parent, depth, hint, strong)
 
 
@@ -211,17 +193,17 @@ def _hint(tag: str, cls: str | None, ident: str | None, role: str | None, itempr
     hint = 0
     itemprop = (itemprop or "").lower()
     role = (role or "").lower()
-    if itemprop in ("articlebody", "text") or "articlebody" in itemprop:
+    if "articlebody" in itemprop:  # not itemprop=text: that is also schema.org Comment.text
         return 1, True
     if role in _NEG_ROLES:
-        hint = -2
+        hint = -3
     elif cls or ident:
         hint = hint_weight(" ".join(v for v in (cls, ident) if v))
     if hint == 0 and role in ("main", "article"):
         hint = 1
     if hint == 0:
         if tag in NEG_TAGS:
-            hint = -2 if tag in ("nav", "aside", "footer") else -1
+            hint = -3 if tag == "nav" else -2 if tag in ("aside", "footer") else -1
         elif tag in POS_TAGS:
             hint = 1
     if tag in ("body", "html"):
@@ -233,10 +215,11 @@ def walk_units(root, skip: set[int] | None = None) -> tuple[list[Unit], list[Con
     """Text units of `root` (normally the <body>) in document order, with their block containers.
     `skip`: mem_ids of block elements to leave out (a site profile's drop selectors)."""
     w = _Walker(root, skip)
-    top = Container(root.tag or "body", None, 0, 0)
+    top = Container(root.tag or "body", None, 0, 0, first=0)
     w.containers.append(top)
     w.walk(root, top, (top,), 1)
     w.flush(top, (top,))
+    top.end = len(w.units)
     return w.units, w.containers
 
 
