@@ -45,7 +45,7 @@ def _is_caption(u: Unit) -> bool:
         return False
     if u.owner.media and u.owner.text_chars <= 150:
         return True
-    return u.after_media and n < 80 and not u.text.rstrip().endswith((".", "!", "؟", "?", ":", "\u06d4"))
+    return u.after_media and _weighted_len(u.text) < 80 and not u.text.rstrip().endswith(_SENTENCE_END)
 
 
 def _value(u: Unit) -> float:
@@ -80,20 +80,26 @@ def _score(units: list[Unit], containers: list[Container]) -> list[float]:
     chain, in document order, so every sum is the one a unit-by-unit walk up the chain gives."""
     values = [_value(u) for u in units]
     for u, v in zip(units, values, strict=False):
+        u.owner.raw_chars += len(u.text)
         if v > 0:
             u.owner.raw_good += len(u.text)
             u.owner.raw_units += 1
+            if _is_sentence(u.text):
+                u.owner.raw_sentences += 1
     for c in reversed(containers):
         if (p := c.parent) is not None:
             p.raw_good += c.raw_good
             p.raw_units += c.raw_units
+            p.raw_chars += c.raw_chars
+            p.raw_sentences += c.raw_sentences
     # Class words are evidence weighed against the prose a block holds: a block named like layout or weak furniture
     # ("date_author", "content-sidebar-wrap", "elementor-widget") full of prose is the article after all, and so is
     # a block named like furniture ("__next", "related-wrap") that holds most of the page's running prose.
     page_good = containers[0].raw_good if containers else 0
     for c in containers:
-        if c.hint == -1 and c.raw_good >= 400 and c.raw_units >= 3:
-            c.hint = 0
+        if c.hint == -1 and ((c.raw_good >= 400 and c.raw_units >= 3) or
+                             (c.raw_sentences and c.raw_good >= 0.7 * c.raw_chars)):
+            c.hint = 0  # (page builders wrap each paragraph of the article in its own "widget")
         elif c.hint == -2 and c.raw_units >= 3 and c.raw_good >= 0.6 * page_good:
             c.hint = 0
     # the deepest furniture-named block of each chain: the blocks down to it count the units below as bad text
@@ -117,7 +123,8 @@ def _score(units: list[Unit], containers: list[Container]) -> list[float]:
         else:
             for c in u.chain:
                 c.score += v
-            owner.bad_chars += n
+            if n >= SHORT or u.link_chars or u.junk:  # a short plain line (list item, cell) is neutral, not furniture
+                owner.bad_chars += n
     for c in reversed(containers):
         if c.hint < 0:  # all the text below a furniture-named block is bad text from there up
             c.bad_chars += c.good_chars
@@ -188,32 +195,60 @@ def _is_island(c: Container, box: Container) -> bool:
 
 def _keep(units: list[Unit], values: list[float], box: Container, ftitle: frozenset[str]) -> list[Unit]:
     depth = box.depth
-    inside = [u for u in units if len(u.chain) > depth and u.chain[depth] is box]
+    inside = units[box.first:box.end] if box.first >= 0 else \
+        [u for u in units if len(u.chain) > depth and u.chain[depth] is box]
     kept: list[Unit] = []
     for u in inside:
         below = u.chain[depth + 1:]
         if any(c.hint < 0 for c in below) or any(_is_island(c, box) for c in below):
             continue
         text = u.text
-        if not _LETTER.search(text):
-            continue  # stray ids, separators
+        if not _LETTER.search(text) and not (u.tag in _CELL_TAGS and _DIGIT.search(text)):
+            continue  # stray ids, separators (a figure in a table cell or list item is data)
         if u.junk or u.link_density > 0.5:
             continue
         if is_date_line(text) or (is_byline(text) and len(text) < 60) or _same_as_title(text, ftitle):
             continue
         kept.append(u)
-    # Short lines before the first real paragraph are kickers, bylines, stamps, section names.
+    # Lines before the first real paragraph: kickers, section names and stamps go, but an opening question, a short
+    # list or a body made of short lines (a calendar, results) is the article.
     first = next((i for i, u in enumerate(kept) if values[u.index] > 0 and _is_sentence(u.text)), None)
     if first is None:
         first = next((i for i, u in enumerate(kept) if values[u.index] > 0), None)
         if first is None:
             return []
-    lead = [u for u in kept[:first] if u.heading and len(u.text) >= SHORT]
+    lead = [u for u in kept[:first] if (u.heading and len(u.text) >= SHORT) or _opening_line(u)]
     return lead + kept[first:]
 
 
+_CELL_TAGS = frozenset("td th li dd dt".split())
+_DIGIT = re.compile(r"\d")
+_SENTENCE_END = (".", "!", "؟", "?", "\u06d4", '"', "»", ":", "：", "。", "！", "？", "…")
+
+
+def _opening_line(u: Unit) -> bool:
+    """A short line before the first paragraph that reads as text: it ends like a sentence, or is a list item or a
+    line of four words or more, and carries no link (kickers and section labels are one to three words or linked)."""
+    if u.link_chars or u.heading:
+        return False
+    text = u.text.rstrip()
+    return text.endswith(_SENTENCE_END) or u.list_item or len(text.split()) >= 4
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _weighted_len(text: str) -> int:
+    """Length for the sentence thresholds: a CJK character carries about a word, so it counts three."""
+    n = len(text)
+    if n and ord(max(text)) >= 0x3040:
+        n += 2 * len(_CJK.findall(text))
+    return n
+
+
 def _is_sentence(text: str) -> bool:
-    return len(text) >= 80 or (len(text) >= 40 and text.rstrip().endswith((".", "!", "؟", "?", "\u06d4", '"', "»", ":", "：")))
+    n = _weighted_len(text)
+    return n >= 80 or (n >= 40 and text.rstrip().endswith(_SENTENCE_END))
 
 
 def _tokens(text: str) -> Counter:
@@ -321,6 +356,28 @@ def _widen(box: Container) -> Container:
     return box
 
 
+def _lead_blocks(containers: list[Container], units: list[Unit], box: Container, ftitle: frozenset[str]
+                 ) -> list[Container]:
+    """Prose blocks printed right before the chosen one under the same parent: a lead paragraph in a block of its own
+    just above the articleBody block. Only blocks of running prose, with nothing between them and the body, and
+    never the headline's own block."""
+    parent = box.parent
+    if parent is None or box.first <= 0:
+        return []
+    siblings = [c for c in containers if c.parent is parent and c.end <= box.first and c.end > c.first]
+    out: list[Container] = []
+    start = box.first
+    for c in reversed(siblings):
+        if c.end != start or len(out) >= 2:
+            break
+        if c.furniture or c.hint < -1 or not c.raw_sentences or c.raw_good < 0.8 * c.raw_chars or \
+                any(_same_as_title(u.text, ftitle) for u in units[c.first:c.end]):
+            break
+        out.append(c)
+        start = c.first
+    return out[::-1]
+
+
 def _headline_near(units: list[Unit], box: Container, ftitle: frozenset[str]) -> bool:
     """Is the page headline printed in (or just around) the chosen container?"""
     top = box
@@ -344,7 +401,8 @@ def _dom_result(units: list[Unit], containers: list[Container], ftitle: frozense
     box = _widen(box)
     if _looks_like_listing(units, values, box, ftitle, declared_article):
         return [], 0.05, True
-    kept = _keep(units, values, box, ftitle)
+    kept = [u for lead in _lead_blocks(containers, units, box, ftitle) for u in _keep(units, values, lead, ftitle)]
+    kept += _keep(units, values, box, ftitle)
     paras = [u.text for u in kept]
     total_good = containers[0].good_chars  # prose of the page outside furniture-named blocks
     chars = sum(len(p) for p in paras)

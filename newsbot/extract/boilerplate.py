@@ -50,10 +50,10 @@ STRONG_NEG_TOKENS = frozenset(
     poll polls newsletter subscribe subscription ad ads adv advert adverts advertisement
     advertising adsbygoogle sponsor sponsored banner tagcloud popular trending mostread
     most viewed recommended recommendations recommend outbrain taboola ticker marquee breaking cookie cookies
-    consent login signup caption captions figcaption credit credits byline dateline timestamp""".split()
+    consent login signup caption captions figcaption credit credits byline dateline timestamp prev next previous""".split()
 )
 LAYOUT_NEG_TOKENS = frozenset(
-    """sidebar widget widgets paywall pagination pager prev next previous overlay modal popup breadcrumb breadcrumbs
+    """sidebar widget widgets paywall pagination pager overlay modal popup breadcrumb breadcrumbs
     crumbs subtitle subheadline subhead standfirst kicker strapline introtext dek meta metadata info source
     sources""".split()
 )
@@ -158,7 +158,7 @@ _SHORT_PREFIXES = _folded((
     "most read", "most popular", "share this", "share on", "share:", "follow us", "sign up", "subscribe",
     "get the app", "تخطى", "skip", "advertisement", "sponsored", "comments", "leave a comment", "add a comment", "post a comment",
     "newsletter", "photo:", "getty images", "skip advert", "کد خبر", "تاریخ انتشار", "برچسب ها", "برچسب‌ها",
-    "مزید کھیلوں",
+    "مزید کھیلوں", "المصدر:", "المصدر :", "source:", "sources:", "post comment", "first published", "last updated",
 ))
 # Lines that are furniture when they are EXACTLY one of these (after trimming punctuation).
 _EXACT_LINES = frozenset(_folded((
@@ -189,9 +189,10 @@ _MONTHS = (
 _DAYS = "السبت|الأحد|الاحد|الإثنين|الاثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _DATE_WORDS = re.compile(
     rf"\b({_MONTHS}|{_DAYS}|mon|tue|wed|thu|fri|sat|sun|gmt|utc|est|edt|pst|pdt|cet|cest|bst|am|pm|ص|م|مساء|صباحا|"
-    r"توقيت|مكة|القاهرة|بتوقيت|تحديث|آخر|اخر|نشر|في|منذ|ساعة|ساعات|دقيقة|دقائق|updated|update|published|posted|"
+    r"توقيت|مكة|القاهرة|بتوقيت|تحديث|آخر|اخر|نشر|في|يوم|منذ|ساعة|ساعات|دقيقة|دقائق|updated|update|published|posted|"
     r"last|on|at|ago|hours|hour|minutes|min|mins)\b", re.I)
 _DIGITS = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+_DIGIT_RUNS = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+")
 
 
 def _by_first_letter(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -254,14 +255,29 @@ def is_byline(text: str) -> bool:
     return bool(_BYLINE.match(strip_edges(t) + " "))
 
 
+_STAMP_WORDS = re.compile(
+    r"(?:first published|published|updated|last updated|posted|modified|date|نشر|تاريخ النشر|آخر تحديث|اخر تحديث|"
+    r"تحديث|بتاريخ|منشور)\s*(?:on|at|في|يوم)?\s*[:：]?", re.I)
+_STAMP_SEPARATORS = re.compile(r"[\s,،:/\-–|.()+]+")
+
+
+def _only_date_words(text: str) -> bool:
+    rest = _DIGITS.sub(" ", _DATE_WORDS.sub(" ", text.lower()))
+    return len(_STAMP_SEPARATORS.sub("", rest)) <= 4
+
+
 def is_date_line(text: str) -> bool:
-    """A short line that is only a date/time stamp."""
-    if len(text) > 70 or not _DIGITS.search(text):
+    """A short line that is only a date/time stamp, possibly behind a stamp word and a place or desk name
+    ("Northtown, Example Bureau | Updated : 12 March 2024, 10:05 AM", "نُشر يوم الثلاثاء 11 آذار 2025")."""
+    if len(text) > 140 or not _DIGITS.search(text):
         return False
-    rest = _DATE_WORDS.sub(" ", text.lower())
-    rest = _DIGITS.sub(" ", rest)
-    rest = re.sub(r"[\s,،:/\-–|.()+]+", "", rest)
-    return len(rest) <= 4
+    if len(text) <= 70 and _only_date_words(text):
+        return len(_DIGIT_RUNS.findall(text)) >= 2 or _DATE_WORDS.search(text) is not None  # "320" is a figure
+    plain = _MARKS.sub("", text)
+    m = _STAMP_WORDS.search(plain)
+    # the stamp word starts the line or follows a short dateline (a place, a desk); a date follows it
+    return bool(m) and m.start() <= 60 and _DIGITS.search(plain, m.end()) is not None and \
+        _only_date_words(plain[m.end():])
 
 
 _POLICY_WORDS = _folded((

@@ -50,6 +50,8 @@ class Container:
     sentences: int = 0  # good units below that read as sentences (not headline-like teasers)
     raw_good: int = 0  # good text below, ignoring class hints (to overrule a weak furniture hint)
     raw_units: int = 0
+    raw_chars: int = 0  # all text below, prose or not
+    raw_sentences: int = 0  # prose units below that read as sentences, ignoring class hints
     bad_chars: int = 0
     units: int = 0
     neg: int = -1  # depth of the deepest furniture-named block in its chain, this one included (set by the scorer)

@@ -304,6 +304,18 @@ def _visible_dates(tree: LexborHTMLParser, title_node: LexborNode | None, now: d
                 return parsed, None
         if len(seen) > 200:
             break
+    # no date-named block: the short lines right around the headline, whatever their class says ("story_created_at")
+    for scope in scopes[:2]:
+        for node in scope.css("div, p, span, small, time")[:60]:
+            if node.mem_id in seen:
+                continue
+            seen.add(node.mem_id)
+            text = _short_text(node, 100)
+            if not text or not _YEAR.search(ascii_digits(text)) or _UPDATE_WORDS.search(text):
+                continue
+            parsed = parse_date(" ".join(node.text(deep=True, separator=" ").split()), now, fallback=False)
+            if parsed:
+                return parsed, None
     return None, None
 
 
