@@ -186,10 +186,14 @@ def _same_as_title(text: str, titles: frozenset[str]) -> bool:
     return f in titles
 
 
-def _is_island(c: Container, box: Container) -> bool:
+def _is_island(c: Container, box: Container, units: list[Unit]) -> bool:
     """A sub-block of the chosen container that is mostly furniture (tag chips, promo boxes, prev/next teasers)."""
     if c.units < 2 or c.sentences >= 2 or c.good_chars * 2 >= box.good_chars:
         return False  # two real paragraphs next to a related list stay
+    if c.raw_good == 0 and c.first >= 0:
+        # nothing but short lines: data when they are list items, cells or lines of one block (<br>), else chips
+        inner = units[c.first:c.end]
+        return not all(u.tag in _CELL_TAGS or u.owner is inner[0].owner for u in inner)
     return c.bad_chars > 0.3 * (c.bad_chars + c.good_chars)
 
 
@@ -200,7 +204,7 @@ def _keep(units: list[Unit], values: list[float], box: Container, ftitle: frozen
     kept: list[Unit] = []
     for u in inside:
         below = u.chain[depth + 1:]
-        if any(c.hint < 0 for c in below) or any(_is_island(c, box) for c in below):
+        if any(c.hint < 0 for c in below) or any(_is_island(c, box, units) for c in below):
             continue
         text = u.text
         if not _LETTER.search(text) and not (u.tag in _CELL_TAGS and _DIGIT.search(text)):
@@ -362,7 +366,7 @@ def _lead_blocks(containers: list[Container], units: list[Unit], box: Container,
     just above the articleBody block. Only blocks of running prose, with nothing between them and the body, and
     never the headline's own block."""
     parent = box.parent
-    if parent is None or box.first <= 0:
+    if parent is None or box.first <= 0 or not box.strong:  # (a subtitle field above a plain body block is a dek)
         return []
     siblings = [c for c in containers if c.parent is parent and c.end <= box.first and c.end > c.first]
     out: list[Container] = []

@@ -50,12 +50,12 @@ STRONG_NEG_TOKENS = frozenset(
     poll polls newsletter subscribe subscription ad ads adv advert adverts advertisement
     advertising adsbygoogle sponsor sponsored banner tagcloud popular trending mostread
     most viewed recommended recommendations recommend outbrain taboola ticker marquee breaking cookie cookies
-    consent login signup caption captions figcaption credit credits byline dateline timestamp prev next previous""".split()
+    consent login signup caption captions figcaption credit credits byline dateline timestamp prev next previous
+    subtitle subheadline subhead standfirst kicker strapline introtext dek""".split()
 )
 LAYOUT_NEG_TOKENS = frozenset(
     """sidebar widget widgets paywall pagination pager overlay modal popup breadcrumb breadcrumbs
-    crumbs subtitle subheadline subhead standfirst kicker strapline introtext dek meta metadata info source
-    sources""".split()
+    crumbs meta metadata info source sources""".split()
 )
 WEAK_NEG_TOKENS = frozenset(
     """foot aside side share shares vote promo promotion tags tag keywords topics header masthead byline author authors
