@@ -29,11 +29,13 @@ from newsbot.extract.boilerplate import (
     is_furniture_line,
     is_policy_text,
 )
+from newsbot.extract.confidence import confidence
 from newsbot.extract.dom import Container, Unit, walk_units
 from newsbot.extract.profiles import Profile
 from newsbot.extract.types import BodyResult, Metadata
 
 SHORT = 25  # chars: below this a unit is a label/crosshead, not prose
+SECOND_OPINION_BELOW = 0.6  # confidence under which trafilatura is asked for a second opinion
 _LETTER = re.compile(r"[^\W\d_]")
 _TOKEN = re.compile(r"\w+")
 
@@ -409,16 +411,47 @@ def _dom_result(units: list[Unit], containers: list[Container], ftitle: frozense
     kept += _keep(units, values, box, ftitle)
     paras = [u.text for u in kept]
     total_good = containers[0].good_chars  # prose of the page outside furniture-named blocks
-    chars = sum(len(p) for p in paras)
     concentration = box.good_chars / total_good if total_good else 0.0
     if concentration < 0.35 and box.good_chars < 600 and not declared_article and \
             not _headline_near(units, box, ftitle):
         return [], 0.05, True  # one teaser among many, no headline of its own: a section/home page
-    conf = 0.25 + 0.35 * min(1.0, chars / 1200) + 0.25 * concentration + (0.1 if box.hint > 0 else 0.0)
-    conf += 0.05 if sum(1 for u in kept if values[u.index] > 0) >= 3 else 0.0
-    if box.tag in ("body", "html") or box.depth == 0:
-        conf *= 0.6  # the whole page won: no article container (listing, forum, app shell)
-    return paras, min(conf, 1.0), False
+    signals = _signals(units, containers, box, kept, values, ftitle, declared_article)
+    return paras, _confidence(signals), False
+
+
+def _signals(units: list[Unit], containers: list[Container], box: Container, kept: list[Unit], values: list[float],
+             ftitle: frozenset[str], declared_article: bool | None) -> dict[str, float]:
+    """What the confidence is computed from: how much running prose was kept, how much of the page's prose the
+    chosen block holds, how clear its lead over the best block outside it is."""
+    chars = sum(len(u.text) for u in kept)
+    sentence_chars = sum(len(u.text) for u in kept if _is_sentence(u.text))
+    page_good = containers[0].raw_good or 1
+    rival = 0.0
+    for c in containers:  # the best-scoring block that neither holds the chosen one nor sits inside it
+        if c.score > rival and not c.furniture and (c.end <= box.first or c.first >= box.end):
+            rival = c.score
+    return {
+        "chars": chars,
+        "sentence_share": sentence_chars / chars if chars else 0.0,
+        "concentration": box.raw_good / page_good,
+        "rival": rival / box.score if box.score > 0 else 1.0,
+        "named": 1.0 if box.hint > 0 or box.strong else 0.0,
+        "whole_page": 1.0 if box.tag in ("body", "html") or box.depth == 0 else 0.0,
+        "headline": 1.0 if _headline_near(units, box, ftitle) else 0.0,
+        "declared": 1.0 if declared_article else 0.0,
+        "kept_units": len(kept),
+        "box_bad": box.bad_chars / max(1, box.bad_chars + box.good_chars),
+        "outside_sentences": 1.0 - box.raw_sentences / max(1, containers[0].raw_sentences),
+        "heading_share": sum(1 for u in kept if u.heading) / max(1, len(kept)),
+        "list_share": sum(len(u.text) for u in kept if u.list_item) / max(1, chars),
+        "link_share": sum(u.link_chars for u in kept) / max(1, chars),
+        "mean_len": chars / max(1, len(kept)),
+        "depth": box.depth,
+    }
+
+
+def _confidence(sig: dict[str, float]) -> float:
+    return confidence(sig)
 
 
 def extract_body(
@@ -478,16 +511,33 @@ def extract_body(
 
     if "listing-page" in warnings and strategy == "dom":
         return BodyResult([], "dom", 0.05, warnings)
-    if meta.is_article is False and strategy == "dom" and conf < 0.7:
+    if meta.is_article is False and strategy == "dom" and conf < 0.7 and not _running_prose(paras):
+        # og:type "website" on a page without running prose; many blogs say "website" on every article
         return BodyResult([], "dom", round(conf, 3), warnings + ["not-article"])
-    # Last resort, only for pages that declare themselves articles (og:type / JSON-LD) yet gave no text here.
-    if (not paras or sum(map(len, paras)) < 200) and meta.is_article is True and html:
+    # A second opinion when the DOM choice is weak: trafilatura's generic extraction. Both agreeing confirms the DOM
+    # body (its furniture rules are finer); disagreeing, the DOM choice was the doubtful one, so trafilatura's
+    # body is taken and the strategy says so. Pages whose only candidate is nothing ask too, unless they said
+    # they are no article (og:type website without prose) — a listing verdict was returned above.
+    dom_chars = sum(map(len, paras))
+    if html and strategy == "dom" and (conf < SECOND_OPINION_BELOW or dom_chars < 200) and \
+            (paras or meta.is_article is not False):
         fb = _trafilatura(html, url)
-        if fb and sum(map(len, fb)) > max(400, 2 * sum(map(len, paras))):
-            return BodyResult(fb, "trafilatura", 0.4, warnings + ["dom-empty"])
+        fb_text = "\n".join(fb)
+        if len(fb_text) >= 200:
+            dom_text = "\n".join(paras)
+            agree, back = _overlap(dom_text, fb_text), _overlap(fb_text, dom_text)
+            if agree >= 0.8 and back >= 0.8:
+                conf = max(conf, SECOND_OPINION_BELOW)
+            elif len(fb_text) > 0.5 * dom_chars:
+                return BodyResult(fb, "trafilatura", round(min(conf, SECOND_OPINION_BELOW) * 0.9, 3),
+                                  warnings + (["dom-empty"] if not paras else ["dom-weak"]))
     if profile is not None and profile.hook is not None and strategy.startswith("profile:"):
         paras = list(profile.hook(paras, tree))
     return BodyResult(paras, strategy, round(conf, 3), warnings)
+
+
+def _running_prose(paras: list[str]) -> bool:
+    return sum(1 for p in paras if _is_sentence(p)) >= 3 and sum(map(len, paras)) >= 500
 
 
 def _group_by_top(units: list[Unit]) -> list[list[Unit]]:
@@ -502,5 +552,5 @@ def _trafilatura(html: str, url: str) -> list[str]:
         import trafilatura
     except ImportError:  # optional at runtime
         return []
-    text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=False) or ""
+    text = trafilatura.extract(html, url=url or None, include_comments=False, include_tables=True) or ""
     return [p.strip() for p in text.split("\n") if p.strip()]

@@ -148,12 +148,15 @@ class _Walker:
                     self.walk(child, owner, chain, depth + 1)
                 continue
             attrs = child.attributes
-            if attrs and _is_hidden(attrs):
+            hidden = _hidden(attrs) if attrs else 0
+            if hidden == 2 or (hidden and tag not in BLOCK_TAGS):
                 continue
             if tag in BLOCK_TAGS:
                 if buf:
                     self.flush(owner, chain)
                 box = _container(tag, attrs, owner, len(chain))
+                if hidden:  # hidden by a class only: scripts reveal such blocks (a whole page in "root hide")
+                    box.hint = min(box.hint, -2)
                 self.containers.append(box)
                 sub = chain + (box,)
                 # furniture-named blocks are walked like any other: a class word is evidence, never a veto
@@ -169,14 +172,16 @@ class _Walker:
             self.walk(child, owner, chain, depth + 1)
 
 
-def _is_hidden(attrs: dict) -> bool:
+def _hidden(attrs: dict) -> int:
+    """2: hidden for sure (the hidden attribute, aria-hidden, an inline style); 1: hidden by a class name, which
+    is weighed like a furniture word (a script may reveal it); 0: shown."""
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return True
+        return 2
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style):
-        return True
+        return 2
     cls = attrs.get("class")
-    return bool(cls) and is_hidden_hint(cls)
+    return 1 if cls and is_hidden_hint(cls) else 0
 
 
 def _container(tag: str, attrs: dict, parent: Container, depth: int) -> Container:
