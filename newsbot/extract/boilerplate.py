@@ -51,7 +51,8 @@ STRONG_NEG_TOKENS = frozenset(
     advertising adsbygoogle sponsor sponsored banner tagcloud popular trending mostread
     most viewed recommended recommendations recommend outbrain taboola ticker marquee breaking cookie cookies
     consent login signup caption captions figcaption credit credits byline dateline timestamp prev next previous
-    subtitle subheadline subhead standfirst kicker strapline introtext dek""".split()
+    subtitle subheadline subhead standfirst kicker strapline introtext dek cta optin leadgen bio authorbio
+    aboutauthor authorbox affiliate disclosure toc""".split()
 )
 LAYOUT_NEG_TOKENS = frozenset(
     """sidebar widget widgets paywall pagination pager overlay modal popup breadcrumb breadcrumbs
@@ -146,6 +147,8 @@ _DISTINCT_PREFIXES = _folded((
     "writing by", "our standards:",
     "read more:", "read also", "also read", "see also:", "follow us on", "sign up for", "download the app",
     "click here", "image source", "image caption", "continue reading", "all rights reserved", "copyright ©",
+    "we may earn commission", "we may earn a commission", "as an amazon associate", "this post may contain affiliate",
+    "this article contains affiliate", "this page contains affiliate", "i use affiliate links", "disclosure:",
     "بیشتر بخوانید", "بخوانید:", "مطالب مرتبط", "اخبار مرتبط", "تمامی حقوق", "مزید پڑھیں", "مزید خبریں",
 ))
 _SHORT_PREFIXES = _folded((
@@ -159,13 +162,17 @@ _SHORT_PREFIXES = _folded((
     "get the app", "تخطى", "skip", "advertisement", "sponsored", "comments", "leave a comment", "add a comment", "post a comment",
     "newsletter", "photo:", "getty images", "skip advert", "کد خبر", "تاریخ انتشار", "برچسب ها", "برچسب‌ها",
     "مزید کھیلوں", "المصدر:", "المصدر :", "source:", "sources:", "post comment", "first published", "last updated",
+    "join our", "join the conversation", "request a quote", "request information", "contact us", "get the latest",
+    "thank you! please", "share your story", "summarize with ai", "filter by", "you may be interested", "posted by",
+    "keep reading", "table of contents", "sign in", "log in", "privacy policy",
 ))
 # Lines that are furniture when they are EXACTLY one of these (after trimming punctuation).
 _EXACT_LINES = frozenset(_folded((
     "إعلان", "اعلان", "الإعلانات", "مباشر", "شارك", "مشاركة", "تغريد", "واتساب", "فيسبوك", "تويتر", "طباعة", "أرسل",
     "إرسال", "نسخ الرابط", "المزيد", "التالي", "السابق", "اختر", "تصويت", "الرئيسية", "فيديو", "صور", "بالصور",
     "بالفيديو", "(جاری ہے)", "جاری ہے", "ad", "advertisement", "share", "tweet", "email", "print", "more", "next",
-    "previous", "video", "live", "menu", "home", "close", "loading", "اقرأ المزيد",
+    "previous", "video", "live", "menu", "home", "close", "loading", "اقرأ المزيد", "about", "about us", "services",
+    "news", "tags", "register", "save", "newsletters", "search", "search...", "more...", "share this article",
 )))
 # Photo credits and agency tags that are furniture when alone on a line.
 _CREDITS = frozenset(_folded((

@@ -29,7 +29,7 @@ PLAIN_INLINE = frozenset("a b strong em i u font sup sub abbr cite q mark bdi bd
 MEDIA_TAGS = frozenset("img picture svg video iframe object embed canvas".split())
 HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 # Structural furniture regardless of class names.
-NEG_TAGS = frozenset("nav footer aside header menu".split())
+NEG_TAGS = frozenset("nav footer aside header menu form".split())  # a form is a sign-up box, never the article
 POS_TAGS = frozenset("article main".split())
 _NEG_ROLES = frozenset("navigation complementary contentinfo banner menu menubar search dialog alert".split())
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -210,7 +210,7 @@ def _hint(tag: str, cls: str | None, ident: str | None, role: str | None, itempr
         hint = 1
     if hint == 0:
         if tag in NEG_TAGS:
-            hint = -3 if tag == "nav" else -2 if tag in ("aside", "footer") else -1
+            hint = -3 if tag == "nav" else -2 if tag in ("aside", "footer", "form") else -1
         elif tag in POS_TAGS:
             hint = 1
     if tag in ("body", "html"):
