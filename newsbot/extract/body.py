@@ -330,6 +330,7 @@ def _looks_like_listing(units: list[Unit], values: list[float], box: Container, 
     depth = box.depth
     seq = []
     run = best_run = sentences = 0
+    run_block: Container | None = None
     for u in units:
         if len(u.chain) > depth and u.chain[depth] is box and u.owner.neg <= depth:
             if u.link_density > 0.5 and len(u.text) >= 20 and not is_furniture_line(u.text):
@@ -339,7 +340,11 @@ def _looks_like_listing(units: list[Unit], values: list[float], box: Container, 
                 seq.append("P")
                 if _is_sentence(u.text) and u.link_density < 0.2:
                     sentences += 1
-                    run += 1
+                    # running prose: sentences in a row in ONE block (paragraphs of an article are siblings; the
+                    # blurbs of a home page sit one per teaser box)
+                    block = u.owner.parent if u.owner.tag in _PARAGRAPH_TAGS and u.owner.parent else u.owner
+                    run = run + 1 if block is run_block else 1
+                    run_block = block
                     best_run = max(best_run, run)
                 else:
                     run = 0
@@ -351,6 +356,25 @@ def _looks_like_listing(units: list[Unit], values: list[float], box: Container, 
         return True
     # fewer alternations: an article with a few inline linked headlines looks the same, unless its headline is there
     return changes >= 10 and links >= 5 and not _headline_near(units, box, ftitle)
+
+
+def _one_of_peer_entries(containers: list[Container], box: Container) -> bool:
+    """Is the chosen block one entry of a feed or blog index: two or more sibling blocks of the same tag and name
+    that also hold sentences of their own (page-builder wrappers of ONE article are won by their common parent)?"""
+    if box.parent is None:
+        return False
+    for c in (box, box.parent):  # the entry, or the entry's item in a list (<li class=feed><div class=rss-box>)
+        parent = c.parent
+        if parent is None or parent.depth == 0:
+            return False
+        peers = [x for x in containers if x.parent is parent and x is not c and x.tag == c.tag and x.name == c.name
+                 and x.raw_sentences >= 2]
+        if len(peers) >= 2:
+            return True
+    return False
+
+
+_PARAGRAPH_TAGS = frozenset("p blockquote pre h2 h3 h4 h5 h6".split())
 
 
 def _widen(box: Container) -> Container:
@@ -405,7 +429,8 @@ def _dom_result(units: list[Unit], containers: list[Container], ftitle: frozense
     if box is None:
         return [], 0.0, False
     box = _widen(box)
-    if _looks_like_listing(units, values, box, ftitle, declared_article):
+    if _looks_like_listing(units, values, box, ftitle, declared_article) or \
+            (not declared_article and _one_of_peer_entries(containers, box)):
         return [], 0.05, True
     kept = [u for lead in _lead_blocks(containers, units, box, ftitle) for u in _keep(units, values, lead, ftitle)]
     kept += _keep(units, values, box, ftitle)
@@ -519,8 +544,8 @@ def extract_body(
     # body is taken and the strategy says so. Pages whose only candidate is nothing ask too, unless they said
     # they are no article (og:type website without prose) — a listing verdict was returned above.
     dom_chars = sum(map(len, paras))
-    if html and strategy == "dom" and (conf < SECOND_OPINION_BELOW or dom_chars < 200) and \
-            (paras or meta.is_article is not False):
+    if html and strategy == "dom" and ((dom_chars >= 200 and conf < SECOND_OPINION_BELOW) or
+                                       (dom_chars < 200 and meta.is_article is True)):
         fb = _trafilatura(html, url)
         fb_text = "\n".join(fb)
         if len(fb_text) >= 200:

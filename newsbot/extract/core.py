@@ -121,7 +121,7 @@ def extract_parsed(
 
     paragraphs = [p for p in (normalize_text(p) for p in result.paragraphs) if p]
     body = "\n\n".join(paragraphs)
-    if len(body) < MIN_BODY_CHARS and meta.is_article is not True:
+    if not body or (len(body) < MIN_BODY_CHARS and meta.is_article is not True):  # (a script shell says article)
         raise ExtractionError("no-body", "no article body found (not an article page?)")
 
     rec = ArticleRecord(
