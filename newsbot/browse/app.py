@@ -44,7 +44,7 @@ def pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def create_app(store_url: str | None = None) -> Flask:
+def create_app(store_url: str | None = None, page_size: int = queries.PAGE_SIZE) -> Flask:
     app = Flask(__name__)
     app.config["NEWSBOT_STORE"] = store_url
     with queries.ReadOnlyStore(store_url) as db:  # fail now, with a reason, not on the first request
@@ -88,6 +88,7 @@ def create_app(store_url: str | None = None) -> Flask:
                 max_words=_int(form["max_words"], "words to"),
                 text=form["q"] or None,
                 after=form["after"] or None,
+                limit=page_size,
             )
             page = queries.list_articles(db(), query)
         except ValueError as exc:
