@@ -6,7 +6,14 @@ returns what it wrote, so that tests compare what the app shows with what went i
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +25,7 @@ from newsbot.jobs.report import RunReport, SiteReport
 from newsbot.jobs.state import state_dir
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.store import open_store
+from tests.support.crawl import env_for
 from tests.support.store import make_record
 
 DEMO_SITE = "demo-news.test"
@@ -128,3 +136,32 @@ def fill_many(path: Path, n: int, sites: int = 20) -> None:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         conn.execute("ANALYZE")
     conn.close()
+
+
+@contextmanager
+def browse_server(tmp_path: Path, db: str, *args: str) -> Iterator[tuple[str, list[str]]]:
+    """`newsbot browse --db DB --port 0 ARGS` in a subprocess (the real server): (base URL, its stderr lines)."""
+    proc = subprocess.Popen([sys.executable, "-m", "newsbot", "browse", "--db", db, "--port", "0", *args],
+                            cwd=tmp_path, env=env_for(tmp_path), stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    lines = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                raise RuntimeError(f"newsbot browse exited {proc.wait()}: {''.join(lines)}")
+            lines.append(line)
+            found = re.search(r"read-only at (http://\S+/)", line)
+            if found:
+                # keep reading: the server logs each request to stderr, and a full pipe would stall it
+                threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True).start()
+                yield found.group(1), lines
+                return
+        raise RuntimeError("newsbot browse did not say where it listens: " + "".join(lines))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        proc.stderr.close()
