@@ -87,3 +87,25 @@ def test_browse_without_a_store_says_so(tmp_path):
     run = newsbot(tmp_path, "browse", "--db", str(tmp_path / "none.db"))
     assert run.returncode == 2 and run.stderr.startswith("newsbot browse: no store at")
     assert not (tmp_path / "none.db").exists()
+
+
+def test_inspect_serve_serves_the_report_on_loopback(tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    from tests.support.crawl import env_for
+
+    page = DEMO_ROOT / "economy/2025/10/30/port-expansion-container-terminal.html"
+    proc = subprocess.Popen([sys.executable, "-m", "newsbot", "inspect", str(page), "--serve"], cwd=tmp_path,
+                            env=env_for(tmp_path), stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        line = proc.stderr.readline()
+        url = re.search(r"report at (http://127\.0\.0\.1:\d+/)", line).group(1)
+        resp = urllib.request.urlopen(url, timeout=10)
+        assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+        assert 'class="block kept"' in resp.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stderr.close()
