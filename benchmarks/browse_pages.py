@@ -71,6 +71,11 @@ def main() -> int:
                 o = _median_ms(lambda sql=sql: db.rows(sql, params))
                 first_k, first_o = first_k or k, first_o or o
                 print(f"{d + 1:>6} {k:>10.2f} {k / first_k:>8.1f} {o:>10.2f} {o / first_o:>8.1f}")
+            # text search has no index: a common word fills a page early, a rare one reads the whole table
+            for word, what in (("عنوان", "common"), ("no-such-word", "absent")):
+                q = ArticleQuery(limit=PAGE, site=args.site, text=word)
+                ms = _median_ms(lambda q=q: list_articles(db, q), repeat=3)
+                print(f"text search, {what} word: {ms:.1f} ms per page ({ms / first_k:.0f}x the first list page)")
     return 0
 
 

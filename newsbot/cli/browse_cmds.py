@@ -10,8 +10,12 @@ import argparse
 import sys
 import webbrowser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsbot.cli.output import dumps, utf8_stdout
+
+if TYPE_CHECKING:
+    from newsbot.browse.queries import ReadOnlyStore
 
 _DB_HELP = "store URL: a path, sqlite:///path or postgresql://... (default: $NEWSBOT_DB or data/newsbot.db)"
 DEFAULT_PORT = 8766
@@ -93,7 +97,8 @@ def run_browse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_db(command: str, db: str | None):  # -> ReadOnlyStore | int
+def _open_db(command: str, db: str | None) -> ReadOnlyStore | int:
+    """The store, read-only; or the exit code after saying why it cannot be read."""
     from newsbot.browse.queries import ReadOnlyStore, StoreMissing
 
     try:
