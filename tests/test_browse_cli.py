@@ -109,3 +109,12 @@ def test_inspect_serve_serves_the_report_on_loopback(tmp_path):
         proc.terminate()
         proc.wait(timeout=10)
         proc.stderr.close()
+
+
+def test_a_file_that_is_not_a_store_is_told_in_one_line(tmp_path):
+    (tmp_path / "notes.db").write_text("not a database", encoding="utf-8")
+    for command in ("ls", "show", "browse"):
+        args = [command, "--db", str(tmp_path / "notes.db")] + (["https://x.test/a"] if command == "show" else [])
+        run = newsbot(tmp_path, *args)
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+        assert run.stderr.startswith(f"newsbot {command}: cannot read the store") and len(run.stderr.splitlines()) == 1

@@ -102,9 +102,17 @@ def _open_db(command: str, db: str | None) -> ReadOnlyStore | int:
     from newsbot.browse.queries import ReadOnlyStore, StoreMissing
 
     try:
-        return ReadOnlyStore(db)
+        store = ReadOnlyStore(db)
     except StoreMissing as exc:
         return _fail(command, str(exc))
+    except Exception as exc:  # a PostgreSQL server that does not answer
+        return _fail(command, f"cannot read the store: {exc}")
+    try:
+        store.rows("SELECT 1 FROM articles LIMIT 1")  # a file that is not a store says so now, not mid-way
+    except Exception as exc:
+        store.close()
+        return _fail(command, f"cannot read the store {store.describe()}: {exc}")
+    return store
 
 
 def run_show(args: argparse.Namespace) -> int:
