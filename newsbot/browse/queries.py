@@ -25,7 +25,7 @@ from newsbot.jobs.report import RunReport
 from newsbot.jobs.state import locate, state_dir
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.store.backends import describe, resolve_url
-from newsbot.store.core import LIST_FIELDS, RECORD_FIELDS
+from newsbot.store.core import LIST_FIELDS, RECORD_FIELDS, Filters
 from newsbot.store.warc import decode_raw
 from newsbot.urls import canonicalize
 
@@ -103,21 +103,13 @@ class ArticleQuery:
     after: str | None = None
 
     def where(self, dialect: str) -> tuple[list[str], list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        for column, value in (("site", self.site), ("section", self.section)):
-            if value:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if self.since:
-            clauses.append("published_utc >= ?")
-            params.append(self.since)
-        if self.until:
-            clauses.append("published_utc <= ?")
-            params.append(self.until)
-        if self.min_words:
-            clauses.append("word_count >= ?")
-            params.append(self.min_words)
+        # the store's own filters (the same meaning as `newsbot export`'s), then the ones only browsing has
+        sql, params = Filters(sites=[self.site] if self.site else [], since=self.since, until=self.until,
+                              min_words=self.min_words, include_duplicates=True).where()
+        clauses = [sql.removeprefix(" WHERE ")] if sql else []
+        if self.section:
+            clauses.append("section = ?")
+            params.append(self.section)
         if self.max_words:
             clauses.append("word_count <= ?")
             params.append(self.max_words)

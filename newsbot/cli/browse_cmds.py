@@ -88,6 +88,10 @@ def run_browse(args: argparse.Namespace) -> int:
     host = f"[{args.bind}]" if ":" in args.bind else args.bind
     print(f"newsbot browse: {app.jinja_env.globals['store_name']} read-only at http://{host}:{srv.server_port}/"
           " (Ctrl-C stops)", file=sys.stderr, flush=True)
+    return _serve_until_interrupted(srv)
+
+
+def _serve_until_interrupted(srv) -> int:  # a werkzeug BaseWSGIServer
     try:
         srv.serve_forever()
     except KeyboardInterrupt:
@@ -242,10 +246,4 @@ def _serve_report(html: str, port: int) -> int:
 
     srv = server(app, "127.0.0.1", port)
     print(f"newsbot inspect: report at http://127.0.0.1:{srv.server_port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        srv.server_close()
-    return 0
+    return _serve_until_interrupted(srv)
