@@ -34,6 +34,12 @@ def test_demo_command_crawls_stores_and_exports_every_article(tmp_path):
     assert {_path(r["url"]): r["kind"] for r in rows} == kinds
     assert "exported" in run.stderr and "new" in run.stderr  # the summary table
     assert (tmp_path / "demo.db").exists()
+    # it ends by saying how to browse what it stored, and the browser shows it
+    assert run.stderr.rstrip().splitlines()[-1].startswith(f"newsbot demo: browse what it stored with `newsbot browse --db {tmp_path / 'demo.db'}`")
+    from newsbot.browse.app import create_app
+
+    listed = create_app(str(tmp_path / "demo.db")).test_client().get("/").get_data(as_text=True)
+    assert listed.count('<tr class="article">') == len(rows)
 
 
 def test_demo_site_crawl_fetches_each_article_once_and_nothing_forbidden(tmp_path):

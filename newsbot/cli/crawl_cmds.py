@@ -188,6 +188,9 @@ def run_demo_cmd(args: argparse.Namespace) -> int:
     count = _export(args.db, slug, output)
     print(summary.format(), file=sys.stderr)
     print(f"newsbot demo: {count} articles of {slug} exported to {output}", file=sys.stderr)
+    db = f" --db {args.db}" if args.db else ""
+    print(f"newsbot demo: browse what it stored with `newsbot browse{db}` (read-only, http://127.0.0.1:8766/)",
+          file=sys.stderr)
     return summary.exit_status
 
 
