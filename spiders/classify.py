@@ -245,8 +245,8 @@ def classify_page(
         return "liveblog"
     if url_kind == "article":
         return "article" if body_words >= 80 and not dense else ("section" if dense else "other")
-    if url_kind == "other" and body_words >= 250 and not dense:
-        return "article"
+    if url_kind == "other" and body_words >= 150 and not dense and (link_density or 0) < 0.3:
+        return "article"  # five paragraphs of running text on a URL of no known shape
     if url_kind == "section" and body_words >= 250 and link_density is not None and link_density < 0.2:
         return "article"  # a long running text, few links: an article on a short URL
     return url_kind

@@ -351,9 +351,10 @@ class NewsSpider(scrapy.Spider):
         if url_kind in ("feed", "sitemap"):  # mislabelled link: an XML document served at a page URL
             self.stats.inc_value("newsbot/pages/non_article")
             return
-        want_record = url_kind in _CANDIDATE or response.meta.get("newsbot_role") == "candidate"
+        # every page fetched is read for an article: the URL's look (/ar/555 "section", /details/... "other") is
+        # evidence, the page's own content (og:type, JSON-LD, running prose) decides (classify_page)
         headers = _headers(response)
-        page = await self._analyse(response, headers, url_kind, want_record)
+        page = await self._analyse(response, headers, url_kind, True)
         if page.error == "too-deep":  # parsing it would stall the crawl for minutes
             logger.warning("skipping %s: markup nested too deep to parse safely", url)
             self.stats.inc_value("newsbot/pages/too_deep")
