@@ -238,26 +238,40 @@ SCORE_PAGE = """<html><body><div class="post-meta"><div class="content"><p>{p}</
 
 def _chain_walk_score(units, containers):
     """The scorer written the obvious way: every unit adds to every block of its chain."""
-    from newsbot.extract.body import _is_sentence, _value
+    from newsbot.extract.body import SHORT, _is_sentence, _value
 
     values = [_value(u) for u in units]
     for u, v in zip(units, values, strict=True):
-        for c in u.chain if v > 0 else ():
-            c.raw_good += len(u.text)
-            c.raw_units += 1
+        for c in u.chain:
+            c.raw_chars += len(u.text)
+            if v > 0:
+                c.raw_good += len(u.text)
+                c.raw_units += 1
+                c.raw_sentences += _is_sentence(u.text)
+    page_good = containers[0].raw_good
+    groups = {}  # furniture-named blocks with their same-named siblings, against the page's prose
     for c in containers:
-        if c.hint == -1 and c.raw_good >= 400 and c.raw_units >= 3:
+        if c.hint == -2 and c.parent is not None and c.raw_good:
+            groups.setdefault((id(c.parent), c.tag, c.name.split("#")[0]), []).append(c)
+    for group in groups.values():
+        if sum(x.raw_units for x in group) >= 3 and sum(x.raw_good for x in group) >= 0.6 * page_good:
+            for x in group:
+                x.hint = 0
+    for c in containers:  # class words weighed against the prose below them
+        if c.hint == -1 and ((c.raw_good >= 400 and c.raw_units >= 3) or
+                             (c.raw_sentences and c.raw_good >= 0.7 * c.raw_chars)):
             c.hint = 0
     for u, v in zip(units, values, strict=True):
         k = max((i for i, c in enumerate(u.chain) if c.hint < 0), default=-1)
         n, sentence = len(u.text), v > 0 and _is_sentence(u.text)
+        neutral = v <= 0 and n < SHORT and not u.link_chars and not u.junk  # a short plain line
         for i, c in enumerate(u.chain):
             c.units += 1
             c.sentences += sentence and i > k
-            bad = i <= k or v <= 0
+            bad = (i <= k or v <= 0) and not neutral
             c.score += (-min(n, 200) if v > 0 else v) if i <= k else v
             c.bad_chars += n if bad else 0
-            c.good_chars += 0 if bad else n
+            c.good_chars += n if not bad and not neutral else 0
     return values
 
 

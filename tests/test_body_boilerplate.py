@@ -82,8 +82,8 @@ def test_policy_text():
     ("article-body", 1),
     ("entry-content", 1),
     ("related-news", -2),
-    ("fb-comments", -2),
-    ("sidebar", -2),
+    ("fb-comments", -3),  # never body: reader comments are prose too
+    ("sidebar", -1),  # a layout word: themes put it in the article's own wrapper
     ("main-nav", -2),
     ("selectionShareable", 0),  # "shareable" is not a share bar
     ("field field-name-body field-type-text-with-summary field-label-hidden", 0),  # never furniture

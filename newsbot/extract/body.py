@@ -98,12 +98,20 @@ def _score(units: list[Unit], containers: list[Container]) -> list[float]:
     # ("date_author", "content-sidebar-wrap", "elementor-widget") full of prose is the article after all, and so is
     # a block named like furniture ("__next", "related-wrap") that holds most of the page's running prose.
     page_good = containers[0].raw_good if containers else 0
+    # furniture-named blocks are judged with their same-named siblings: an article cut into five
+    # "content-nav-section" blocks holds most of the page's prose together, not in any one of them
+    groups: dict[tuple[int, str, str], list[Container]] = {}
+    for c in containers:
+        if c.hint == -2 and c.parent is not None and c.raw_good:
+            groups.setdefault((id(c.parent), c.tag, c.name.split("#", 1)[0]), []).append(c)  # (ids differ)
+    for group in groups.values():
+        if sum(c.raw_units for c in group) >= 3 and sum(c.raw_good for c in group) >= 0.6 * page_good:
+            for c in group:
+                c.hint = 0
     for c in containers:
         if c.hint == -1 and ((c.raw_good >= 400 and c.raw_units >= 3) or
                              (c.raw_sentences and c.raw_good >= 0.7 * c.raw_chars)):
             c.hint = 0  # (page builders wrap each paragraph of the article in its own "widget")
-        elif c.hint == -2 and c.raw_units >= 3 and c.raw_good >= 0.6 * page_good:
-            c.hint = 0
     # the deepest furniture-named block of each chain: the blocks down to it count the units below as bad text
     for c in containers:
         c.neg = c.depth if c.hint < 0 else (c.parent.neg if c.parent is not None else -1)
@@ -553,12 +561,23 @@ def extract_body(
             agree, back = _overlap(dom_text, fb_text), _overlap(fb_text, dom_text)
             if agree >= 0.8 and back >= 0.8:
                 conf = max(conf, SECOND_OPINION_BELOW)
-            elif len(fb_text) > 0.5 * dom_chars:
+            elif len(fb_text) > 0.5 * dom_chars and not _adds_only_rejected(fb, dom_text, units):
                 return BodyResult(fb, "trafilatura", round(min(conf, SECOND_OPINION_BELOW) * 0.9, 3),
                                   warnings + (["dom-empty"] if not paras else ["dom-weak"]))
     if profile is not None and profile.hook is not None and strategy.startswith("profile:"):
         paras = list(profile.hook(paras, tree))
     return BodyResult(paras, strategy, round(conf, 3), warnings)
+
+
+def _adds_only_rejected(fb: list[str], dom_text: str, units: list[Unit]) -> bool:
+    """Does trafilatura's body add to the DOM body mostly text that the DOM walk saw and rejected by rule (an
+    embedded post, a paywall prompt, a related list)? Then the DOM body stands: its rules are the finer ones."""
+    extra = [p for p in fb if _overlap(p, dom_text) < 0.8]
+    if not extra or not dom_text:
+        return False
+    rejected = [" ".join(u.text.split()) for u in units if u.junk or u.owner.furniture or u.link_density > 0.5]
+    hit = sum(len(p) for p in extra if any(r and (r in p or p in r) for r in rejected[:2000]))
+    return hit >= 0.6 * sum(len(p) for p in extra)
 
 
 def _running_prose(paras: list[str]) -> bool:

@@ -52,7 +52,7 @@ STRONG_NEG_TOKENS = frozenset(
     most viewed recommended recommendations recommend outbrain taboola ticker marquee breaking cookie cookies
     consent login signup caption captions figcaption credit credits byline dateline timestamp prev next previous
     subtitle subheadline subhead standfirst kicker strapline introtext dek cta optin leadgen bio authorbio
-    aboutauthor authorbox affiliate disclosure toc""".split()
+    aboutauthor authorbox affiliate disclosure toc tweet twitter instagram tiktok facebook whatsapp telegram""".split()
 )
 LAYOUT_NEG_TOKENS = frozenset(
     """sidebar widget widgets paywall pagination pager overlay modal popup breadcrumb breadcrumbs
@@ -149,6 +149,8 @@ _DISTINCT_PREFIXES = _folded((
     "click here", "image source", "image caption", "continue reading", "all rights reserved", "copyright ©",
     "we may earn commission", "we may earn a commission", "as an amazon associate", "this post may contain affiliate",
     "this article contains affiliate", "this page contains affiliate", "i use affiliate links", "disclosure:",
+    "هذا المحتوى متاح للمشتركين", "هذا المقال متاح للمشتركين", "this content is for subscribers",
+    "this article is for subscribers", "subscribe to continue reading", "to continue reading", "already a subscriber",
     "بیشتر بخوانید", "بخوانید:", "مطالب مرتبط", "اخبار مرتبط", "تمامی حقوق", "مزید پڑھیں", "مزید خبریں",
 ))
 _SHORT_PREFIXES = _folded((
