@@ -72,8 +72,8 @@ def test_what_the_extractor_records_is_kept_not_overwritten(monkeypatch):
 
     monkeypatch.setattr(core, "extract_body", recording_body)
     _, trace = extract_with_trace(PAGE.read_bytes(), url=URL)
-    assert [c.path for c in trace.candidates] == ["body/article"]
-    assert "candidates" not in trace.provisional and "blocks" in trace.provisional
+    assert "body/article" in [c.path for c in trace.candidates]  # beside what the body finder itself recorded
+    assert "candidates" not in trace.provisional and "blocks" not in trace.provisional
 
 
 def test_a_page_without_a_body_still_traces_its_blocks():
@@ -104,7 +104,6 @@ def test_report_lists_blocks_fields_candidates_escaped(traced):
 # ---- need the extractor's own decisions --------------------------------------------------------------------
 
 
-@WIRING
 def test_every_dropped_block_names_the_rule_that_dropped_it(traced):
     _, trace = traced
     assert "blocks" not in trace.provisional
@@ -113,7 +112,6 @@ def test_every_dropped_block_names_the_rule_that_dropped_it(traced):
     assert re.search(r"(?i)furniture|class|related", related.rule)
 
 
-@WIRING
 def test_candidates_are_the_containers_the_body_finder_weighed(traced):
     _, trace = traced
     assert "candidates" not in trace.provisional

@@ -20,6 +20,7 @@ from collections import Counter
 
 from selectolax.lexbor import LexborHTMLParser
 
+from newsbot.extract import trace
 from newsbot.extract.appstate import StructuredBody, app_states, jsonld_bodies, page_app_states, state_bodies
 from newsbot.extract.boilerplate import (
     fold,
@@ -207,21 +208,19 @@ def _is_island(c: Container, box: Container, units: list[Unit]) -> bool:
     return c.bad_chars > 0.3 * (c.bad_chars + c.good_chars)
 
 
-def _keep(units: list[Unit], values: list[float], box: Container, ftitle: frozenset[str]) -> list[Unit]:
+def _keep(units: list[Unit], values: list[float], box: Container, ftitle: frozenset[str],
+          why: dict[int, str] | None = None) -> list[Unit]:
+    """The units of `box` that are body text. `why`, when given, receives the rule that dropped each other unit
+    (the inspector's trace: the decisions are recorded here, where they are taken)."""
     depth = box.depth
     inside = units[box.first:box.end] if box.first >= 0 else \
         [u for u in units if len(u.chain) > depth and u.chain[depth] is box]
     kept: list[Unit] = []
     for u in inside:
-        below = u.chain[depth + 1:]
-        if any(c.hint < 0 for c in below) or any(_is_island(c, box, units) for c in below):
-            continue
-        text = u.text
-        if not _LETTER.search(text) and not (u.tag in _CELL_TAGS and _DIGIT.search(text)):
-            continue  # stray ids, separators (a figure in a table cell or list item is data)
-        if u.junk or u.link_density > 0.5:
-            continue
-        if is_date_line(text) or (is_byline(text) and len(text) < 60) or _same_as_title(text, ftitle):
+        rule = _drop_rule(u, box, units, ftitle)
+        if rule:
+            if why is not None:
+                why[u.index] = rule
             continue
         kept.append(u)
     # Lines before the first real paragraph: kickers, section names and stamps go, but an opening question, a short
@@ -232,7 +231,35 @@ def _keep(units: list[Unit], values: list[float], box: Container, ftitle: frozen
         if first is None:
             return []
     lead = [u for u in kept[:first] if (u.heading and len(u.text) >= SHORT) or _opening_line(u)]
+    if why is not None:
+        for u in kept[:first]:
+            if u not in lead:
+                why[u.index] = "kicker or label before the first paragraph"
     return lead + kept[first:]
+
+
+def _drop_rule(u: Unit, box: Container, units: list[Unit], ftitle: frozenset[str]) -> str:
+    """Why a unit of the chosen block is not body text ("" when it is)."""
+    below = u.chain[box.depth + 1:]
+    named = next((c for c in below if c.hint < 0), None)
+    if named is not None:
+        return f"inside a furniture-named block ({named.tag}.{named.name[:40]})"
+    if any(_is_island(c, box, units) for c in below):
+        return "island: a sub-block of mostly furniture or chips"
+    text = u.text
+    if not _LETTER.search(text) and not (u.tag in _CELL_TAGS and _DIGIT.search(text)):
+        return "no letters (ids, separators)"  # a figure in a table cell or list item is data
+    if u.junk:
+        return "furniture line, credit or caption"
+    if u.link_density > 0.5:
+        return f"link density {u.link_density:.2f}"
+    if is_date_line(text):
+        return "date line"
+    if is_byline(text) and len(text) < 60:
+        return "byline"
+    if _same_as_title(text, ftitle):
+        return "the headline again"
+    return ""
 
 
 _CELL_TAGS = frozenset("td th li dd dt".split())
@@ -440,9 +467,14 @@ def _dom_result(units: list[Unit], containers: list[Container], ftitle: frozense
     if _looks_like_listing(units, values, box, ftitle, declared_article) or \
             (not declared_article and _one_of_peer_entries(containers, box)):
         return [], 0.05, True
-    kept = [u for lead in _lead_blocks(containers, units, box, ftitle) for u in _keep(units, values, lead, ftitle)]
-    kept += _keep(units, values, box, ftitle)
+    t = trace.active()
+    why: dict[int, str] | None = {} if t is not None else None
+    leads = _lead_blocks(containers, units, box, ftitle)
+    kept = [u for lead in leads for u in _keep(units, values, lead, ftitle, why)]
+    kept += _keep(units, values, box, ftitle, why)
     paras = [u.text for u in kept]
+    if t is not None and why is not None:
+        _record_trace(t, units, containers, box, leads, kept, why, near_title)
     total_good = containers[0].good_chars  # prose of the page outside furniture-named blocks
     concentration = box.good_chars / total_good if total_good else 0.0
     if concentration < 0.35 and box.good_chars < 600 and not declared_article and \
@@ -450,6 +482,32 @@ def _dom_result(units: list[Unit], containers: list[Container], ftitle: frozense
         return [], 0.05, True  # one teaser among many, no headline of its own: a section/home page
     signals = _signals(units, containers, box, kept, values, ftitle, declared_article)
     return paras, _confidence(signals), False
+
+
+def _path(c: Container) -> str:
+    """Where a block sits, outermost first: "body/…/div.article-body/p"."""
+    parts = []
+    node: Container | None = c
+    while node is not None:
+        first = node.name.split()[0] if node.name.split() else ""
+        parts.append(f"{node.tag}.{first}" if first and node.parent is not None else node.tag)
+        node = node.parent
+    parts.reverse()
+    return "/".join(parts if len(parts) <= 5 else [parts[0], "…", *parts[-4:]])
+
+
+def _record_trace(t: trace.Trace, units: list[Unit], containers: list[Container], box: Container,
+                  leads: list[Container], kept: list[Unit], why: dict[int, str], near_title: set[int]) -> None:
+    kept_ids = {u.index for u in kept}
+    for u in units:
+        rule = why.get(u.index) or ("kept" if u.index in kept_ids else "outside the chosen block")
+        t.add_block(u.index, u.text, u.index in kept_ids, rule, _path(u.owner))
+    for c in sorted((c for c in containers if c.score > 0 and not c.furniture), key=lambda c: -c.score)[:8]:
+        bonus = [w for w, on in (("articleBody x1.5", c.strong), ("article-ish name x1.15", c.hint > 0 and not c.strong),
+                                 ("near the headline x1.2", id(c) in near_title)) if on]
+        t.add_candidate(_path(c), round(c.score, 1), c is box, ", ".join(bonus) or "prose score")
+    for lead in leads:
+        t.add_candidate(_path(lead), round(lead.score, 1), True, "lead block right before the body")
 
 
 def _signals(units: list[Unit], containers: list[Container], box: Container, kept: list[Unit], values: list[float],
