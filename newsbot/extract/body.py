@@ -373,7 +373,7 @@ def _looks_like_listing(units: list[Unit], values: list[float], box: Container, 
                 run = 0
             elif values[u.index] > 0:
                 seq.append("P")
-                if _is_sentence(u.text) and u.link_density < 0.2:
+                if _is_sentence(u.text):
                     sentences += 1
                     # running prose: sentences in a row in ONE block (paragraphs of an article are siblings; the
                     # blurbs of a home page sit one per teaser box)
@@ -381,8 +381,6 @@ def _looks_like_listing(units: list[Unit], values: list[float], box: Container, 
                     run = run + 1 if block is run_block else 1
                     run_block = block
                     best_run = max(best_run, run)
-                else:
-                    run = 0
     if best_run >= 3 or (declared_article and sentences >= 3):
         return False
     changes = sum(1 for a, b in zip(seq, seq[1:], strict=False) if a != b)
@@ -634,8 +632,11 @@ def _adds_only_rejected(fb: list[str], dom_text: str, units: list[Unit]) -> bool
     if not extra or not dom_text:
         return False
     rejected = [" ".join(u.text.split()) for u in units if u.junk or u.owner.furniture or u.link_density > 0.5]
+    extra_chars = sum(len(p) for p in extra)
+    if extra_chars > len(dom_text):  # trafilatura finds more than the DOM kept: the DOM choice was too narrow
+        return False
     hit = sum(len(p) for p in extra if any(r and (r in p or p in r) for r in rejected[:2000]))
-    return hit >= 0.6 * sum(len(p) for p in extra)
+    return hit >= 0.6 * extra_chars
 
 
 def _running_prose(paras: list[str]) -> bool:
