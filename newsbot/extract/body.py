@@ -253,7 +253,7 @@ def _drop_rule(u: Unit, box: Container, units: list[Unit], ftitle: frozenset[str
         return "furniture line, credit or caption"
     if u.link_density > 0.5:
         return f"link density {u.link_density:.2f}"
-    if is_date_line(text):
+    if is_date_line(text) and u.tag not in ("td", "th"):  # a date or a figure in a table cell is data
         return "date line"
     if is_byline(text) and len(text) < 60:
         return "byline"
@@ -610,14 +610,14 @@ def extract_body(
     dom_chars = sum(map(len, paras))
     if html and strategy == "dom" and ((dom_chars >= 200 and conf < SECOND_OPINION_BELOW) or
                                        (dom_chars < 200 and meta.is_article is True)):
-        fb = _trafilatura(html, url)
+        fb = _without_rejected(_trafilatura(html, url), units)
         fb_text = "\n".join(fb)
         if len(fb_text) >= 200:
             dom_text = "\n".join(paras)
             agree, back = _overlap(dom_text, fb_text), _overlap(fb_text, dom_text)
             if agree >= 0.8 and back >= 0.8:
                 conf = max(conf, SECOND_OPINION_BELOW)
-            elif len(fb_text) > 0.5 * dom_chars and not _adds_only_rejected(fb, dom_text, units):
+            elif len(fb_text) > 0.5 * dom_chars:
                 return BodyResult(fb, "trafilatura", round(min(conf, SECOND_OPINION_BELOW) * 0.9, 3),
                                   warnings + (["dom-empty"] if not paras else ["dom-weak"]))
     if profile is not None and profile.hook is not None and strategy.startswith("profile:"):
@@ -625,18 +625,21 @@ def extract_body(
     return BodyResult(paras, strategy, round(conf, 3), warnings)
 
 
-def _adds_only_rejected(fb: list[str], dom_text: str, units: list[Unit]) -> bool:
-    """Does trafilatura's body add to the DOM body mostly text that the DOM walk saw and rejected by rule (an
-    embedded post, a paywall prompt, a related list)? Then the DOM body stands: its rules are the finer ones."""
-    extra = [p for p in fb if _overlap(p, dom_text) < 0.8]
-    if not extra or not dom_text:
-        return False
-    rejected = [" ".join(u.text.split()) for u in units if u.junk or u.owner.furniture or u.link_density > 0.5]
-    extra_chars = sum(len(p) for p in extra)
-    if extra_chars > len(dom_text):  # trafilatura finds more than the DOM kept: the DOM choice was too narrow
-        return False
-    hit = sum(len(p) for p in extra if any(r and (r in p or p in r) for r in rejected[:2000]))
-    return hit >= 0.6 * extra_chars
+def _without_rejected(fb: list[str], units: list[Unit]) -> list[str]:
+    """trafilatura's paragraphs minus those the DOM walk saw and rejected by a rule of its own (a furniture line,
+    a credit, an embedded post, a block named as furniture, a link list): its rules are the finer ones."""
+    rejected = {" ".join(u.text.split()) for u in units
+                if u.junk or u.link_density > 0.5 or (u.owner.furniture and any(c.hint <= -3 for c in u.chain))}
+    rejected.discard("")
+    if not rejected:
+        return fb
+    out = []
+    for p in fb:
+        flat = " ".join(p.split())
+        if flat in rejected:
+            continue
+        out.append(p)
+    return out
 
 
 def _running_prose(paras: list[str]) -> bool:

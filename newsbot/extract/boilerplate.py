@@ -43,7 +43,7 @@ def _folded(items: tuple[str, ...]) -> tuple[str, ...]:
 # "content-sidebar-wrap", "paywall", "__next"): furniture only when the block turns out to hold little prose.
 # STRONG and NEVER_BODY tokens win over article-ish tokens in the same name ("related-posts", "comments-content");
 # WEAK ones only count alone ("author-x ... article" on a Drupal <article>, "post-header" on an article header).
-NEVER_BODY_TOKENS = frozenset("comment comments commentlist disqus".split())
+NEVER_BODY_TOKENS = frozenset("comment comments commentlist disqus tweet twitter instagram tiktok".split())
 NEVER_BODY_PREFIXES = ("comment",)
 STRONG_NEG_TOKENS = frozenset(
     """nav navbar navigation menu menus submenu footer related relation sharing sharer social socials
@@ -52,7 +52,7 @@ STRONG_NEG_TOKENS = frozenset(
     most viewed recommended recommendations recommend outbrain taboola ticker marquee breaking cookie cookies
     consent login signup caption captions figcaption credit credits byline dateline timestamp prev next previous
     subtitle subheadline subhead standfirst kicker strapline introtext dek cta optin leadgen bio authorbio
-    aboutauthor authorbox affiliate disclosure toc tweet twitter instagram tiktok facebook whatsapp telegram""".split()
+    aboutauthor authorbox affiliate disclosure toc facebook whatsapp telegram""".split()
 )
 LAYOUT_NEG_TOKENS = frozenset(
     """sidebar widget widgets paywall pagination pager overlay modal popup breadcrumb breadcrumbs
@@ -61,7 +61,7 @@ LAYOUT_NEG_TOKENS = frozenset(
 WEAK_NEG_TOKENS = frozenset(
     """foot aside side share shares vote promo promotion tags tag keywords topics header masthead byline author authors
     dateline date time timestamp caption captions credit credits cap figcaption copyright print email whatsapp
-    facebook twitter telegram follow skip summary excerpt teaser intro tweet instagram tiktok embed""".split()
+    facebook telegram follow skip summary excerpt teaser intro embed""".split()
 )
 STRONG_NEG_PREFIXES = (
     "related", "newsletter", "taboola", "outbrain", "advert", "social", "footer",
