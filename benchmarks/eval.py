@@ -162,18 +162,20 @@ def main(argv: list[str] | None = None) -> int:
         except FileNotFoundError as e:
             print(f"eval: skipping {name}: {e}", file=sys.stderr)
     print(f"{'set':10} {'extractor':12} {'P':>6} {'R':>6} {'F1':>6} {'with':>6} {'leak':>6} {'title':>6} {'date':>6}"
-          f" {'empty':>6} {'AUC':>6} {'rho':>6}")
+          f" {'empty':>6} {'AUC':>6} {'AUC*':>6} {'rho':>6}")
     for r in results:
         for who in ("newsbot", "trafilatura"):
             s = r.get(who)
             if not s:
                 continue
-            extra = (f" {r['empty']:>6} {fmt(r['auc']):>6} {fmt(r['spearman']):>6}" if who == "newsbot" else "")
+            extra = (f" {r['empty']:>6} {fmt(r['auc']):>6} {fmt(r['auc_nonempty']):>6} {fmt(r['spearman']):>6}"
+                     if who == "newsbot" else "")
             print(f"{r['set']:10} {who:12} {fmt(s['P']):>6} {fmt(s['R']):>6} {fmt(s['F1']):>6} {fmt(s['with']):>6} "
                   f"{fmt(s['leak']):>6} {fmt(s['title']):>6} {fmt(s['date']):>6}{extra}")
     sizes = ", ".join(f"{r['set']} {r['pages']}" for r in results)
     print(f"(pages per set: {sizes}; empty = newsbot pages with "
-          f"no body; AUC = confidence telling bodies with F1 < {POOR_F1} from the rest; rho = Spearman(conf, F1))")
+          f"no body; AUC = confidence telling bodies with F1 < {POOR_F1} from the rest, AUC* the same without the empty "
+          f"bodies; rho = Spearman(conf, F1))")
     if a.rows:
         with a.rows.open("w", encoding="utf-8") as fh:
             for r in results:
