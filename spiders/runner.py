@@ -120,7 +120,9 @@ def site_row(slug: str, stats: Mapping[str, Any]) -> dict[str, Any]:
         row[suffix] = n(f"newsbot/site/{slug}/{suffix}") or n(f"newsbot/items/{suffix}")
     row["undated_kept"] = n("newsbot/since/undated")
     # articles that could not be stored (a full disk, a lost database) fail the site: the run did not do its job
-    row["ok"] = row["finish_reason"] in OK_REASONS and row["responses"] > 0 and not row["store_error"]
+    # (robots.txt may answer without a page fetched: a site is reached when at least one page was)
+    row["ok"] = (row["finish_reason"] in OK_REASONS and row["responses"] > 0 and row["pages"] > 0
+                 and not row["store_error"])
     if row["finish_reason"] == "shutdown":
         row["status"], row["reason"] = "interrupted", "stopped (Ctrl-C); run again to resume"
     elif not row["ok"]:
@@ -321,9 +323,6 @@ def run_crawl(
                 summary.notes.append(note)  # the caller tells it (in the run report and summary, -q included)
 
     process = CrawlerProcess(base)
-    from spiders.onelinelog import install as one_line_failures
-
-    one_line_failures(base.getbool("NEWSBOT_TRACEBACKS"))
     # without --jobdir the request queue still goes to disk: Scrapy's memory queue holds every scheduled
     # Request, and one 200,000-URL sitemap schedules 200,000 of them (~600 MB)
     scratch = None if jobdir else tempfile.TemporaryDirectory(prefix="newsbot-queue-")
@@ -352,6 +351,7 @@ def run_crawl(
         process.crawl(crawler, **kwargs)
         crawlers.append((site.slug, crawler))
 
+    _one_line_failures(base)
     meter = Progress([c for _, c in crawlers]) if show_progress else None
     stopper = _Stopper([c for _, c in crawlers], meter)
     interrupted = []
@@ -395,6 +395,18 @@ def run_crawl(
     elif not all(r["ok"] for r in rows):
         summary.exit_status = EXIT_FAILED
     return summary
+
+
+def _one_line_failures(settings: Any) -> None:
+    """No tracebacks in the log unless NEWSBOT_TRACEBACKS (--debug): on the log handlers the crawlers installed
+    (each crawler re-installs Scrapy's root handler with its own settings), and again once the reactor runs."""
+    from twisted.internet import reactor
+
+    from spiders.onelinelog import install
+
+    tracebacks = settings.getbool("NEWSBOT_TRACEBACKS")
+    install(tracebacks)
+    reactor.callWhenRunning(install, tracebacks)
 
 
 def _mark_running(crawler: Any, state: Path) -> None:
@@ -490,9 +502,6 @@ def run_scrape(
         overrides["NEWSBOT_ALLOW_PRIVATE"] = True
     base = project_settings(overrides)
     process = CrawlerProcess(base)
-    from spiders.onelinelog import install as one_line_failures
-
-    one_line_failures(base.getbool("NEWSBOT_TRACEBACKS"))
     rows: dict[int, dict[str, Any]] = {}
 
     def sink(index: int, row: dict[str, Any]) -> None:
@@ -501,6 +510,7 @@ def run_scrape(
             on_row(row)
 
     process.crawl(ScrapeSpider, urls=list(urls), sink=sink)
+    _one_line_failures(base)
     process.start()
     return [
         rows.get(i, {"url": u, "error": "not-fetched", "message": "no response (see the log)"})

@@ -187,7 +187,8 @@ def run_scrape_cmd(args: argparse.Namespace) -> int:
     out.flush()
     for row in rows:
         if "error" in row:
-            print(f"newsbot scrape: {row['url']}: {row['error']}: {row['message']}", file=sys.stderr)
+            told = row["error"] if " " in row["error"] else f"{row['error']}: {row['message']}"
+            print(f"newsbot scrape: {row['url']}: {told}", file=sys.stderr)
     return 1 if any("error" in row for row in rows) else 0
 
 
