@@ -55,7 +55,9 @@ def dead_pg_url():
 
 
 @pytest.mark.postgres
-def test_store_down_is_a_failure_everywhere_and_health_says_so(tmp_path, dead_pg_url):
+def test_store_down_is_a_failure_everywhere_and_health_says_so(tmp_path, dead_pg_url, case):
+    case("`newsbot crawl` of the demo site into a PostgreSQL store whose server is down, with --report; "
+         "then `newsbot health` on that store")
     env = env_for(tmp_path, NEWSBOT_DB=dead_pg_url, NEWSBOT_STATE_DIR=str(tmp_path / "state"))
     with serve() as srv:
         run = crawl(tmp_path, srv.base_url + "/", extra=("--report", str(tmp_path / "r.json")), env=env)
@@ -74,6 +76,8 @@ def test_store_down_is_a_failure_everywhere_and_health_says_so(tmp_path, dead_pg
     assert health.returncode == 1 and "store unavailable" in health.stderr, health.stderr
     _no_traceback(health.stderr)
     assert len(health.stderr.strip().splitlines()) == 1
+    case.happened("exit 1 before any request; report and last-run.json say 'failed: store unavailable', never "
+                  "'success'; `newsbot health` exit 1 in one line")
 
 
 def test_health_fails_after_a_failed_run(tmp_path):
@@ -88,7 +92,8 @@ def test_health_fails_after_a_failed_run(tmp_path):
 
 @pytest.mark.parametrize("command", [("crawl", "http://127.0.0.1:9/"), ("demo",), ("stats",), ("health",),
                                      ("export", "-o", "x.jsonl")])
-def test_unsupported_store_url_exits_2_in_one_line_and_creates_nothing(tmp_path, command):
+def test_unsupported_store_url_exits_2_in_one_line_and_creates_nothing(tmp_path, command, case):
+    case(f"`newsbot {command[0]}` with NEWSBOT_DB=mysql://x/y")
     work = tmp_path / "cwd"
     work.mkdir()
     run = newsbot(work, *command, env=env_for(tmp_path, NEWSBOT_DB="mysql://x/y"))
@@ -96,6 +101,7 @@ def test_unsupported_store_url_exits_2_in_one_line_and_creates_nothing(tmp_path,
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "NEWSBOT_DB" in lines[0] and "postgresql://" in lines[0], lines
     assert list(work.iterdir()) == []  # no ./mysql:/x/y.jobs/, no lock, no report
+    case.happened(f"exit 2, one line naming NEWSBOT_DB and the accepted forms, nothing created: {lines[0][:90]}")
 
 
 @pytest.mark.parametrize("command", [("stats",), ("health",), ("export", "-o", "x.jsonl"), ("reextract",)])
@@ -167,21 +173,25 @@ def test_redis_that_is_down_is_one_line_not_a_deferred_traceback(tmp_path):
 # ---------------------------------------------------------------- item 4: limits are limits
 
 @pytest.mark.parametrize("limit", [1, 3])
-def test_max_articles_stores_at_most_n(tmp_path, limit):
+def test_max_articles_stores_at_most_n(tmp_path, limit, case):
+    case(f"`newsbot crawl --max-articles {limit}` of the 20-article demo site")
     with serve() as srv:
         run = crawl(tmp_path, srv.base_url + "/", extra=("--max-articles", str(limit)))
     assert run.returncode == 0, run.stderr[-3000:]
     stored = _stored(tmp_path / "store.db")
     assert 1 <= len(stored) <= limit, stored
     assert len(run.records) <= limit
+    case.happened(f"{len(stored)} stored (limit {limit})")
 
 
-def test_max_pages_fetches_at_most_n(tmp_path):
+def test_max_pages_fetches_at_most_n(tmp_path, case):
+    case("`newsbot crawl --max-pages 5` of the demo site, requests counted by the server")
     with LocalServer(root=DEMO_ROOT) as srv:
         run = crawl(tmp_path, srv.url("/"), extra=("--max-pages", "5"))
         fetched = len(srv.requests)
     assert run.returncode == 0, run.stderr[-3000:]
     assert 1 <= fetched <= 5, [r.path for r in srv.requests]
+    case.happened(f"the server received {fetched} requests")
 
 
 @pytest.mark.parametrize("option", ["--max-articles", "--max-pages", "--max-runtime", "--timeout", "--workers"])
@@ -192,7 +202,8 @@ def test_zero_or_negative_limits_are_refused(tmp_path, option, value):
     assert not (tmp_path / "store.jobs").exists()
 
 
-def test_max_runtime_ends_within_a_few_seconds_of_the_budget(tmp_path):
+def test_max_runtime_ends_within_a_few_seconds_of_the_budget(tmp_path, case):
+    case("`newsbot crawl --max-runtime 4` of the demo site at 1 s between requests (more to fetch than 4 s allow)")
     # a slow site (1 s between requests) with more to fetch than the budget allows
     with serve() as srv:
         t0 = time.monotonic()
@@ -205,11 +216,14 @@ def test_max_runtime_ends_within_a_few_seconds_of_the_budget(tmp_path):
     assert report["sites"][0]["status"] == "partial"
     assert report["duration_s"] <= 4 + 2.5, report["duration_s"]
     assert wall <= 4 + 6, wall  # + interpreter and Scrapy start-up
+    case.figure("run_duration_s", report["duration_s"])
+    case.happened(f"site 'partial'; the run took {report['duration_s']} s by its report, {wall:.1f} s with start-up")
 
 
 # ---------------------------------------------------------------- item 5: --since by the article's date
 
-def test_since_filters_by_the_articles_own_date(tmp_path):
+def test_since_filters_by_the_articles_own_date(tmp_path, case):
+    case("`newsbot crawl --since 2026-02-01` of the demo site (articles 2021-2026, many reached by links only)")
     since = "2026-02-01"
     with serve() as srv:
         run = crawl(tmp_path, srv.base_url + "/", extra=("--since", since))
@@ -222,6 +236,9 @@ def test_since_filters_by_the_articles_own_date(tmp_path):
     assert len(published) >= len(expected) - 1  # the newer ones are all there (one may be a near-duplicate)
     row = next(iter(run.summary["sites"].values()))
     assert row["skipped_since"] > 0 and "undated_kept" in row
+    newer = {a["path"] for a in expected}
+    case.count_lost(len(newer), len(published), what="articles published since then")
+    case.happened(f"{len(published)} stored, none older; {row['skipped_since']} older entries or articles skipped")
 
 
 def test_since_help_says_undated_articles_are_kept(tmp_path):
@@ -231,13 +248,16 @@ def test_since_help_says_undated_articles_are_kept(tmp_path):
 
 # ---------------------------------------------------------------- item 6: one line per failure
 
-def test_unresolvable_scrape_is_a_few_lines_without_traceback(tmp_path):
+def test_unresolvable_scrape_is_a_few_lines_without_traceback(tmp_path, case):
+    case("`newsbot scrape http://no-such-host.invalid/x`")
     run = newsbot(tmp_path, "scrape", "http://no-such-host.invalid/x")
     assert run.returncode != 0
     _no_traceback(run.stderr)
     assert len(run.stderr.strip().splitlines()) <= 5, run.stderr
     assert "unreachable: name not resolved" in run.stderr
     assert json.loads(run.stdout)["error"] == "unreachable: name not resolved"
+    case.happened(f"exit {run.returncode}, {len(run.stderr.strip().splitlines())} stderr lines, no traceback, "
+                  "'unreachable: name not resolved'")
 
 
 @pytest.fixture
@@ -261,7 +281,9 @@ def _site_line(stderr: str, url: str) -> str:
 
 
 @pytest.mark.parametrize("quiet", [False, True])
-def test_each_failed_site_gets_one_line_with_its_reason(tmp_path, failing_sites, quiet):
+def test_each_failed_site_gets_one_line_with_its_reason(tmp_path, failing_sites, quiet, case):
+    case("one `newsbot crawl` of four local sites: robots.txt disallows all, 503 always, no answer within the "
+         "timeout, port refused" + (" (-q)" if quiet else ""))
     urls = failing_sites
     extra = ("-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=2", *(("-q",) if quiet else ()))
     run = crawl(tmp_path, urls["robots"], urls["503"], urls["slow"], urls["refused"], extra=extra, timeout=300)
@@ -277,6 +299,8 @@ def test_each_failed_site_gets_one_line_with_its_reason(tmp_path, failing_sites,
     else:
         total = next(ln for ln in run.stderr.splitlines() if ln.startswith("TOTAL"))
         assert "4 of 4 failed" in total and not total.rstrip().endswith("ok"), total
+    case.happened("exit 1; one line per site: robots.txt disallows, HTTP 503 after 3 tries, timeout, refused; "
+                  "no traceback" + ("; nothing else printed" if quiet else "; TOTAL row '4 of 4 failed'"))
 
 
 def test_unresolvable_crawl_says_so_in_one_line(tmp_path):
@@ -295,7 +319,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_second_demo_on_another_port_exports_its_articles(tmp_path):
+def test_second_demo_on_another_port_exports_its_articles(tmp_path, case):
+    case("`newsbot demo` twice into one store, the second time on another port (another site, near-duplicates)")
     out = tmp_path / "export.jsonl"
     db = str(tmp_path / "demo.db")
     first = newsbot(tmp_path, "demo", "--port", str(_free_port()), "-o", str(out), "--db", db, *FAST)
@@ -306,6 +331,7 @@ def test_second_demo_on_another_port_exports_its_articles(tmp_path):
     rows = read_jsonl(out)
     assert len(rows) == N_ARTICLES, second.stderr[-2000:]
     assert len({urlsplit(r["url"]).port for r in rows}) == 1  # the second run's site
+    case.count_lost(N_ARTICLES, len(rows), what="articles in the second export")
 
 
 # ---------------------------------------------------------------- item 10: a bare domain
