@@ -18,6 +18,7 @@ from newsbot.store.backends import describe, resolve_url
 SQLITE_MAGIC = b"SQLite format 3\x00"
 STORE_FORMS = "a file path, sqlite:///relative/path, sqlite:////absolute/path or postgresql://user@host/db"
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 CONNECT_TIMEOUT = 5  # seconds: a store or Redis server that does not answer by then is reported down
 
 
@@ -118,6 +119,8 @@ def check_scrapy_settings(values: dict[str, Any]) -> None:
     for name, value in values.items():
         if not isinstance(value, str):
             continue
+        if name == "LOG_LEVEL" and value.strip().upper() not in LOG_LEVELS:
+            raise ConfigError(f"-s LOG_LEVEL: expected one of {', '.join(LOG_LEVELS)}, got {value!r}")
         default = defaults.get(name)
         if isinstance(default, bool):
             if value.strip().lower() not in ("0", "1", "true", "false", "yes", "no", "on", "off"):

@@ -140,6 +140,7 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path):
     (("-s", "CONCURRENT_REQUESTS=-3"), {}, "CONCURRENT_REQUESTS"),
     (("-s", "ROBOTSTXT_OBEY=perhaps"), {}, "ROBOTSTXT_OBEY"),
     (("-s", "NOEQUALSIGN"), {}, "-s"),
+    (("-s", "LOG_LEVEL=LOUD"), {}, "LOG_LEVEL"),
     (("--redis-url", "http://127.0.0.1:6379"), {}, "--redis-url"),
     ((), {"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
     ((), {"NEWSBOT_EXTRACT_PROCESSES": "many"}, "NEWSBOT_EXTRACT_PROCESSES"),
