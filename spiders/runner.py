@@ -382,11 +382,6 @@ def run_crawl(
         if stopper.signalled and not stats.get("finish_reason"):
             stats["finish_reason"] = "shutdown"  # forced stop (Ctrl-C twice): the spider never closed
         summary.sites[slug] = site_row(slug, stats)
-        if jobdir and stopper.dropped.get(slug):
-            # requests dropped from the download queue to stop at once are in the seen set but in no
-            # queue: forget the seen set, so the resume finds them again (the store skips stored ones)
-            seen = Path(jobdir) / slug / "seen.sqlite"
-            seen.unlink(missing_ok=True)
     rows = list(summary.sites.values())
     summary.totals = _totals(rows)
     summary.finished_at = _now()
@@ -423,14 +418,15 @@ class _Stopper:
     """Ctrl-C / SIGTERM and the run's deadline: say so at once and stop within seconds.
 
     Scrapy's graceful stop still downloads every request already in a download slot's queue, one
-    DOWNLOAD_DELAY apart (16 queued requests at a 1 s delay: 16 s). Those are dropped instead (counted per
-    site, so that the runner makes the resume rediscover them); requests on the wire finish."""
+    DOWNLOAD_DELAY apart (16 queued requests at a 1 s delay: 16 s). Those go back to the scheduler instead
+    (`engine.crawl`, dont_filter: they are in the dupefilter already), which saves them with the rest of the
+    queue (JOBDIR, or the shared Redis queue) for the next run, and each crawl is closed at once; requests
+    already on the wire finish."""
 
     def __init__(self, crawlers: list, meter: Progress | None):
         self.crawlers = crawlers
         self.meter = meter
         self.signalled = False
-        self.dropped: dict[str, int] = {}
         self._previous: dict[int, Any] = {}
 
     def install(self) -> None:
@@ -447,41 +443,42 @@ class _Stopper:
             self.signalled = True
             # no print() in a signal handler: the interrupted code may be writing to the same stream
             os.write(2, "\nnewsbot: stopping… (again to stop at once; the next run resumes)\n".encode())
-            reactor.callFromThread(self._drain)
+            reactor.callFromThread(self.stop, "shutdown")
         previous = self._previous.get(signum)
         if previous is not None:
             previous(signum, frame)  # Scrapy's: a graceful stop, then a forced one on the second signal
 
-    def _drain(self) -> None:
+    def expire(self) -> None:
+        """The run's time budget is spent: close every crawl that is still running, now."""
+        self.stop("closespider_timeout")
+
+    def stop(self, reason: str) -> None:
         from scrapy.exceptions import IgnoreRequest
+        from scrapy.utils.defer import deferred_from_coro
 
         if self.meter is not None:
             self.meter.stop()
         for crawler in self.crawlers:
             engine = getattr(crawler, "engine", None)
-            downloader = getattr(engine, "downloader", None)
-            if downloader is None:
-                continue
-            slug = getattr(crawler.spider, "slug", "")
-            for slot in list(downloader.slots.values()):
-                while slot.queue:
-                    _request, deferred = slot.queue.popleft()
-                    self.dropped[slug] = self.dropped.get(slug, 0) + 1
-                    deferred.errback(IgnoreRequest("stopping"))
-
-    def expire(self) -> None:
-        """The run's time budget is spent: close every crawl that is still running, now."""
-        from scrapy.utils.defer import deferred_from_coro
-
-        self._drain()
-        for crawler in self.crawlers:
-            engine = getattr(crawler, "engine", None)
             if engine is None or not engine.running or engine.spider is None:
                 continue
+            requeued = 0
+            for slot in list(engine.downloader.slots.values()):
+                while slot.queue:
+                    request, deferred = slot.queue.popleft()
+                    try:
+                        engine.crawl(request.replace(dont_filter=True))
+                        requeued += 1
+                    except Exception:  # the spider is closing already: the request stays for rediscovery
+                        logger.debug("could not put back %s", request, exc_info=True)
+                    deferred.errback(IgnoreRequest("stopping"))
+            if requeued and crawler.stats is not None:
+                crawler.stats.inc_value("newsbot/stopping/requeued", requeued)
+            # closing now, before the engine pulls the requests put back: they stay in the saved queue
             if hasattr(engine, "close_spider_async"):
-                deferred_from_coro(engine.close_spider_async(reason="closespider_timeout"))
+                deferred_from_coro(engine.close_spider_async(reason=reason))
             else:  # Scrapy < 2.14
-                engine.close_spider(engine.spider, "closespider_timeout")
+                engine.close_spider(engine.spider, reason)
 
 
 def run_scrape(
