@@ -23,9 +23,13 @@ class OneLineFailures(logging.Filter):
         self.threshold = threshold  # the handler's level: a demoted record must still pass it
 
     def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if isinstance(record.exc_info, tuple) else None
         record.exc_info = None
         record.exc_text = None
         record.stack_info = None
+        if exc is not None:  # the exception in the same line: the log call's message often leaves it out
+            text = (str(exc).strip().splitlines() or [""])[0]
+            record.msg, record.args = f"{record.getMessage()} ({type(exc).__name__}: {text}; traceback: --debug)", ()
         if record.levelno >= logging.ERROR and any(
             record.name.startswith(name) and str(record.msg).startswith(start) for name, start in _DEMOTED
         ):
