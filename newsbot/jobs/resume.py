@@ -25,7 +25,7 @@ MARK = "newsbot.running"
 QUEUE = "requests.queue"
 _SIZE = struct.Struct(">L")
 # what a rebuild removes: Scrapy's queue and spider state, our seen set (spiders/seen.py)
-_STATE = (QUEUE, "requests.seen", "spider.state", "seen.sqlite", "seen.sqlite.open")
+_STATE = (QUEUE, "requests.seen", "spider.state", "seen.sqlite", "seen.sqlite.open", MARK)
 
 
 def running(jobdir: Path) -> Path:
