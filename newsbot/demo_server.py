@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8000)
     args = p.parse_args(argv)
     with serve(args.root, args.host, args.port) as srv:
-        print(f"serving {args.root} at {srv.base_url}/ (Ctrl-C to stop)")
+        print(f"serving {args.root} at {srv.base_url}/ (Ctrl-C to stop)", flush=True)
         try:
             while True:
                 time.sleep(3600)

@@ -35,6 +35,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.RetryAfterMiddleware": 550,
     "spiders.middlewares.RedirectLoopMiddleware": 650,  # process_response before RedirectMiddleware (600)
+    "spiders.limits.PageBudgetMiddleware": 950,  # last before the network: --max-pages counts real requests
 }
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
@@ -67,6 +68,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+# tracebacks in the log only when asked (`--debug`): a failure is told in one line (the summary says why per site)
+NEWSBOT_TRACEBACKS = False
 # page analysis (decode, parse, extract, links) in this many worker processes beside the crawler process
 # (spiders/analysis_pool.py); "auto" = the cores left free, shared among NEWSBOT_LOCAL_WORKERS crawler
 # processes on this machine (up to 4); 0 = in the crawler process

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -39,6 +39,7 @@ from spiders.discovery.feeds import FeedError, parse_feed
 from spiders.discovery.robots import robots_sitemaps
 from spiders.discovery.sitemaps import SitemapError, iter_sitemap
 from spiders.dupefilter import KEY_META
+from spiders.failures import ROBOTS, reason
 from spiders.middlewares import ROBOTS_META
 from spiders.pageanalysis import PageOutcome, page_outcome
 from spiders.registry import Site, adhoc_site, load_registry, site_for_url
@@ -127,11 +128,14 @@ class NewsSpider(scrapy.Spider):
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._indexed = False  # a sitemap or feed listed at least one URL
         self.analysis: AnalysisPool | None = None
+        self.max_articles = 0  # CLOSESPIDER_ITEMCOUNT, held here: the extension alone overshoots (items in flight)
+        self._emitted = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.seen = seen_for(crawler)
+        spider.max_articles = max(0, crawler.settings.getint("CLOSESPIDER_ITEMCOUNT"))
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
@@ -364,10 +368,16 @@ class NewsSpider(scrapy.Spider):
             self.stats.inc_value("newsbot/pages/extract_error")
             logger.debug("no article in %s: %s", url, page.error)
         if page.record is not None:
+            if self.max_articles and self._emitted >= self.max_articles:
+                self.stats.inc_value("newsbot/skipped/max_articles")  # in flight when the limit was reached
+                return
             item = self._finish_record(page.record, page.kind, response, headers, page.packed_raw)
             if item is not None:
                 self.stats.inc_value("newsbot/pages/article")
+                self._emitted += 1
                 yield item
+                if self.max_articles and self._emitted >= self.max_articles:
+                    raise CloseSpider("closespider_itemcount")
         else:
             self.stats.inc_value("newsbot/pages/non_article")
         listing = page.record is None
@@ -413,6 +423,13 @@ class NewsSpider(scrapy.Spider):
             record.published = hints["published"]
         if not record.title and hints.get("title"):
             record.title = hints["title"]
+        if self.since is not None:  # by the article's own date: links reach old articles too
+            published = _parse_published(record.published)
+            if published is None:
+                self.stats.inc_value("newsbot/since/undated")  # kept: no date to judge it by
+            elif published < self.since:
+                self.stats.inc_value("newsbot/skipped/since")
+                return None
         record.raw = RawPage(url=url, body=response.body, headers=headers, **_raw_info(response),
                              packed=packed_raw)
         return record
@@ -425,13 +442,27 @@ class NewsSpider(scrapy.Spider):
         if request.meta.get("guess") or role == "robots":
             return  # a conventional sitemap location that does not exist is not an error
         loop = _redirect_loop(failure)
+        why = reason(failure)
         if failure.check(IgnoreRequest) and not failure.check(HttpError) and not loop:
+            if why == ROBOTS:  # the site's reason when robots.txt leaves nothing to fetch
+                self.stats.inc_value(f"newsbot/site/{self.slug}/robots_disallowed")
             return  # forbidden by robots.txt, refused (private address), offsite: decisions, not errors
         self.stats.inc_value("newsbot/errors")
         self.stats.inc_value(f"newsbot/site/{self.slug}/errors")
+        # per reason, so that a site that fetched nothing says why in one line (spiders/runner.site_row)
+        self.stats.inc_value(f"newsbot/site/{self.slug}/failed/{why}")
         if loop:
             self.stats.inc_value("newsbot/errors/redirect_loop")
-        logger.info("failed %s (%s): %s", request.url, role, failure.getErrorMessage())
+        logger.info("failed %s (%s): %s", request.url, role, why)
+
+
+def _parse_published(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return _utc(datetime.fromisoformat(value.strip()))
+    except ValueError:
+        return None
 
 
 def _redirect_loop(failure) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -35,6 +36,7 @@ class CrawlSummary:
     exit_status: int = EXIT_OK
     started_at: str | None = None
     finished_at: str | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. a damaged --jobdir that was rebuilt
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +45,7 @@ class CrawlSummary:
             "exit_status": self.exit_status,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
+            "notes": self.notes,
         }
 
     def format(self) -> str:
@@ -57,11 +60,40 @@ class CrawlSummary:
 
 
 def _format_row(name: str, row: Mapping[str, Any]) -> str:
+    status = row.get("status") or row.get("finish_reason") or ""
+    if row.get("reason") and not row.get("ok", True):
+        status = f"{status}: {row['reason']}"
     return (
         f"{name[:28]:<28} {row.get('pages', 0):>6} {row.get('new', 0):>6} {row.get('updated', 0):>5} "
         f"{row.get('unchanged', 0):>5} {row.get('invalid', 0):>5} {row.get('errors', 0):>5} "
-        f"{row.get('duration', 0.0):>6.1f}s  {row.get('finish_reason', '')}"
+        f"{row.get('duration', 0.0):>6.1f}s  {status}"
     )
+
+
+def target_is_url(target: str, registry: Mapping[str, Any] | None = None) -> bool:
+    """A homepage URL or a bare domain (example.com), rather than a registry slug."""
+    if "://" in target or "/" in target:
+        return True
+    if "." not in target:
+        return False
+    if registry is None:
+        from spiders.registry import load_registry
+
+        registry = load_registry()
+    return target not in registry  # a bare domain, unless a registry slug has dots
+
+
+def _site_reason(slug: str, stats: Mapping[str, Any]) -> str | None:
+    """Why a site fetched nothing, in the user's words: the most frequent failure, else robots.txt."""
+    prefix = f"newsbot/site/{slug}/failed/"
+    failures = {k[len(prefix):]: int(v or 0) for k, v in stats.items() if k.startswith(prefix)}
+    if failures:
+        return max(failures.items(), key=lambda kv: kv[1])[0]
+    if stats.get(f"newsbot/site/{slug}/robots_disallowed"):
+        from spiders.failures import ROBOTS
+
+        return ROBOTS
+    return None
 
 
 def site_row(slug: str, stats: Mapping[str, Any]) -> dict[str, Any]:
@@ -86,8 +118,23 @@ def site_row(slug: str, stats: Mapping[str, Any]) -> dict[str, Any]:
     }
     for suffix in _COUNTS:
         row[suffix] = n(f"newsbot/site/{slug}/{suffix}") or n(f"newsbot/items/{suffix}")
+    row["undated_kept"] = n("newsbot/since/undated")
     # articles that could not be stored (a full disk, a lost database) fail the site: the run did not do its job
-    row["ok"] = row["finish_reason"] in OK_REASONS and row["responses"] > 0 and not row["store_error"]
+    # (robots.txt may answer without a page fetched: a site is reached when at least one page was)
+    row["ok"] = (row["finish_reason"] in OK_REASONS and row["responses"] > 0 and row["pages"] > 0
+                 and not row["store_error"])
+    if row["finish_reason"] == "shutdown":
+        row["status"], row["reason"] = "interrupted", "stopped (Ctrl-C); run again to resume"
+    elif not row["ok"]:
+        row["status"] = "failed"
+        if row["store_error"]:
+            row["reason"] = f"{row['store_error']} articles could not be stored"
+        elif row["finish_reason"] not in OK_REASONS:
+            row["reason"] = f"crawl ended: {row['finish_reason']}"
+        else:
+            row["reason"] = _site_reason(slug, stats) or "unreachable: no response from the site"
+    else:
+        row["status"] = "ok"
     return row
 
 
@@ -99,7 +146,11 @@ def _totals(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
                 total[k] = total.get(k, 0) + v
     # the sites run at the same time: the run lasts as long as the longest
     total["duration"] = max((r.get("duration", 0.0) for r in rows), default=0.0)
-    total["finish_reason"] = "ok" if all(r.get("ok") for r in rows) else "failed"
+    bad = sum(1 for r in rows if r.get("status", "ok" if r.get("ok") else "failed") == "failed")
+    stopped = sum(1 for r in rows if r.get("status") == "interrupted")
+    total["ok"] = not bad and not stopped
+    status = f"{bad} of {len(rows)} failed" if bad else "interrupted" if stopped else "ok"
+    total["finish_reason"] = total["status"] = status
     return total
 
 
@@ -227,13 +278,10 @@ def run_crawl(
     from spiders.registry import load_registry
 
     sites = []
-    registry: dict | None = None
+    registry = load_registry()
     for target in targets:
-        is_url = "://" in target or "/" in target
-        if not is_url and "." in target:  # a bare domain, unless a registry slug has dots
-            registry = load_registry() if registry is None else registry
-            is_url = target not in registry
-        site = resolve_site(url=target) if is_url else resolve_site(site=target)
+        is_url = target_is_url(target, registry)
+        site = resolve_site(url=target) if is_url else resolve_site(site=target, registry=registry)
         sites.append((target, is_url, site))
     if not sites:
         raise ValueError("nothing to crawl: give site slugs, homepage URLs or --all")
@@ -242,6 +290,7 @@ def run_crawl(
         raise ValueError("the same site is given twice")
 
     overrides: dict[str, Any] = dict(settings or {})
+    deadline = overrides.pop("NEWSBOT_DEADLINE", None)  # epoch seconds: the run's time budget ends then
     if allow_private:
         overrides["NEWSBOT_ALLOW_PRIVATE"] = True
     if store_url:
@@ -260,13 +309,25 @@ def run_crawl(
         overrides["LOG_LEVEL"] = "WARNING"  # the progress line replaces the INFO log on a terminal
     base = project_settings(overrides)
 
+    summary = CrawlSummary(started_at=_now())
+    if jobdir:  # a resume starts from sound state only: a damaged queue is rebuilt, and said so in one line
+        from newsbot.jobs import resume
+
+        for _, _, site in sites:
+            state = Path(jobdir) / site.slug
+            damage = resume.damage(state)
+            if damage:
+                resume.rebuild(state)
+                note = (f"{site.slug}: the saved crawl state in {state} was damaged ({damage}); rebuilt from "
+                        "the store and discovery (stored articles are not fetched again)")
+                summary.notes.append(note)  # the caller tells it (in the run report and summary, -q included)
+
     process = CrawlerProcess(base)
     # without --jobdir the request queue still goes to disk: Scrapy's memory queue holds every scheduled
     # Request, and one 200,000-URL sitemap schedules 200,000 of them (~600 MB)
     scratch = None if jobdir else tempfile.TemporaryDirectory(prefix="newsbot-queue-")
     sink = _JsonlSink(output) if output else None
     crawlers = []
-    summary = CrawlSummary(started_at=_now())
     for target, is_url, site in sites:
         crawler = process.create_crawler(NewsSpider)
         politeness = site.politeness or {}
@@ -274,6 +335,8 @@ def run_crawl(
             crawler.settings.set("CLOSESPIDER_PAGECOUNT", int(politeness["max_pages"]), priority="cmdline")
         if jobdir or scratch is not None:
             crawler.settings.set("JOBDIR", str(Path(jobdir or scratch.name) / site.slug), priority="cmdline")
+        if jobdir:
+            _mark_running(crawler, Path(jobdir) / site.slug)
         if sink is not None:
             crawler.signals.connect(sink.write, signal=signals.item_scraped)
         if on_item is not None:
@@ -288,12 +351,20 @@ def run_crawl(
         process.crawl(crawler, **kwargs)
         crawlers.append((site.slug, crawler))
 
+    _one_line_failures(base)
     meter = Progress([c for _, c in crawlers]) if show_progress else None
+    stopper = _Stopper([c for _, c in crawlers], meter)
     interrupted = []
-    if meter is not None:
-        from twisted.internet import reactor
+    from twisted.internet import reactor
 
+    if meter is not None:
         reactor.callWhenRunning(meter.start)
+    # after Scrapy's own handlers (installed once the reactor started): ours chain to them
+    reactor.callWhenRunning(reactor.callLater, 0, stopper.install)
+    if deadline is not None:
+        reactor.callWhenRunning(
+            lambda: reactor.callLater(max(0.0, float(deadline) - time.time()), stopper.expire)
+        )
     try:
         process.start()
     except KeyboardInterrupt:
@@ -308,15 +379,106 @@ def run_crawl(
 
     for slug, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
+        if stopper.signalled and not stats.get("finish_reason"):
+            stats["finish_reason"] = "shutdown"  # forced stop (Ctrl-C twice): the spider never closed
         summary.sites[slug] = site_row(slug, stats)
     rows = list(summary.sites.values())
     summary.totals = _totals(rows)
     summary.finished_at = _now()
-    if interrupted or any(r["finish_reason"] == "shutdown" for r in rows):
+    if interrupted or stopper.signalled or any(r["finish_reason"] == "shutdown" for r in rows):
         summary.exit_status = EXIT_INTERRUPTED
     elif not all(r["ok"] for r in rows):
         summary.exit_status = EXIT_FAILED
     return summary
+
+
+def _one_line_failures(settings: Any) -> None:
+    """No tracebacks in the log unless NEWSBOT_TRACEBACKS (--debug): on the log handlers the crawlers installed
+    (each crawler re-installs Scrapy's root handler with its own settings), and again once the reactor runs."""
+    from twisted.internet import reactor
+
+    from spiders.onelinelog import install
+
+    tracebacks = settings.getbool("NEWSBOT_TRACEBACKS")
+    install(tracebacks)
+    reactor.callWhenRunning(install, tracebacks)
+
+
+def _mark_running(crawler: Any, state: Path) -> None:
+    """Mark the job state in use until the spider closed (Scrapy has saved its queue by then)."""
+    from scrapy import signals
+
+    from newsbot.jobs import resume
+
+    resume.running(state)
+    crawler.signals.connect(lambda **_: resume.closed(state), signal=signals.spider_closed, weak=False)
+
+
+class _Stopper:
+    """Ctrl-C / SIGTERM and the run's deadline: say so at once and stop within seconds.
+
+    Scrapy's graceful stop still downloads every request already in a download slot's queue, one
+    DOWNLOAD_DELAY apart (16 queued requests at a 1 s delay: 16 s). Those go back to the scheduler instead
+    (`engine.crawl`, dont_filter: they are in the dupefilter already), which saves them with the rest of the
+    queue (JOBDIR, or the shared Redis queue) for the next run, and each crawl is closed at once; requests
+    already on the wire finish."""
+
+    def __init__(self, crawlers: list, meter: Progress | None):
+        self.crawlers = crawlers
+        self.meter = meter
+        self.signalled = False
+        self._previous: dict[int, Any] = {}
+
+    def install(self) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous = signal.getsignal(signum)
+            if callable(previous):
+                self._previous[signum] = previous
+                signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        if not self.signalled:
+            self.signalled = True
+            # no print() in a signal handler: the interrupted code may be writing to the same stream
+            os.write(2, "\nnewsbot: stopping… (again to stop at once; the next run resumes)\n".encode())
+            reactor.callFromThread(self.stop, "shutdown")
+        previous = self._previous.get(signum)
+        if previous is not None:
+            previous(signum, frame)  # Scrapy's: a graceful stop, then a forced one on the second signal
+
+    def expire(self) -> None:
+        """The run's time budget is spent: close every crawl that is still running, now."""
+        self.stop("closespider_timeout")
+
+    def stop(self, reason: str) -> None:
+        from scrapy.exceptions import IgnoreRequest
+        from scrapy.utils.defer import deferred_from_coro
+
+        if self.meter is not None:
+            self.meter.stop()
+        for crawler in self.crawlers:
+            engine = getattr(crawler, "engine", None)
+            if engine is None or not engine.running or engine.spider is None:
+                continue
+            requeued = 0
+            for slot in list(engine.downloader.slots.values()):
+                while slot.queue:
+                    request, deferred = slot.queue.popleft()
+                    try:
+                        engine.crawl(request.replace(dont_filter=True))
+                        requeued += 1
+                    except Exception:  # the spider is closing already: the request stays for rediscovery
+                        logger.debug("could not put back %s", request, exc_info=True)
+                    deferred.errback(IgnoreRequest("stopping"))
+            if requeued and crawler.stats is not None:
+                crawler.stats.inc_value("newsbot/stopping/requeued", requeued)
+            # closing now, before the engine pulls the requests put back: they stay in the saved queue
+            if hasattr(engine, "close_spider_async"):
+                deferred_from_coro(engine.close_spider_async(reason=reason))
+            else:  # Scrapy < 2.14
+                engine.close_spider(engine.spider, reason)
 
 
 def run_scrape(
@@ -335,7 +497,8 @@ def run_scrape(
     overrides: dict[str, Any] = {"ITEM_PIPELINES": {}, "LOG_LEVEL": "WARNING", **dict(settings or {})}
     if allow_private:
         overrides["NEWSBOT_ALLOW_PRIVATE"] = True
-    process = CrawlerProcess(project_settings(overrides))
+    base = project_settings(overrides)
+    process = CrawlerProcess(base)
     rows: dict[int, dict[str, Any]] = {}
 
     def sink(index: int, row: dict[str, Any]) -> None:
@@ -344,6 +507,7 @@ def run_scrape(
             on_row(row)
 
     process.crawl(ScrapeSpider, urls=list(urls), sink=sink)
+    _one_line_failures(base)
     process.start()
     return [
         rows.get(i, {"url": u, "error": "not-fetched", "message": "no response (see the log)"})

@@ -10,6 +10,7 @@ from scrapy.http import Request, Response
 
 from newsbot.extract import ExtractionError, extract_parsed, parse_page
 from spiders.classify import classify_page
+from spiders.failures import reason as failure_reason
 from spiders.news import _headers
 from spiders.pagesignals import page_signals
 
@@ -52,8 +53,8 @@ class ScrapeSpider(scrapy.Spider):
     def on_error(self, failure) -> None:
         request = failure.request
         message = failure.getErrorMessage()
-        reason = type(failure.value).__name__
+        reason = failure_reason(failure)  # unreachable: name not resolved, refused, timeout, robots.txt disallows
         response = getattr(failure.value, "response", None)
         if response is not None:
-            reason, message = "http-error", f"HTTP {response.status}"
+            reason, message = "http-error", failure_reason(failure)
         self.sink(request.cb_kwargs.get("index", -1), {"url": request.url, "error": reason, "message": message})

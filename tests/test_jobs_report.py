@@ -61,7 +61,7 @@ def test_single_site_crawl_falls_back_to_scrapy_counters():
         ("finished", 5, 0, "ok"),
         ("finished", 5, 3, "ok"),  # some pages failed, the site did not
         ("closespider_timeout", 5, 0, "partial"),
-        ("shutdown", 5, 0, "failed"),
+        ("shutdown", 5, 0, "interrupted"),  # Ctrl-C: resumable, not failed (issue 12)
         ("finished", 0, 2, "failed"),
     ],
 )

@@ -40,11 +40,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print(f"newsbot {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # `newsbot extract ... | head`: the reader left. Point stdout at devnull so the
         # interpreter's final flush doesn't raise again (recipe from the signal module docs).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:  # one line, not a traceback (that is for --debug)
+        if getattr(args, "debug", False):
+            raise
+        text = str(exc).strip().splitlines()
+        print(f"newsbot {args.command}: {type(exc).__name__}: {text[0] if text else ''} (details: --debug)",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

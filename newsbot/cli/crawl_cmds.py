@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from newsbot.cli.output import dumps, utf8_stdout
+from newsbot.jobs.config import ConfigError, check_env, check_scrapy_settings, check_store, positive
 
 DEMO_PORT = 8765
 
@@ -20,11 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("targets", nargs="*", metavar="SLUG|URL", help="registry slugs or homepage URLs")
     p.add_argument("--all", action="store_true", help="every site in the registry")
-    p.add_argument("--since", help="skip sitemap/feed entries older than this: 2d, 12h, 30m, 1w or an ISO date")
-    p.add_argument("--max-articles", type=int, metavar="N", help="stop a site after N articles")
-    p.add_argument("--max-pages", type=int, metavar="N", help="stop a site after N responses")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop a site after this long")
-    p.add_argument("--depth", type=int, metavar="N", help="link depth limit (default: DEPTH_LIMIT setting)")
+    p.add_argument("--since", help="only articles published since then: 2d, 12h, 30m, 1w or an ISO date (by the "
+                   "article's own date; sitemap/feed entries older than that are not fetched; undated articles "
+                   "are kept and counted)")
+    p.add_argument("--max-articles", type=positive(int), metavar="N", help="store at most N articles per site")
+    p.add_argument("--max-pages", type=positive(int), metavar="N", help="fetch at most N pages per site")
+    p.add_argument("--timeout", type=positive(float), metavar="SECONDS", help="stop a site after this long")
+    p.add_argument("--depth", type=_depth, metavar="N", help="link depth limit (default: DEPTH_LIMIT setting)")
     p.add_argument("-o", "--output", metavar="FILE", help="also write the crawled records as JSONL (- = stdout)")
     p.add_argument("--db", metavar="URL", help="store URL (default: $NEWSBOT_DB or data/newsbot.db)")
     p.add_argument("--full", action="store_true", help="fetch stored articles again (not incremental)")
@@ -72,19 +75,32 @@ def _log_options(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("-v", "--verbose", action="store_true", help="Scrapy's INFO log")
     g.add_argument("-q", "--quiet", action="store_true", help="errors only, no progress line")
+    p.add_argument("--debug", action="store_true", help="show tracebacks and Scrapy's DEBUG log")
+
+
+def _depth(text: str) -> int:
+    import argparse
+
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return int(text)
 
 
 def _log_settings(args: argparse.Namespace) -> dict:
     settings: dict = {}
-    if getattr(args, "verbose", False):
+    if getattr(args, "debug", False):
+        settings["LOG_LEVEL"] = "DEBUG"
+        settings["NEWSBOT_TRACEBACKS"] = True
+    elif getattr(args, "verbose", False):
         settings["LOG_LEVEL"] = "INFO"
     elif getattr(args, "quiet", False):
         settings["LOG_LEVEL"] = "ERROR"
     for item in getattr(args, "set", []):
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise SystemExit(f"newsbot: -s expects NAME=VALUE, got {item!r}")
+            raise ConfigError(f"-s: expected NAME=VALUE, got {item!r}")
         settings[name.strip()] = value
+    check_scrapy_settings(settings)
     return settings
 
 
@@ -104,7 +120,15 @@ def run_crawl_cmd(args: argparse.Namespace) -> int:
         return _fail("crawl", f"cannot read the site registry: {exc}")
     if not targets:
         return _fail("crawl", "give site slugs, homepage URLs or --all")
-    settings = _log_settings(args)
+    try:  # configuration first: nothing is created or started with a setting that cannot work
+        check_env()
+        settings = _log_settings(args)
+        check_store(args.db)
+        from newsbot.jobs.crawl import check_job_arguments
+
+        check_job_arguments(args)
+    except ConfigError as exc:
+        return _fail("crawl", str(exc))
     if args.max_pages:
         settings["CLOSESPIDER_PAGECOUNT"] = args.max_pages
     if args.timeout:
@@ -134,6 +158,8 @@ def run_crawl_cmd(args: argparse.Namespace) -> int:
         if hasattr(summary, "format"):  # one worker: the runner's table, then what the job adds
             print(summary.format(), file=sys.stderr)
         report.print_summary(sys.stderr, table=not hasattr(summary, "format"))
+    else:  # the cron form: silent when all is well, one line per site that was not
+        report.print_problems(sys.stderr)
     if args.summary_json:
         data = summary.to_dict() if hasattr(summary, "to_dict") else {"sites": summary or {}}
         Path(args.summary_json).write_text(dumps(data, indent=2) + "\n", encoding="utf-8")
@@ -146,7 +172,11 @@ def run_scrape_cmd(args: argparse.Namespace) -> int:
     bad = [u for u in args.urls if not u.startswith(("http://", "https://"))]
     if bad:
         return _fail("scrape", f"not an http(s) URL: {bad[0]}")
-    settings = _log_settings(args)
+    try:
+        check_env()
+        settings = _log_settings(args)
+    except ConfigError as exc:
+        return _fail("scrape", str(exc))
     rows = run_scrape(args.urls, allow_private=args.allow_private, settings=settings)
     out = utf8_stdout()
     if args.format == "json":
@@ -157,7 +187,8 @@ def run_scrape_cmd(args: argparse.Namespace) -> int:
     out.flush()
     for row in rows:
         if "error" in row:
-            print(f"newsbot scrape: {row['url']}: {row['error']}: {row['message']}", file=sys.stderr)
+            told = row["error"] if " " in row["error"] else f"{row['error']}: {row['message']}"
+            print(f"newsbot scrape: {row['url']}: {told}", file=sys.stderr)
     return 1 if any("error" in row for row in rows) else 0
 
 
@@ -167,6 +198,12 @@ def run_demo_cmd(args: argparse.Namespace) -> int:
     from spiders.runner import run_crawl
 
     output = Path(args.output)
+    try:
+        check_env()
+        settings = _log_settings(args)
+        check_store(args.db)
+    except ConfigError as exc:
+        return _fail("demo", str(exc))
     try:
         server = serve(port=args.port)
     except OSError as exc:  # the usual port is taken: any port will do, but the site's URLs change with it
@@ -180,13 +217,16 @@ def run_demo_cmd(args: argparse.Namespace) -> int:
             [home],
             store_url=args.db,
             allow_private=True,
-            settings=_log_settings(args),
+            settings=settings,
             progress=False if args.quiet else None,
             output=None,
         )
     slug = adhoc_site(home).slug
-    count = _export(args.db, slug, output)
     print(summary.format(), file=sys.stderr)
+    count = _export(args.db, slug, output)
+    if not count:  # an empty export never replaces an earlier one
+        print(f"newsbot demo: no stored articles of {slug}; {output} left as it was", file=sys.stderr)
+        return summary.exit_status or 1
     print(f"newsbot demo: {count} articles of {slug} exported to {output}", file=sys.stderr)
     db = f" --db {args.db}" if args.db else ""
     print(f"newsbot demo: browse what it stored with `newsbot browse{db}` (read-only, http://127.0.0.1:8766/)",
@@ -195,12 +235,18 @@ def run_demo_cmd(args: argparse.Namespace) -> int:
 
 
 def _export(store_url: str | None, slug: str, output: Path) -> int:
-    """The demo site's stored records as JSONL (the store's export: the same lines as `newsbot export`)."""
+    """The demo site's stored records as JSONL (the store's export: the same lines as `newsbot export`).
+
+    Duplicates included: a demo served on another port is another site whose articles are copies of an
+    earlier demo run's, marked `duplicate_of` them; they are still this run's articles. Nothing is written
+    when there is nothing to export (an earlier export stays)."""
     from newsbot.store import Filters, export_jsonl, open_store
 
+    filters = Filters(sites=[slug], include_duplicates=True)
     store = open_store(store_url)
     try:
-        result = export_jsonl(store, output, Filters(sites=[slug]), card=False)
+        if not store.count(filters):
+            return 0
+        return export_jsonl(store, output, filters, card=False).records
     finally:
         store.close()
-    return result.records

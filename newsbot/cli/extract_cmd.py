@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from pathlib import Path
 
 from newsbot.cli.output import dumps, utf8_stdout
-from newsbot.extract import ExtractionError, extract
+from newsbot.extract import ExtractionError, extract_parsed, parse_page
+from newsbot.record import ArticleRecord
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("extract", help="extract article records from saved HTML pages (or - for stdin)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="saved page(s); - reads standard input")
-    p.add_argument("--url", help="the page's URL (for a single input; otherwise read from the page)")
+    p.add_argument("--url", help="the page's URL (one input only; otherwise its declared canonical URL)")
     p.add_argument("--encoding", help="force this character encoding instead of detecting it")
     p.add_argument("--format", choices=("jsonl", "json", "text"), default="jsonl")
     p.set_defaults(func=run)
@@ -28,14 +30,35 @@ def _read(path: str) -> bytes:
     return p.read_bytes()
 
 
+def _extract(data: bytes, url: str | None, encoding: str | None) -> ArticleRecord:
+    page = parse_page(data, None, encoding)
+    rec = extract_parsed(page, url=url)
+    if not url and rec.canonical_url and rec.canonical_url.startswith(("http://", "https://")):
+        # a saved page knows its own address: extract again with it (site, profile and links follow from it)
+        rec = extract_parsed(page, url=rec.canonical_url)
+    if not rec.body.strip():  # an article page with nothing in it (a JavaScript shell) is not a record
+        raise ExtractionError("no-body", "no article body found (a page rendered by JavaScript?)")
+    return rec
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.url and len(args.paths) > 1:
+        print("newsbot extract: --url names one page's address: give a single input with it", file=sys.stderr)
+        return 2
+    if args.encoding:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            print(f"newsbot extract: --encoding: unknown encoding {args.encoding!r} (e.g. utf-8, windows-1256, "
+                  "iso-8859-6)", file=sys.stderr)
+            return 2
     out = utf8_stdout()
     records: list[dict] = []
     failed = 0
     for path in args.paths:
         try:
             data = _read(path)
-            rec = extract(data, url=args.url, encoding=args.encoding)
+            rec = _extract(data, args.url, args.encoding)
             row = {"input": path, **rec.to_dict()}
         except (OSError, ExtractionError) as exc:
             failed += 1

@@ -66,8 +66,13 @@ def _pct(x: float | None) -> str:
 
 
 def run_health_cmd(args: argparse.Namespace) -> int:
+    from newsbot.cli.store_cmds import existing_store
     from newsbot.jobs.health_store import HealthStore
 
+    db, code = existing_store("health", args.db)
+    if db is None:
+        return code
+    args.db = db
     if args.ack:
         with HealthStore(args.db) as hs:
             n = hs.acknowledge(args.ack)
@@ -88,6 +93,7 @@ def run_health_cmd(args: argparse.Namespace) -> int:
         return 3 if open_alarm else 0
     view = health_overview(args.db)
     open_alarms = [s["site"] for s in view["sites"] if s["alarm"] and not s["acknowledged"]]
+    last_failed = bool(view["last_run"] and view["last_run"]["exit_code"] == 1)
     if args.json:
         out.write(dumps({**view, "open_alarms": open_alarms}, indent=2) + "\n")
     else:
@@ -99,4 +105,9 @@ def run_health_cmd(args: argparse.Namespace) -> int:
             alarm = "" if not s["alarm"] else ("(acknowledged) " if s["acknowledged"] else "ALARM: ") + s["alarm"]
             out.write(f"{s['site'][:28]:<28} {s['at'][:19]:<20} {s['pages']:>6} {_pct(s['score']):>7} "
                       f"{_pct(s['baseline']):>6}  {alarm}\n")
+    if last_failed:  # monitoring reads the exit code: a last run that failed is not "healthy"
+        run = view["last_run"]
+        print(f"newsbot health: the last run {run['run_id']} ended with exit {run['exit_code']} ({run['outcome']})"
+              + (f"; failed: {', '.join(run['failed'])}" if run["failed"] else ""), file=sys.stderr)
+        return 1
     return 3 if open_alarms else 0

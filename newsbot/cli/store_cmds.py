@@ -50,6 +50,24 @@ def _fail(command: str, message: str) -> int:
     return 2
 
 
+def existing_store(command: str, db: str | None) -> tuple[str | None, int]:
+    """(store URL, 0) for a store that exists and answers; (None, exit code) after one line on stderr.
+
+    Read-only commands never create a store: a mistyped path is an error (2), not an empty database;
+    a store server that is down is a failure (1), never an empty result."""
+    from newsbot.jobs.config import ConfigError, Unavailable, check_store, ping_store
+
+    try:
+        url = check_store(db, must_exist=True)
+        ping_store(url)
+    except ConfigError as exc:
+        return None, _fail(command, str(exc))
+    except Unavailable as exc:
+        print(f"newsbot {command}: {exc}", file=sys.stderr)
+        return None, 1
+    return url, 0
+
+
 def run_export(args: argparse.Namespace) -> int:
     try:
         filters = Filters(
@@ -64,7 +82,10 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail("export", str(exc))
     if not args.output.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst", ".json", ".json.gz", ".json.zst")):
         return _fail("export", f"{args.output}: the file name must end in .jsonl, .jsonl.gz or .jsonl.zst")
-    with open_store(args.db) as store:
+    db, code = existing_store("export", args.db)
+    if db is None:
+        return code
+    with open_store(db) as store:
         result = export_jsonl(store, args.output, filters, card=not args.no_card)
     card = f", card {result.card}" if result.card else ""
     print(f"newsbot export: {result.records} records to {result.path} ({result.bytes} bytes){card}", file=sys.stderr)
@@ -74,9 +95,12 @@ def run_export(args: argparse.Namespace) -> int:
 def run_stats(args: argparse.Namespace) -> int:
     from newsbot.cli.jobs_cmd import health_lines, health_overview
 
-    with open_store(args.db) as store:
+    db, code = existing_store("stats", args.db)
+    if db is None:
+        return code
+    with open_store(db) as store:
         summary = summarise(store)
-    summary["health"] = health_overview(args.db)  # extraction health per site and the last scheduled run
+    summary["health"] = health_overview(db)  # extraction health per site and the last scheduled run
     out = utf8_stdout()
     if args.format == "json":
         out.write(dumps(summary, indent=2) + "\n")
@@ -109,7 +133,10 @@ def run_reextract(args: argparse.Namespace) -> int:
         since = bound(args.since)
     except ValueError as exc:
         return _fail("reextract", str(exc))
-    with open_store(args.db) as store:
+    db, code = existing_store("reextract", args.db)
+    if db is None:
+        return code
+    with open_store(db) as store:
         stats = reextract(store, sites=_multi(args.site), since=since)
     keys = ("pages", "updated", "unchanged", "new", "invalid", "near_duplicate", "extract_error")
     counts = {k: stats.get(f"newsbot/reextract/{k}", stats.get(f"newsbot/items/{k}", 0)) for k in keys}

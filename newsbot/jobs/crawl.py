@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from typing import Any
 
+from newsbot.jobs.config import ConfigError, Unavailable, check_redis, ping_redis, ping_store, positive
 from newsbot.jobs.report import RunReport, SiteReport
 from newsbot.jobs.run import CrawlJob
 
@@ -25,21 +27,31 @@ HEALTH_PRIORITY = 50  # before validation, which drops the records health must c
 def add_job_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("scheduled runs (docs/scheduling.md)")
     g.add_argument(
-        "--max-runtime", type=float, metavar="SECONDS",
+        "--max-runtime", type=positive(float), metavar="SECONDS",
         help="wall-clock budget for the whole run; sites still crawling then stop cleanly and the next run resumes",
     )
     g.add_argument("--report", metavar="FILE", help="also write the JSON run report here (always kept under the store's .jobs/runs/)")
-    g.add_argument("--workers", type=int, default=1, metavar="N", help="N local worker processes share the crawl (needs --redis-url / $REDIS_URL)")
+    g.add_argument("--workers", type=positive(int), default=1, metavar="N", help="N local worker processes share the crawl (needs --redis-url / $REDIS_URL)")
     g.add_argument("--redis-url", metavar="URL", help="scrapy-redis shared queue and dupefilter (default: $REDIS_URL)")
     g.add_argument("--no-lock", action="store_true", help="do not take the per-site locks (not for scheduled runs)")
 
 
 def slug_of(target: str) -> str:
-    """The site slug a crawl target (registry slug or homepage URL) resolves to, as the runner does."""
+    """The site slug a crawl target (registry slug, homepage URL or bare domain) resolves to, as the runner does."""
     from spiders.news import resolve_site
+    from spiders.runner import target_is_url
 
-    is_url = "://" in target or ("." in target and "/" in target)
-    return (resolve_site(url=target) if is_url else resolve_site(site=target)).slug
+    return (resolve_site(url=target) if target_is_url(target) else resolve_site(site=target)).slug
+
+
+def check_job_arguments(args: argparse.Namespace) -> None:
+    """The job options that need no network: raises ConfigError (exit 2)."""
+    workers = int(getattr(args, "workers", 1) or 1)
+    redis_url = _redis_url(args)
+    if redis_url:
+        check_redis(redis_url, "--redis-url" if getattr(args, "redis_url", None) else "REDIS_URL")
+    if workers > 1 and not redis_url:
+        raise ConfigError("--workers: more than one worker needs a shared queue: give --redis-url or set REDIS_URL")
 
 
 def with_health_pipeline(settings: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +81,11 @@ def site_from_row(job: CrawlJob, slug: str, row: dict[str, Any]) -> SiteReport:
     }
     rep = job.site_done(slug, stats, finish_reason=row.get("finish_reason") or "unknown", only_site=False)
     if rep.status == "ok" and not row.get("responses"):
-        rep.status, rep.reason = "failed", "unreachable: no response from the site"
+        rep.status = "failed"
+    if rep.status == "failed" and not rep.pages and row.get("reason"):
+        rep.reason = row["reason"]  # the runner's words: unreachable: name not resolved, refused, HTTP 503...
+    elif rep.status == "failed" and not rep.reason:
+        rep.reason = "unreachable: no response from the site"
     if row.get("duration") is not None:
         rep.duration_s = row["duration"]
     return rep
@@ -97,6 +113,7 @@ def run_job(targets: list[str], args: argparse.Namespace, crawl_kwargs: dict[str
 
         parse_since(crawl_kwargs["since"])
 
+    check_job_arguments(args)
     job = CrawlJob(
         crawl_kwargs.get("store_url"),
         max_runtime=max_runtime,
@@ -110,6 +127,14 @@ def run_job(targets: list[str], args: argparse.Namespace, crawl_kwargs: dict[str
         job.report.notes.append("shared crawl on Redis: site locks not taken, concurrent runs share the queue")
     summary = None
     with job:
+        try:  # the services the crawl writes to, before it starts: a store that is down fails every site
+            ping_store(job.store)
+            if redis_url:
+                ping_redis(redis_url)
+        except Unavailable as exc:
+            for slug in dict.fromkeys(slugs.values()):
+                job.not_started(slug, str(exc), status="failed")
+            return job.report, summary
         mine = set(job.claim(list(dict.fromkeys(slugs.values()))))
         todo = [t for t in targets if slugs[t] in mine]
         if todo:
@@ -118,6 +143,9 @@ def run_job(targets: list[str], args: argparse.Namespace, crawl_kwargs: dict[str
             if "CLOSESPIDER_TIMEOUT" in budget and settings.get("CLOSESPIDER_TIMEOUT"):
                 budget["CLOSESPIDER_TIMEOUT"] = min(int(float(settings["CLOSESPIDER_TIMEOUT"])), budget["CLOSESPIDER_TIMEOUT"])
             settings.update(budget)
+            left = job.budget.remaining()
+            if left is not None:  # the runner closes every crawl then, however busy (spiders/runner._Stopper)
+                settings["NEWSBOT_DEADLINE"] = time.time() + left
             if redis_url:
                 from spiders.redis_support import redis_settings
 
@@ -129,6 +157,7 @@ def run_job(targets: list[str], args: argparse.Namespace, crawl_kwargs: dict[str
                 summary = run_crawl(todo, **kwargs)
                 rows = summary.sites
                 job.report.interrupted = summary.exit_status == 130
+                job.report.notes.extend(summary.notes)
             else:
                 from newsbot.jobs.workers import run_workers
 

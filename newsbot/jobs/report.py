@@ -22,7 +22,8 @@ COMPLETED_REASONS = {"finished", "closespider_timeout", "closespider_itemcount",
 @dataclass
 class SiteReport:
     site: str
-    status: str = "ok"  # ok | partial (time budget) | failed | skipped (locked) | not_started (budget spent)
+    # ok | partial (time budget) | failed | interrupted (Ctrl-C; resumable) | skipped (locked) | not_started
+    status: str = "ok"
     reason: str | None = None
     pages: int = 0  # pages fetched
     articles: int = 0  # article pages extracted
@@ -82,7 +83,9 @@ def judge(report: SiteReport) -> SiteReport:
     """Status from what the crawl reported, unless it was already decided (skipped, not started, failed)."""
     if report.status != "ok":
         return report
-    if report.finish_reason and report.finish_reason not in COMPLETED_REASONS:
+    if report.finish_reason == "shutdown":
+        report.status, report.reason = "interrupted", "stopped (Ctrl-C or SIGTERM); run again to resume"
+    elif report.finish_reason and report.finish_reason not in COMPLETED_REASONS:
         report.status, report.reason = "failed", f"crawl ended: {report.finish_reason}"
     elif report.store_errors:
         report.status, report.reason = "failed", f"{report.store_errors} articles could not be stored (see the log)"
@@ -108,6 +111,7 @@ class RunReport:
     exit_code: int = exitcodes.OK
     outcome: str = exitcodes.MEANING[exitcodes.OK]
     interrupted: bool = False
+    error: str | None = None  # the run itself failed (raised) before or while crawling
     notes: list[str] = field(default_factory=list)  # e.g. a worker that died
     path: str | None = None  # where the JSON was written
 
@@ -115,9 +119,10 @@ class RunReport:
         return next((s for s in self.sites if s.site == name), None)
 
     def conclude(self) -> int:
-        failed = any(s.failed for s in self.sites)
+        failed = self.error is not None or any(s.failed for s in self.sites)
         alarm = any(s.alarm for s in self.sites)
-        self.exit_code = exitcodes.combine(failed=failed, alarm=alarm, interrupted=self.interrupted)
+        stopped = self.interrupted or any(s.status == "interrupted" for s in self.sites)
+        self.exit_code = exitcodes.combine(failed=failed, alarm=alarm, interrupted=stopped)
         self.outcome = exitcodes.MEANING[self.exit_code]
         return self.exit_code
 
@@ -178,6 +183,8 @@ class RunReport:
                 lines.append(row + ("  " + " | ".join(notes) if notes else ""))
             elif s.status != "ok" or s.alarm:
                 lines.append(f"  {s.site}: {s.status}" + (" - " + " | ".join(notes) if notes else ""))
+        if self.error:
+            lines.append(f"  error: {self.error}")
         lines.extend(f"  note: {note}" for note in self.notes)
         if self.path:
             lines.append(f"  report: {self.path}")
@@ -185,6 +192,27 @@ class RunReport:
 
     def print_summary(self, file: TextIO, table: bool = True) -> None:
         print(self.summary(table), file=file, flush=True)
+
+    def problems(self) -> list[str]:
+        """One line per site that did not simply succeed, and the notes: what `-q` (the cron form) still prints."""
+        lines = []
+        for s in self.sites:
+            if s.status in ("ok", "skipped") and not s.alarm:
+                continue
+            why = s.reason or ""
+            if s.alarm:
+                why = "; ".join(filter(None, [why, "HEALTH ALARM: " + "; ".join(s.health.get("reasons") or [])]))
+            lines.append(f"newsbot crawl: {s.site}: {s.status}" + (f": {why}" if why else ""))
+        if self.error:
+            lines.append(f"newsbot crawl: error: {self.error}")
+        lines.extend(f"newsbot crawl: note: {note}" for note in self.notes)
+        if lines:
+            lines.append(f"newsbot crawl: exit {self.exit_code} ({self.outcome})")
+        return lines
+
+    def print_problems(self, file: TextIO) -> None:
+        for line in self.problems():
+            print(line, file=file, flush=True)
 
 
 def _secs(value: float | None) -> str:

@@ -112,8 +112,9 @@ class CrawlJob:
         self._site_t0[site] = time.time()
 
     # -- after crawling -------------------------------------------------------------------------
-    def not_started(self, site: str, reason: str = "time budget spent before this site's turn") -> None:
-        self.report.sites.append(SiteReport(site, status="not_started", reason=reason))
+    def not_started(self, site: str, reason: str = "time budget spent before this site's turn",
+                    status: str = "not_started") -> None:
+        self.report.sites.append(SiteReport(site, status=status, reason=reason))
         self._release(site)
 
     def site_failed(self, site: str, reason: str, stats: dict[str, Any] | None = None) -> None:
@@ -171,7 +172,7 @@ class CrawlJob:
         return self.report
 
     def _attach_health(self) -> None:
-        crawled = [s for s in self.report.sites if s.status in ("ok", "partial", "failed")]
+        crawled = [s for s in self.report.sites if s.status in ("ok", "partial", "failed", "interrupted")]
         if not crawled:
             return
         try:
@@ -194,6 +195,10 @@ class CrawlJob:
         if exc_type is not None:
             for site in list(self._locks):
                 self.site_failed(site, f"crawl raised {exc!r}")
+            if not issubclass(exc_type, KeyboardInterrupt):  # never "success" for a run that raised
+                self.report.error = f"{exc_type.__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+            else:
+                self.report.interrupted = True
         self.finish()
 
 

@@ -60,6 +60,7 @@ def kill_resume_cycles(tmp_path: Path, n_articles: int, kills: int, case) -> Non
         final.wait(timeout=600)
     assert final.returncode == 0, _log(tmp_path)[-3000:]
     stored = _stored_paths(db)
+    assert case.count_lost(expected, stored) == 0, f"missing {sorted(set(expected) - set(stored))[:5]}"
     assert len(stored) == len(set(stored)), "an article was stored twice"
     assert sorted(stored) == expected, f"missing {sorted(set(expected) - set(stored))[:5]}"
     assert integrity(db) == "ok"
@@ -96,6 +97,8 @@ def test_two_crawls_write_one_store_at_once(tmp_path, case):
         assert p.returncode == 0, _log(tmp_path, f"crawl{i}.log")[-3000:]
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT site, url FROM articles").fetchall()
+    expected = [(slug, _path("http://x" + p)) for slug, spec in slugs.items() for p in spec.articles]
+    assert case.count_lost(expected, [(s, _path(u)) for s, u in rows]) == 0
     for slug, spec in slugs.items():
         got = sorted(_path(u) for s, u in rows if s == slug)
         assert got == sorted(_path("http://x" + p) for p in spec.articles), slug
@@ -148,6 +151,7 @@ def test_postgres_restart_mid_crawl_loses_nothing(tmp_path, own_pg, case):
         proc.wait(timeout=300)
     total, distinct = _pg_count(url)
     log = _log(tmp_path)
+    case.count_lost(n, distinct)
     assert total == distinct == n, f"{total} stored of {n} after the restart:\n{log[-3000:]}"
     case.happened(f"server restarted at ~{n // 3} stored; the crawl reconnected and stored all {n}")
 
@@ -196,6 +200,7 @@ def test_full_disk_gives_a_clear_error_and_no_corrupt_store(tmp_path, tiny_fs, c
         again.wait(timeout=300)
     assert again.returncode == 0, _log(tmp_path, "again.log")[-3000:]
     stored = _stored_paths(db)
+    case.count_lost([_path("http://x" + p) for p in spec.articles], stored)
     assert sorted(stored) == sorted(_path("http://x" + p) for p in spec.articles)
     assert integrity(db) == "ok"
     case.figure("stored_when_full", first)

@@ -63,6 +63,7 @@ def test_sitemap_billion_laughs_is_not_expanded(case):
     case("sitemap with a billion-laughs entity bomb (10^9 'lol's) used in <loc>, plus 3 good URLs")
     data = _urlset(GOOD + ["https://news.example.com/&lol9;"], extra=LAUGHS)
     got, error = _sitemap_urls(data)
+    case.count_lost(GOOD, got, what="good URLs")
     assert got == GOOD, got[:5]
     assert all("lollol" not in u for u in got)
     case.happened(f"the 3 good URLs, the entity entry skipped ({error or 'no error'})")
@@ -75,6 +76,7 @@ def test_sitemap_external_entity_is_not_read(tmp_path, case):
     prolog = (f'<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY xxe SYSTEM "file://{secret}">'
               f'<!ENTITY % pe SYSTEM "file://{secret}"> %pe;]>')
     got, error = _sitemap_urls(_urlset(GOOD + ["&xxe;"], extra=prolog))
+    case.count_lost(GOOD, got, what="good URLs")
     assert not any("SECRET" in u for u in got)
     case.happened(f"file never read; {len(got)} URLs kept ({error or 'no error'})")
 
@@ -98,6 +100,7 @@ def test_malformed_sitemaps_keep_what_was_read(case):
     case("truncated sitemap, an HTML error page as sitemap, a feed as sitemap, binary garbage, an empty body")
     truncated = _urlset(GOOD)[:-30]
     got, error = _sitemap_urls(truncated)
+    case.count_lost(GOOD[:2], got, what="URLs before the damage")
     assert got[:2] == GOOD[:2] and error
     for data in (b"<html><body><h1>503</h1></body></html>", _rss(GOOD), bytes(range(256)) * 10):
         got, error = _sitemap_urls(data)
@@ -119,7 +122,9 @@ def test_sitemaps_and_feeds_yield_only_http_urls(case):
     assert [e.url for e in parse_feed(_rss(GOOD + BAD_SCHEMES), BASE + "/feed.xml")] == GOOD
     atom = ('<feed xmlns="http://www.w3.org/2005/Atom">' + "".join(
         f'<entry><title>x</title><link href="{u}"/></entry>' for u in GOOD + BAD_SCHEMES) + "</feed>").encode()
-    assert [e.url for e in parse_feed(atom, BASE + "/atom.xml")] == GOOD
+    got = [e.url for e in parse_feed(atom, BASE + "/atom.xml")]
+    case.count_lost(GOOD, got, what="http(s) URLs of the Atom feed")
+    assert got == GOOD
     case.happened("only the 3 http(s) URLs come out of each")
 
 
@@ -130,6 +135,7 @@ def test_feed_bombs_and_external_entities(tmp_path, case):
     prolog = LAUGHS.replace("lolz", "rss")[:-2] + f'<!ENTITY xxe SYSTEM "file://{secret}">]>'
     entries = parse_feed(_rss(GOOD + ["&lol9;", "&xxe;"], prolog=prolog), BASE + "/feed.xml")
     urls = [e.url for e in entries]
+    case.count_lost(GOOD, urls, what="good feed entries")
     assert not any("SECRET" in u or "lollol" in u for u in urls)
     assert set(GOOD) <= set(urls)
     bomb = zlib.compressobj(9, zlib.DEFLATED, 31)
@@ -146,7 +152,9 @@ def test_malformed_feeds_are_refused_or_read_tolerantly(case):
         with pytest.raises(FeedError):
             parse_feed(bad, BASE + "/feed.xml")
     sloppy = b'<rss version="2.0"><channel><item><title>A & B</title><link>' + GOOD[0].encode() + b"</link></item><item>"
-    assert [e.url for e in parse_feed(sloppy, BASE + "/feed.xml")] == GOOD[:1]
+    got = [e.url for e in parse_feed(sloppy, BASE + "/feed.xml")]
+    case.count_lost(GOOD[:1], got, what="good entries of the sloppy feed")
+    assert got == GOOD[:1]
     case.happened("FeedError for non-feeds; the sloppy feed's good entry kept")
 
 
@@ -189,6 +197,7 @@ def test_200000_url_sitemap_is_streamed_in_bounded_memory(tmp_path, case):
                           timeout=300, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout)
+    case.count_lost(200_000, out["count"], what="sitemap entries")
     assert out["count"] == 200_000
     peak_mb = out["rss_peak_kb"] / 1024
     grew_mb = (out["rss_during_kb"] - out["rss_before_kb"]) / 1024

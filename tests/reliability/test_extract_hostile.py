@@ -28,6 +28,11 @@ def page(text: str = AR, head: str = '<meta charset="utf-8">') -> str:
     )
 
 
+def _paragraphs_kept(body: str) -> int:
+    """How many of page()'s three paragraphs are in the body, whole (text normalisation aside)."""
+    return sum(1 for p in body.split("\n\n") if p.strip().startswith(AR[:40]) and AR[-30:] in p)
+
+
 def outcome(data: bytes | str, **kw) -> tuple[str, object]:
     """('record', rec) or ('error', reason); any other exception fails the test."""
     try:
@@ -88,6 +93,8 @@ def test_damaged_arabic_pages_still_give_the_article(name, case):
     case(f"extract(): {name}")
     kind, rec = outcome(data, **kw)
     assert kind == "record", f"{name}: {rec}"
+    whole = data.decode("utf-8", "ignore").count(AR) or 3  # paragraphs whole in the input (a cut page has fewer)
+    case.count_lost(whole, _paragraphs_kept(rec.body), what="paragraphs whole in the input")
     assert "المحادثات بين الأطراف المعنية" in rec.body, f"{name}: body decoded wrongly ({rec.encoding}): {rec.body[:80]!r}"
     assert rec.lang == "ar"
     assert not any(ord(c) < 32 and c not in "\n\t" for c in rec.body), "control characters leaked into the body"
@@ -100,6 +107,8 @@ def test_a_few_invalid_utf8_bytes_do_not_turn_the_page_into_mojibake(case):
     kind, rec = outcome(data)
     assert kind == "record"
     assert "المحادثات بين الأطراف المعنية" in rec.body, rec.body[:80]
+    case.count_lost(3, sum(1 for p in rec.body.split("\n\n") if "المحادثات بين الأطراف المعنية" in p),
+                    what="paragraphs readable")
 
 
 def test_non_arabic_page_is_a_record_in_its_own_language(case):
