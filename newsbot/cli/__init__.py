@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "newsbot.cli.crawl_cmds",
     "newsbot.cli.store_cmds",
     "newsbot.cli.jobs_cmd",
+    "newsbot.cli.archive_cmd",
 ]
 
 
