@@ -150,7 +150,8 @@ class ArchiveRun:
                 self.report.notes.append("interrupted: the next run resumes where this one stopped")
             self.progress.update(force=True)
             for f in files:
-                self._file_counts(f)
+                if f.report.status == "reading":  # interrupted in the middle of this file
+                    self._file_counts(f)
         finally:
             store.close()
         t1 = time.time()
@@ -230,7 +231,8 @@ class ArchiveRun:
                              kept=kept["new"] + kept["updated"] + kept["unchanged"])
 
     def _file_done(self, f: _File, store: Store) -> None:
-        if f.report.status == "failed":
+        if f.report.status == "failed":  # a read error in the middle: what came before it stays stored
+            self._file_counts(f)
             return
         f.report.status = "ok"
         self._save(f, store, done=True)
