@@ -94,12 +94,24 @@ def _host(url: str) -> str:
         return ""
 
 
-def registry_slug(url: str, options: ArchiveOptions) -> str | None:
-    """The registry site of a URL (what a crawl calls the record's site), or None."""
-    from spiders.registry import site_for_url
+@lru_cache(maxsize=8)
+def _by_domain(path: str | None) -> dict[str, list]:
+    index: dict[str, list] = {}
+    for site in _registry(path).values():
+        for domain in site.allowed_domains:
+            index.setdefault(domain.lower(), []).append(site)
+    return index
 
-    site = site_for_url(url, _registry(options.registry))
-    return site.slug if site else None
+
+def registry_slug(url: str, options: ArchiveOptions) -> str | None:
+    """The registry site of a URL (what a crawl calls the record's site), or None: spiders.registry's
+    site_for_url ranking, among the sites whose domains the host ends with (not every site, for each record)."""
+    host = _host(url)
+    index = _by_domain(options.registry)
+    labels = host.split(".")
+    candidates = [s for k in range(len(labels)) for s in index.get(".".join(labels[k:]), ())]
+    best = max(candidates, key=lambda s: s.domain_match_length(url), default=None)
+    return best.slug if best is not None and best.domain_match_length(url) > 0 else None
 
 
 def skip_reason(entry: Entry, options: ArchiveOptions) -> str | None:
