@@ -14,7 +14,8 @@ noise hits every variant alike; min and median over the rounds, and their ratios
     archive+store `newsbot archive --workers 0` into a new SQLite store: the above plus de-duplication and
                   the store (raw pages pointing into the WARC)
     news-please   warcio's ArchiveIterator and NewsPlease.from_warc on each response record, as news-please's
-                  commoncrawl extractor does (no filtering of its own besides the record type)
+                  commoncrawl extractor does (no filtering of its own besides the record type); needs
+                  `pip install news-please nltk` (its newspaper4k extractor wants nltk for Arabic text)
 """
 
 from __future__ import annotations
