@@ -111,6 +111,17 @@ def test_raw_pages_point_into_the_archive_file_unless_asked_to_copy(tmp_path, pa
         finally:
             store.close()
         assert raws == dict(pages[:3])  # the same bytes back, from the file or from the copy
+    # re-extraction reads the pages back from the archive file; once the file is gone it says so
+    from pipelines.reextract import reextract
+
+    store = open_store(str(tmp_path / "point.db"))
+    try:
+        assert reextract(store)["newsbot/reextract/pages"] == 3
+        b.path.rename(tmp_path / "moved.warc.gz")
+        stats = reextract(store)
+        assert stats["newsbot/reextract/raw_missing"] == 3 and "newsbot/reextract/pages" not in stats
+    finally:
+        store.close()
 
 
 def test_a_finished_file_is_not_read_again_and_other_formats_give_the_same_records(tmp_path, pages):
