@@ -17,6 +17,7 @@ from newsbot.archive.filters import ArchiveOptions
 from newsbot.archive.process import process_file
 from newsbot.archive.report import ProgressLine
 from newsbot.store import open_store
+from tests.support.pg import pg_server, pg_url  # noqa: F401 - fixtures
 from tests.support.warcs import ArchiveBuilder, arabic_pages, english_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,7 @@ def pages(tmp_path_factory) -> list[tuple[str, bytes]]:
     return arabic_pages(tmp_path_factory.mktemp("site"), 24, seed=7)
 
 
-def archive(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess:
+def archive(*args: str, db: Path | str, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run([sys.executable, "-m", "newsbot", "archive", "--db", str(db), *args],
                           capture_output=True, text=True, env=env, timeout=300)
@@ -251,6 +252,27 @@ def test_dask_job_in_local_mode_gives_the_same_records_as_the_local_command(tmp_
     for f in last_report(db)["files"]:
         local_skipped.update(f["skipped"])
     assert sum((Counter(r["skipped"]) for r in results), Counter()) == local_skipped
+
+
+@pytest.mark.postgres
+def test_archive_into_postgresql(tmp_path, pages, pg_url):  # noqa: F811
+    b = ArchiveBuilder(tmp_path / "p.warc.gz")
+    for url, page in pages[:3]:
+        b.article(url, page)
+    b.not_found(BASE_EN + "/gone")
+    b.write()
+    report = tmp_path / "report.json"
+    archive(str(b.path), "--report", str(report), db=pg_url)
+    first = json.loads(report.read_text("utf-8"))["files"][0]
+    assert (first["status"], first["new"], first["skipped"]) == ("ok", 3, {"warcinfo-record": 1, "http-404": 1})
+    archive(str(b.path), "--report", str(report), db=pg_url)
+    assert json.loads(report.read_text("utf-8"))["files"][0]["status"] == "skipped"
+    store = open_store(pg_url)
+    try:
+        assert store.count() == 3
+        assert sorted(store.raw_page(i)[2].body for i in store.raw_ids()) == sorted(p for _u, p in pages[:3])
+    finally:
+        store.close()
 
 
 @pytest.mark.corpus
