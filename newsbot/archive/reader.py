@@ -26,6 +26,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -220,7 +221,7 @@ def _entries(it: ArchiveIterator, index: int, cap: int, keep: Keep | None,
         index += 1
 
 
-def _entry(record, offset: int, index: int, cap: int, keep: Keep | None,
+def _entry(record: Any, offset: int, index: int, cap: int, keep: Keep | None,
            read: Callable[[Entry], bool] | None) -> Entry:
     rec_headers = record.rec_headers
     entry = Entry(offset, 0, index, rec_type=record.rec_type or "",
