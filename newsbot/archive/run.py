@@ -73,6 +73,7 @@ class _File:
     report: FileReport
     counts: dict[str, Any] = field(default_factory=dict)  # cumulative over runs, kept in the store
     stats_at_start: dict[str, int] | None = None
+    t0: float | None = None  # when this run started reading it
 
 
 _STAT_KEYS = ("new", "updated", "unchanged", "near_duplicate", "invalid", "store_error")
@@ -166,7 +167,7 @@ class ArchiveRun:
 
     def _chunks(self, files: list[_File]) -> Iterator[tuple[_File, Chunk | None]]:
         for f in files:
-            f.report.status = "reading"
+            f.report.status, f.t0 = "reading", time.monotonic()
             try:
                 for chunk in read_chunks(f.path, self.options, f.start):
                     yield f, chunk
@@ -247,6 +248,7 @@ class ArchiveRun:
         now = self._stat_counts()
         d = {k: now[k] - f.stats_at_start[k] for k in _STAT_KEYS}
         rep = f.report
+        rep.duration_s = round(time.monotonic() - f.t0, 1) if f.t0 is not None else None
         rep.new += d["new"]
         rep.updated += d["updated"]
         rep.invalid += d["invalid"]
