@@ -35,6 +35,7 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 RECORD_STARTS = (b"WARC/", b"filedesc://")  # a WARC record, an ARC file header
 SCAN_BLOCK = 1 << 20
 _NON_CHUNKED = "non-chunked gzip"
+_RESYNC = {"truncated-record", "content-length-mismatch"}
 
 
 class NotAnArchive(ValueError):
@@ -169,18 +170,31 @@ def _seekable(fh: io.BufferedReader, kind: str, start: int, index: int, cap: int
     while True:
         fh.seek(pos)
         it = ArchiveIterator(fh, arc2warc=True)
-        failed = False
+        failed = cut = False
         try:
             for entry in _entries(it, index, cap, keep):
                 index = entry.index + 1
                 pos = entry.end
+                if entry.skip in _RESYNC:
+                    # a cut record lets the decompressor (or the Content-Length) run on into the records after
+                    # it: go on from the next record start inside what warcio took for this one
+                    here = fh.tell()
+                    resume = next_record_start(fh, entry.offset, kind)
+                    fh.seek(here)
+                    if resume is not None and resume < entry.end:
+                        entry.length, pos = resume - entry.offset, resume
+                        cut = True
                 yield entry
+                if cut:
+                    break
         except ArchiveLoadFailed as exc:
             if _NON_CHUNKED in str(exc):
                 raise _WholeFileGzip(index) from None
             failed = True
         except Exception:  # a record whose bytes do not parse (warcio raises many kinds): find the next one
             failed = True
+        if cut:  # the cut record's successor is known
+            continue
         if not failed:
             return
         resume = next_record_start(fh, pos + _blank_run(fh, pos), kind)  # past the broken record's own start

@@ -20,6 +20,7 @@ from warcio.warcwriter import WARCWriter
 from tests.support.sitegen import generate_site
 
 BASE = "https://news.example"
+BASE_EN = "https://other.example"
 ENGLISH_PARAGRAPH = (
     "The city council met on Tuesday to discuss the new budget for public transport, and members agreed that "
     "the bus network needs more frequent services in the evening as well as new routes to the suburbs. "
@@ -119,3 +120,24 @@ class ArchiveBuilder:
             data = gzip.compress(data)
         self.path.write_bytes(data)
         return self.path
+
+
+def mixed_archive(path: Path, pages: list[tuple[str, bytes]]) -> ArchiveBuilder:
+    """Arabic articles among everything an archive also holds, broken records included."""
+    b = ArchiveBuilder(path)
+    (u0, p0), (u1, p1), (u2, p2), (u3, p3), (u4, p4) = pages[:5]
+    b.request(u0)
+    b.article(u0, p0)
+    b.metadata(u0)
+    b.response(BASE_EN + "/council-budget", english_page("Council budget"))
+    b.redirect(BASE_EN + "/old", u0)
+    b.not_found(BASE_EN + "/gone")
+    b.image(BASE_EN + "/logo.png")
+    b.response(BASE_EN + "/huge", b"<html><body>" + "نص عربي طويل جدا ".encode() * 8000 + b"</body></html>")
+    b.truncated(BASE_EN + "/cut", p1)
+    b.article(u1, p1)  # after the broken member: still comes out
+    b.lying_length(u2, p2, +400)  # claims more than it holds
+    b.article(u3, p3)
+    b.lying_length(BASE_EN + "/short", p4, -200)  # claims less
+    b.article(u4, p4)
+    return b
