@@ -18,7 +18,7 @@ from newsbot.archive.process import process_file
 from newsbot.archive.report import ProgressLine
 from newsbot.store import open_store
 from tests.support.pg import pg_server, pg_url  # noqa: F401 - fixtures
-from tests.support.warcs import BASE_EN, ArchiveBuilder, arabic_pages, english_page, mixed_archive
+from tests.support.warcs import BASE_EN, ArchiveBuilder, arabic_pages, english_page, mixed_archive, write_arc
 
 ROOT = Path(__file__).resolve().parent.parent
 IGNORED = {"extracted_at", "duplicate_of", "cluster_id"}  # run-dependent, or set by the store's de-duplication
@@ -122,6 +122,18 @@ def test_a_finished_file_is_not_read_again_and_other_formats_give_the_same_recor
         assert last_report(db)["files"][0]["status"] == "skipped", again.stderr
         assert last_report(db)["totals"]["records"] == 0
     assert results["member.warc.gz"] == results["plain.warc"] == results["whole.warc.gz"]
+
+
+def test_arc_files_give_the_same_records_as_warc(tmp_path, pages):
+    b = ArchiveBuilder(tmp_path / "w.warc.gz")
+    for url, page in pages[:4]:
+        b.article(url, page)
+    b.write()
+    arc = write_arc(tmp_path / "old.arc.gz", pages[:4])
+    archive(str(b.path), db=tmp_path / "w.db")
+    archive(str(arc), db=tmp_path / "a.db")
+    arc_records = stored(tmp_path / "a.db")
+    assert len(arc_records) == 4 and arc_records == stored(tmp_path / "w.db")
 
 
 def test_a_file_that_is_not_an_archive_fails_alone(tmp_path, pages):

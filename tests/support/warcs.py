@@ -141,3 +141,19 @@ def mixed_archive(path: Path, pages: list[tuple[str, bytes]]) -> ArchiveBuilder:
     b.lying_length(BASE_EN + "/short", p4, -200)  # claims less
     b.article(u4, p4)
     return b
+
+
+def _arc_record(url: str, date: str, ctype: str, block: bytes) -> bytes:
+    return f"{url} 93.184.216.34 {date} {ctype} {len(block)}\n".encode() + block + b"\n"
+
+
+def write_arc(path: Path, pages: list[tuple[str, bytes]], *, gzipped: bool = True) -> Path:
+    """An ARC (version 1) file of these pages, the format of the older web archives (gzip per record)."""
+    version = b"1 0 newsbot-tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    records = [_arc_record(f"filedesc://{path.name}", "20240101000000", "text/plain", version)]
+    for url, body in pages:
+        http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
+                + str(len(body)).encode() + b"\r\n\r\n" + body)
+        records.append(_arc_record(_uri(url), "20240102030405", "text/html", http))
+    path.write_bytes(b"".join(gzip.compress(r) if gzipped else r for r in records))
+    return path
