@@ -127,6 +127,7 @@ class ArchiveRun:
                 start = Start(int(row["next_offset"]), int(row["records"]), row["mode"] == "stream")
                 counts = json.loads(row["counts"] or "{}")
                 report.reason = f"resumed at record {start.records}"
+            report.status = "pending"
             todo.append(_File(path, key, size, start, report, counts))
         return todo
 
@@ -153,6 +154,8 @@ class ArchiveRun:
             for f in files:
                 if f.report.status == "reading":  # interrupted in the middle of this file
                     self._file_counts(f)
+                elif f.report.status == "pending":
+                    f.report.status, f.report.reason = "not_started", "interrupted before this file's turn"
         finally:
             store.close()
         t1 = time.time()
