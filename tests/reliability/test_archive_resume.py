@@ -30,12 +30,13 @@ def _records(db: Path) -> dict[str, dict]:
         store.close()
 
 
-def _progress(db: Path) -> tuple[int, int]:
+def _progress(db: Path, name: str = "") -> tuple[int, int]:
     """(records, done) of the file's committed resume point; (0, 0) before there is one."""
     if sqlite_count(db, "archive_files") <= 0:
         return 0, 0
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as conn:
-        return conn.execute("SELECT records, done FROM archive_files").fetchone()
+        row = conn.execute("SELECT records, done FROM archive_files WHERE path LIKE ?", (f"%{name}",)).fetchone()
+    return row or (0, 0)
 
 
 def test_killed_archive_run_resumes_to_the_same_records(tmp_path, case):
@@ -85,3 +86,34 @@ def test_killed_archive_run_resumes_to_the_same_records(tmp_path, case):
     assert json.loads((tmp_path / "killed.jobs" / "runs" / "last-archive-run.json").read_text("utf-8"))[
         "files"][0]["status"] == "skipped"
     case.happened("a third run found the file done and read nothing")
+
+
+def test_sigterm_stops_cleanly_and_says_so(tmp_path, case):
+    case("`newsbot archive` of two files sent SIGTERM in the middle of the first, then run again")
+    pages = arabic_pages(tmp_path / "site", 310, seed=4)
+    first, second = ArchiveBuilder(tmp_path / "one.warc.gz"), ArchiveBuilder(tmp_path / "two.warc.gz")
+    for url, page in pages[:300]:
+        first.article(url, page)
+    for url, page in pages[300:]:
+        second.article(url, page)
+    first.write()
+    second.write()
+    db = tmp_path / "store.db"
+    one = _cmd(first.path, db)
+    cmd = [*one[:5], str(second.path), *one[5:]]  # archive one.warc.gz two.warc.gz --db ...
+    log = open(tmp_path / "term.log", "wb")  # noqa: SIM115 - the child writes it
+    proc = subprocess.Popen(cmd, env=env_for(tmp_path), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        assert wait_until(lambda: _progress(db, "one.warc.gz")[0] >= 40, timeout=300, proc=proc)
+        proc.terminate()
+        assert proc.wait(timeout=120) == 130
+    finally:
+        kill9(proc)
+    report = json.loads((tmp_path / "store.jobs" / "runs" / "last-archive-run.json").read_text("utf-8"))
+    assert report["interrupted"] and report["outcome"] == "interrupted"
+    assert [f["status"] for f in report["files"]] == ["partial", "not_started"]
+    case.happened(f"exit 130 after {report['files'][0]['new']} articles; report: interrupted, first file partial, "
+                  "second not started")
+    again = subprocess.run(cmd, env=env_for(tmp_path), timeout=600, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert case.count_lost({u for u, _ in pages}, set(_records(db))) == 0
