@@ -16,8 +16,9 @@ import multiprocessing
 import os
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,8 +89,10 @@ def _worker_init() -> None:
 class ArchiveRun:
     def __init__(self, paths: list[str], options: ArchiveOptions, *, store: str | None = None,
                  workers: int | None = None, settings: dict[str, Any] | None = None, progress: bool = True,
-                 report_path: str | None = None):
+                 report_path: str | None = None, chunk_func: Callable[[Chunk, ArchiveOptions], ChunkResult] = extract_chunk):
+        """chunk_func: what the workers run on each chunk (a module-level function: it is pickled to them)."""
         self.paths = paths
+        self.chunk_func = chunk_func
         self.options = options
         self.store_url = store_url(store)
         self.workers = usable_cpus() if workers is None else workers
@@ -100,6 +103,7 @@ class ArchiveRun:
                                     langs=list(options.langs), filters=_filters(options))
         self.show_progress = progress
         self.stats: Any = None
+        self.pool: ProcessPoolExecutor | None = None
 
     # ---- planning ---------------------------------------------------------------------------
 
@@ -150,6 +154,12 @@ class ArchiveRun:
             except KeyboardInterrupt:
                 self.report.interrupted = True
                 self.report.notes.append("interrupted: the next run resumes where this one stopped")
+            except Exception as exc:  # what was committed stays, with its resume point; the run says it failed
+                log.exception("archive run failed")
+                self.report.notes.append(f"run failed: {type(exc).__name__}: {exc}; the next run resumes")
+                for f in files:
+                    if f.report.status == "reading":
+                        f.report.status, f.report.reason = "failed", f"run failed: {type(exc).__name__}: {exc}"
             self.progress.update(force=True)
             for f in files:
                 if f.report.status == "reading":  # interrupted in the middle of this file
@@ -178,13 +188,52 @@ class ArchiveRun:
                 f.report.status, f.report.reason = "failed", getattr(exc, "strerror", None) or str(exc)
             yield f, None  # the file's end (or failure)
 
+    def _pool(self) -> ProcessPoolExecutor | None:
+        if self.workers <= 0:
+            return None
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_init)
+
+    def _result(self, chunk: Chunk, job: Future | ChunkResult) -> ChunkResult:
+        """The chunk's result. A worker that died on it (a page that crashes the parser, say) costs only the page
+        that killed it: the chunk is tried again on a new pool, then page by page ('extract-crashed')."""
+        if not isinstance(job, Future):
+            return job
+        try:
+            return job.result()
+        except BrokenProcessPool:
+            log.warning("an extraction worker died on a chunk of %s: trying it again", chunk.path)
+        try:
+            return self._submit(chunk).result()
+        except BrokenProcessPool:
+            log.warning("an extraction worker died on a chunk of %s again: trying its pages one by one", chunk.path)
+        result = ChunkResult([], Counter(chunk.skipped), chunk.read, chunk.bytes, chunk.end)
+        for entry in chunk.entries:
+            try:
+                one = self._submit(Chunk(chunk.path, [entry], end=chunk.end)).result()
+            except BrokenProcessPool:
+                log.error("%s (record at offset %d of %s) kills the extractor: skipped", entry.url, entry.offset,
+                          chunk.path)
+                result.skipped["extract-crashed"] += 1
+                continue
+            result.records += one.records
+            result.skipped.update(one.skipped)
+            result.langs.update(one.langs)
+        return result
+
+    def _submit(self, chunk: Chunk) -> Future:
+        """To the pool, or to a new one when a worker's death broke it (spawning costs less than losing pages)."""
+        try:
+            return self.pool.submit(self.chunk_func, chunk, self.options)
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._pool()
+            return self.pool.submit(self.chunk_func, chunk, self.options)
+
     def _records(self, files: list[_File], store: Store) -> Iterator[ArticleRecord]:
         """The records in file and chunk order, with each chunk's resume point written after its records."""
-        pool = None
-        if self.workers > 0:
-            pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_worker_init)
-        pending: deque[tuple[_File, Future | ChunkResult | None]] = deque()
+        self.pool = self._pool()
+        pending: deque[tuple[_File, Chunk | None, Future | ChunkResult | None]] = deque()
         chunks = self._chunks(files)
         limit = max(1, self.workers * IN_FLIGHT_PER_WORKER)
         try:
@@ -197,25 +246,28 @@ class ArchiveRun:
                         break
                     f, chunk = item
                     if chunk is None:
-                        pending.append((f, None))
-                    elif pool is not None:
-                        pending.append((f, pool.submit(extract_chunk, chunk, self.options)))
+                        pending.append((f, None, None))
+                        continue
+                    job: Future | ChunkResult
+                    if self.pool is None:  # --workers 0
+                        job = self.chunk_func(chunk, self.options)
                     else:
-                        pending.append((f, extract_chunk(chunk, self.options)))
+                        job = self._submit(chunk)
+                    pending.append((f, chunk, job))
                 if not pending:
                     return
-                f, job = pending.popleft()
-                if job is None:
+                f, chunk, job = pending.popleft()
+                if chunk is None:
                     self._file_done(f, store)
                     continue
-                result = job.result() if isinstance(job, Future) else job
+                result = self._result(chunk, job)
                 if f.stats_at_start is None:
                     f.stats_at_start = self._stat_counts()
                 yield from result.records
                 self._chunk_done(f, result, store)
         finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
 
     def _stat_counts(self) -> dict[str, int]:
         values = self.stats.get_stats() if self.stats is not None else {}

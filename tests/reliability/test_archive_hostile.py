@@ -56,3 +56,25 @@ def test_a_file_that_is_not_an_archive_costs_only_itself(tmp_path, case):
     assert proc.returncode == 1 and statuses["good.warc.gz"][0] == "ok"
     assert statuses["notes.warc.gz"][0] == statuses["page.warc"][0] == "failed"
     assert case.count_lost(set(good.kept), _stored(tmp_path)) == 0
+
+
+def test_a_page_that_kills_its_extraction_worker_costs_only_itself(tmp_path, case):
+    from newsbot.archive.filters import ArchiveOptions
+    from newsbot.archive.run import ArchiveRun
+    from tests.support.pool_pages import KILLER, archive_chunk_or_die
+
+    case("an archive page that kills the extraction worker process (like a parser crash), among 40 articles")
+    pages = arabic_pages(tmp_path / "site", 41, seed=8)
+    b = ArchiveBuilder(tmp_path / "k.warc.gz")
+    for k, (url, page) in enumerate(pages):
+        if k == 10:
+            b.response(url, page.replace(b"</body>", KILLER + b"</body>"))
+        else:
+            b.article(url, page)
+    b.write()
+    report = ArchiveRun([str(b.path)], ArchiveOptions(), store=str(tmp_path / "store.db"), workers=1, progress=False,
+                        chunk_func=archive_chunk_or_die).run()
+    f = report.sites[0]
+    case.happened(f"file {f.status}; skipped: {f.skipped}")
+    assert f.status == "ok" and f.skipped == {"warcinfo-record": 1, "extract-crashed": 1}
+    assert case.count_lost(set(b.kept), _stored(tmp_path)) == 0
