@@ -178,6 +178,8 @@ def test_filters_before_extraction(tmp_path, pages):
     assert kept(hosts=("news.example",)) == [u for u in everything if "a.news.example" in u]
     assert kept(url_patterns=(r"^https://b\.example/",)) == [u for u in everything if "//b.example" in u]
     assert len(kept(since="2024-02-01", until="2024-03-31")) == 4  # months 2 and 3 of 1..4
+    assert len(kept(until="2024-01-15")) == 2  # a date alone covers its whole day
+    assert len(kept(until="2024-01-15T09:59:59Z")) == 0 and len(kept(since="2024-04-15T10:00:00Z")) == 2
     assert kept(langs=("fa",)) == []  # no Persian in the file
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -36,7 +36,7 @@ class ArchiveOptions:
     sites: tuple[str, ...] = ()  # registry slugs (their allowed domains and path prefixes)
     url_patterns: tuple[str, ...] = ()  # regexes searched in the URL; any one matching keeps it
     since: str | None = None  # WARC-Date bounds, ISO 8601 (a date alone is midnight UTC)
-    until: str | None = None
+    until: str | None = None  # inclusive: a date alone is the whole day
     max_record_bytes: int = NEWSBOT_PAGE_MAXSIZE  # a larger payload is skipped ("too-large")
     keep_raw: bool = False  # copy raw pages into the store instead of pointing at the archive file
     registry: str | None = None  # registry file (default data/sites.toml)
@@ -71,6 +71,13 @@ def parse_bound(value: str) -> datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=16)
+def _until(value: str) -> datetime:
+    """The first moment after the bound: a date alone covers that whole day (--until 2019-12-31)."""
+    bound = parse_bound(value)
+    return bound + timedelta(days=1) if len(value.strip()) == 10 else bound + timedelta(microseconds=1)
 
 
 @lru_cache(maxsize=8)
@@ -129,13 +136,14 @@ def skip_reason(entry: Entry, options: ArchiveOptions) -> str | None:
             return "other-site"
     if options.url_patterns and not any(p.search(url) for p in _compiled(options.url_patterns)):
         return "url-pattern"
-    if (options.since or options.until) and entry.date:
-        when = parse_bound(entry.date)
-        if when is not None:
-            if options.since and when < parse_bound(options.since):
-                return "before-since"
-            if options.until and when > parse_bound(options.until):
-                return "after-until"
+    if options.since or options.until:
+        when = parse_bound(entry.date) if entry.date else None
+        if when is None:  # a date range was asked for, and this record's date is not known
+            return "no-warc-date"
+        if options.since and when < parse_bound(options.since):
+            return "before-since"
+        if options.until and when >= _until(options.until):
+            return "after-until"
     status = entry.status or 0
     if status not in KEPT_STATUS:
         return "redirect" if 300 <= status < 400 else f"http-{status}"
