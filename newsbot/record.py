@@ -25,6 +25,9 @@ class RawPage:
     # the store's compressed form of this page (a WARC record), when it was made ahead of storing: the crawler
     # packs pages in its extraction worker processes, where the CPU is free (newsbot.store.warc.encode_raw)
     packed: bytes | None = field(default=None, repr=False, compare=False)
+    # (file, offset, length) of the WARC record an archive run read this page from: the store keeps that place
+    # instead of a copy of the page (newsbot/archive/)
+    source: tuple[str, int, int] | None = field(default=None, compare=False)
 
 
 @dataclass

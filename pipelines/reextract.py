@@ -21,7 +21,12 @@ def _records(store: Store, ids: list[int], stats: Any) -> Iterator[ArticleRecord
     from newsbot.extract import ExtractionError, extract
 
     for article_id in ids:
-        found = store.raw_page(article_id)
+        try:
+            found = store.raw_page(article_id)
+        except OSError as exc:  # a raw page kept as a place in an archive file that was moved or deleted since
+            log.warning("raw page of article %s not readable: %s", article_id, exc)
+            stats.inc_value("newsbot/reextract/raw_missing")
+            continue
         if found is None:
             continue
         url, site, raw = found

@@ -22,4 +22,4 @@ fi
 
 # pip 23 trips over the lxml[html-clean] extra that trafilatura pulls in: upgrade first.
 python3 -m pip install -q --upgrade pip
-python3 -m pip install -q -e '.[dev]'
+python3 -m pip install -q -e '.[dev,archive]'

@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "newsbot.cli.store_cmds",
     "newsbot.cli.jobs_cmd",
     "newsbot.cli.browse_cmds",
+    "newsbot.cli.archive_cmd",
 ]
 
 

@@ -415,6 +415,13 @@ class Store:
             return
         if replace:
             self.db.execute("DELETE FROM raw_pages WHERE article_id = ?", (article_id,))
+        if raw.source is not None and raw.packed is None:  # read from an archive file: keep its place, not a copy
+            self.db.execute(
+                "INSERT INTO raw_pages (article_id, warc, final_url, status, fetched_at, raw_size, archive_path,"
+                " archive_offset, archive_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, b"", raw.url, raw.status, raw.fetched_at, len(raw.body), *raw.source),
+            )
+            return
         self.db.execute(
             "INSERT INTO raw_pages (article_id, warc, final_url, status, fetched_at, raw_size) VALUES (?, ?, ?, ?, ?, ?)",
             (article_id, raw.packed if raw.packed is not None else encode_raw(raw), raw.url, raw.status,
@@ -669,13 +676,47 @@ class Store:
     def raw_page(self, article_id: int) -> tuple[str, str | None, RawPage] | None:
         """(stored url, site, RawPage) for one stored article, decompressed from its WARC record."""
         row = self.db.execute(
-            "SELECT a.url, a.site, r.warc, r.fetched_at FROM raw_pages r JOIN articles a ON a.id = r.article_id"
-            " WHERE r.article_id = ?",
+            "SELECT a.url, a.site, r.warc, r.fetched_at, r.archive_path, r.archive_offset, r.archive_length"
+            " FROM raw_pages r JOIN articles a ON a.id = r.article_id WHERE r.article_id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
             return None
-        return row[0], row[1], decode_raw(bytes(row[2]), fetched_at=row[3])
+        blob = bytes(row[2])
+        if not blob and row[4]:  # the page is a record of an archive file (an OSError says the file is gone)
+            with open(row[4], "rb") as fh:
+                fh.seek(row[5])
+                blob = fh.read(row[6])
+        return row[0], row[1], decode_raw(blob, fetched_at=row[3])
+
+    # ---- archive runs (newsbot/archive/) ------------------------------------------------------
+
+    ARCHIVE_FIELDS = ("key", "path", "size", "mode", "next_offset", "records", "done", "counts", "updated_at",
+                      "finished_at")
+
+    def archive_progress(self, key: str) -> dict[str, Any] | None:
+        """How far an archive file was read (the row save_archive_progress wrote last), or None."""
+        row = self.db.execute(f"SELECT {', '.join(self.ARCHIVE_FIELDS)} FROM archive_files WHERE key = ?",
+                              (key,)).fetchone()
+        return dict(zip(self.ARCHIVE_FIELDS, row, strict=True)) if row else None
+
+    @_reconnecting
+    def save_archive_progress(self, progress: dict[str, Any]) -> None:
+        """Record how far an archive file was read, in the same transaction as the records read before it: a
+        run killed before the next commit loses both, so the next run resumes where the records stop."""
+        self._save_archive_progress(progress)
+        if self._batching and self.db.reconnects:
+            self._batch_log.append(("_save_archive_progress", (progress,), {}))
+
+    def _save_archive_progress(self, progress: dict[str, Any]) -> None:
+        values = tuple(progress.get(name) for name in self.ARCHIVE_FIELDS)
+        sets = ", ".join(f"{c} = excluded.{c}" for c in self.ARCHIVE_FIELDS[1:])
+        with self._write():
+            self.db.execute(
+                f"INSERT INTO archive_files ({', '.join(self.ARCHIVE_FIELDS)})"
+                f" VALUES ({', '.join('?' * len(values))}) ON CONFLICT (key) DO UPDATE SET {sets}",
+                values,
+            )
 
     def __repr__(self) -> str:
         return f"Store({describe(self.url)!r})"

@@ -130,6 +130,29 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) {clustered}""",
         ),
     ),
+    Migration(
+        3,
+        "web-archive runs: how far each archive file was read; raw pages that point into an archive file",
+        (
+            # one row per archive file (key: its size and a digest of its first bytes, so a moved file is known)
+            """CREATE TABLE archive_files (
+                key {key} PRIMARY KEY,
+                path TEXT NOT NULL,
+                size {bigint} NOT NULL,
+                mode TEXT NOT NULL,
+                next_offset {bigint} NOT NULL,
+                records {bigint} NOT NULL,
+                done INTEGER NOT NULL,
+                counts TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                finished_at TEXT
+            )""",
+            # a raw page read from an archive is that file's WARC record: its place, instead of a copy (warc = '')
+            "ALTER TABLE raw_pages ADD COLUMN archive_path TEXT",
+            "ALTER TABLE raw_pages ADD COLUMN archive_offset {bigint}",
+            "ALTER TABLE raw_pages ADD COLUMN archive_length {bigint}",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

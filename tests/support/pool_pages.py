@@ -14,3 +14,12 @@ def outcome_or_die(body: bytes, *args, **kwargs) -> PageOutcome:
     if KILLER in body:
         os._exit(3)
     return page_outcome(body, *args, **kwargs)
+
+
+def archive_chunk_or_die(chunk, options):
+    """newsbot.archive.process.extract_chunk, except that a page holding KILLER ends its worker abruptly."""
+    from newsbot.archive.process import extract_chunk
+
+    if any(KILLER in (entry.payload or b"") for entry in chunk.entries):
+        os._exit(3)
+    return extract_chunk(chunk, options)
