@@ -1,7 +1,7 @@
 """The extraction trace (newsbot/extract/trace.py) and the inspector report rendered from it.
 
-Tests marked xfail "trace wiring: lead" need the body finder and metadata reader to record their own
-decisions through trace.active(); until then the trace is filled from the record (Trace.provisional).
+The body finder and the metadata reader record their own decisions through trace.active(); what they leave
+unrecorded is filled from the record and named in Trace.provisional.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from newsbot.extract.trace import PENDING_RULE, PENDING_SOURCE, Trace, extract_w
 
 PAGE = DEMO_ROOT / "economy/2025/10/30/port-expansion-container-terminal.html"
 URL = "https://demo-news.test/economy/2025/10/30/port-expansion-container-terminal.html"
-WIRING = pytest.mark.xfail(strict=False, reason="trace wiring: lead")
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +92,7 @@ def test_report_lists_blocks_fields_candidates_escaped(traced):
     assert html.count('class="block dropped"') == len(trace.dropped)
     assert html.count('<p class="text" dir="auto">') == len(trace.blocks)
     assert 'data-field="published"' in html and record.published in html
-    assert 'id="provisional"' in html
+    assert 'id="provisional"' not in html  # everything shown was recorded by the extractor itself
     assert "<script" not in html and "<img" not in html
     evil = Trace(blocks=[trace_mod.TraceBlock(0, "<script>alert(1)</script>", False, "<b>rule</b>", "body")])
     out = render_report(evil, None, "<i>x</i>")
@@ -120,7 +119,6 @@ def test_candidates_are_the_containers_the_body_finder_weighed(traced):
     assert chosen.score >= max(c.score for c in trace.candidates if not c.chosen) or chosen.why
 
 
-@WIRING
 def test_each_field_says_where_it_came_from(traced):
     _, trace = traced
     assert "fields" not in trace.provisional

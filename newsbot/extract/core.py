@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot import EXTRACTOR_VERSION
+from newsbot.extract import trace
 from newsbot.extract.body import extract_body
 from newsbot.extract.decode import decode_html_utf8, looks_binary, nesting_too_deep
 from newsbot.extract.lang import detect_lang
 from newsbot.extract.metadata import extract_metadata
 from newsbot.extract.profiles import profile_for
 from newsbot.extract.text import normalize_text
+from newsbot.extract.types import Metadata
 from newsbot.record import ArticleRecord
 from newsbot.urls import site_of
 
@@ -147,4 +149,20 @@ def extract_parsed(
         encoding=page.encoding,
         warnings=list(result.warnings),
     )
-    return rec.finalise()
+    rec = rec.finalise()
+    if (t := trace.active()) is not None:
+        _trace_fields(t, rec, meta)
+    return rec
+
+
+_DERIVED_SOURCES = {"lang": "detected from the body text", "kind": "page type (JSON-LD @type, URL)",
+                    "encoding": "decoding (HTTP charset, BOM, <meta>, detection)", "warnings": "the body finder"}
+
+
+def _trace_fields(t: trace.Trace, rec: ArticleRecord, meta: Metadata) -> None:
+    """Every record field with where its value came from (the inspector's metadata table)."""
+    for name in trace.FIELD_NAMES:
+        value = getattr(rec, name, None)
+        if value in (None, "", []):
+            continue
+        t.add_field(name, value, meta.sources.get(name) or _DERIVED_SOURCES.get(name, "metadata"))

@@ -160,6 +160,7 @@ class ParsedDate:
     value: date | datetime
     raw: str
     precision: str = "day"  # "month" for URL dates like /2020/11/, "day", "time"
+    source: str = ""  # where the page states it ("JSON-LD datePublished", "date in the URL"...), for the trace
 
     @property
     def has_time(self) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
@@ -324,30 +325,32 @@ def _date_chain(tree: LexborHTMLParser, metas: dict, art: dict | None, now: date
     """The usable dates of one field, in precedence order (JSON-LD, meta tags, microdata, Dublin Core). Lazily: the
     caller mostly needs the first one, and the microdata look-ups are page-wide queries."""
     latest_ok = (now + timedelta(days=2)).date()
-    for v in _date_raw_values(tree, metas, art, names, ld_keys, itemprop):
+    for label, v in _date_raw_values(tree, metas, art, names, ld_keys, itemprop):
         p = parse_date(v, now, fallback=False)
         if p is not None and p.day() <= latest_ok:
-            yield p
+            yield replace(p, source=label)
 
 
 def _date_raw_values(tree: LexborHTMLParser, metas: dict, art: dict | None, names: tuple[str, ...],
-                     ld_keys: tuple[str, ...], itemprop: str) -> Iterator[str]:
+                     ld_keys: tuple[str, ...], itemprop: str) -> Iterator[tuple[str, str]]:
+    """(where, value) of each stated date of one field, in precedence order."""
     if art:
         for k in ld_keys:
             v = jsonld.first_text(art.get(k))
             if v:
-                yield v
+                yield f"JSON-LD {k}", v
     for n in names:
-        yield from metas.get(n, ())
+        for v in metas.get(n, ()):
+            yield f"meta {n}", v
     for node in tree.css(f'[itemprop="{itemprop}"]:not(meta)')[:3]:
         v = _attr_date(node) or _node_text(node)
         if v:
-            yield v
+            yield f"microdata itemprop={itemprop}", v
     if itemprop == "datePublished":
         for node in tree.css('[property="dc:date"]:not(meta), [property="dc:created"]:not(meta)')[:3]:
             v = node.attributes.get("content") or _node_text(node)
             if v:
-                yield v
+                yield "RDFa dc:date", v
 
 
 def _time_elements(tree: LexborHTMLParser, title_node: LexborNode | None, now: datetime) -> ParsedDate | None:
@@ -360,7 +363,7 @@ def _time_elements(tree: LexborHTMLParser, title_node: LexborNode | None, now: d
     for node in nodes[:3]:
         p = parse_date(node.attributes.get("datetime") or _node_text(node), now, fallback=False)
         if p:
-            return p
+            return replace(p, source="<time> element")
     return None
 
 
@@ -372,10 +375,14 @@ def _dates(tree, metas, art, url, title_node, now) -> tuple[ParsedDate | None, P
 
     def visible_dates() -> tuple[ParsedDate | None, ParsedDate | None]:
         if not visible:
-            visible.append(_visible_dates(tree, title_node, now))
+            pub, mod = _visible_dates(tree, title_node, now)
+            visible.append((pub and replace(pub, source="visible dateline near the headline"),
+                            mod and replace(mod, source="visible update line near the headline")))
         return visible[0]
 
     url_date = date_from_url(url)
+    if url_date is not None:
+        url_date = replace(url_date, source="date in the URL")
     if published is not None and url_date is not None and url_date.precision == "day" and \
             abs((published.day() - url_date.day()).days) > 2:
         # e.g. a CMS that stamps the page generation time as the publication time: the URL keeps the real day
@@ -496,7 +503,7 @@ def _avatar_byline(title_node: LexborNode | None) -> list[str]:
     return []
 
 
-def _authors(tree, metas, art, site_names, title_node, ids=None) -> list[str]:
+def _authors(tree, metas, art, site_names, title_node, ids=None, sources: dict[str, str] | None = None) -> list[str]:
     persons: list[str] = []
     orgs: list[str] = []
 
@@ -507,29 +514,42 @@ def _authors(tree, metas, art, site_names, title_node, ids=None) -> list[str]:
             elif all(fold(n) != fold(x) for x in target):
                 target.append(n)
 
+    found: list[str] = []  # where the persons came from (the trace)
+
+    def note(where: str) -> None:
+        if persons and not found:
+            found.append(where)
+
     if art:
         for name, is_org in jsonld.people(jsonld.resolve(art.get("author") or art.get("creator"), ids)):
             if is_org:
                 orgs.append(_clean_org(name))
             else:
                 add(_split_names(name), persons)
+    note("JSON-LD author")
     if not persons:
         for key in _AUTHOR_META:
             for v in metas.get(key, ()):
                 if not v.startswith(("http://", "https://")):
                     add(_split_names(v), persons)
             if persons:
+                note(f"meta {key}")
                 break
     if not persons:
         for node in tree.css('[itemprop="author"]:not(meta)')[:3]:
             name_node = node.css_first('[itemprop="name"]')
             v = (name_node.attributes.get("content") or _node_text(name_node)) if name_node else _node_text(node)
             add(_split_names(v or ""), persons)
+        note("microdata itemprop=author")
     if not persons:
         add(_visible_bylines(tree, title_node), persons)
+        note("visible byline")
     if not persons:
         add(_avatar_byline(title_node), persons)
+        note("author photo's caption")
     if persons:
+        if sources is not None:
+            sources["authors"] = found[0] if found else "byline"
         return persons
     for node in tree.css('link[rel="author"]'):
         href = (node.attributes.get("href") or "").strip()
@@ -540,6 +560,8 @@ def _authors(tree, metas, art, site_names, title_node, ids=None) -> list[str]:
         o = _clean_org(o)
         if o and _plausible_name(o) and all(fold(o) != fold(s) for s in seen):
             seen.append(o)
+    if sources is not None and seen:
+        sources["authors"] = "organisation credited (no person)"
     return seen[:1]
 
 
@@ -675,12 +697,16 @@ def extract_metadata(tree: LexborHTMLParser, url: str, now: datetime) -> Metadat
     if host:
         site_names.append(host.removeprefix("www.").split(".")[0])
 
+    src: dict[str, str] = {}  # where each value came from, as the trace shows it
     canonical = None
     link = tree.css_first('link[rel="canonical"]')
     if link is not None and link.attributes.get("href"):
-        canonical = link.attributes["href"]
-    canonical = _abs(canonical or _first(metas, "og:url") or (jsonld.first_text(art.get("url")) if art else None),
-                     url or None)
+        canonical, src["canonical_url"] = link.attributes["href"], '<link rel="canonical">'
+    elif (og_url := _first(metas, "og:url")) is not None:
+        canonical, src["canonical_url"] = og_url, "meta og:url"
+    elif art and (ld_url := jsonld.first_text(art.get("url"))):
+        canonical, src["canonical_url"] = ld_url, "JSON-LD url"
+    canonical = _abs(canonical, url or None)
     page_url = url or canonical or ""
     if not url and canonical:
         host = urlsplit(canonical).hostname or ""
@@ -688,42 +714,61 @@ def extract_metadata(tree: LexborHTMLParser, url: str, now: datetime) -> Metadat
             site_names.append(host.removeprefix("www.").split(".")[0])
 
     title, title_node = _find_title(tree, metas, art, site_names)
+    if title:
+        src["title"] = (f"visible <{title_node.tag}> matching the stated headline" if title_node is not None
+                        else "stated headline (JSON-LD / og:title / <title>), site name removed")
     published, modified = _dates(tree, metas, date_node, page_url, title_node, now)
+    for name, d in (("published", published), ("modified", modified)):
+        if d is not None:
+            src[name] = src[name + "_raw"] = d.source or "stated date"
 
     description = None
     if art:
         description = jsonld.first_text(art.get("description"))
-    description = description or _first(metas, "og:description", "description", "twitter:description",
-                                        "dc.description")
+        if description:
+            src["description"] = "JSON-LD description"
+    if not description:
+        description = _first(metas, "og:description", "description", "twitter:description", "dc.description")
+        src["description"] = "meta description (og:description, description, twitter:description)"
 
     section = None
     if art:
         section = next(iter(jsonld.texts(art.get("articleSection"))), None)
-    section = section or _first(metas, *_SECTION_META)
+        src["section"] = "JSON-LD articleSection"
+    if not section:
+        section, src["section"] = _first(metas, *_SECTION_META), "meta article:section"
     if not section:
         node = tree.css_first('[itemprop="articleSection"]:not(meta)')
         if node is not None:
-            section = _node_text(node) or None
-    section = (section or _breadcrumb_section(all_nodes, site_names)
-               or _html_breadcrumb_section(tree, title, site_names) or _nav_section(tree, page_url, site_names))
+            section, src["section"] = _node_text(node) or None, "microdata itemprop=articleSection"
+    for where, find in (("JSON-LD BreadcrumbList", lambda: _breadcrumb_section(all_nodes, site_names)),
+                        ("breadcrumb links", lambda: _html_breadcrumb_section(tree, title, site_names)),
+                        ("menu item marked current", lambda: _nav_section(tree, page_url, site_names))):
+        if section:
+            break
+        section, src["section"] = find(), where
 
     tags: list[str] = []
     for key in _TAG_META:
         if metas.get(key):
-            tags = _split_tags(metas[key])
+            tags, src["tags"] = _split_tags(metas[key]), f"meta {key}"
             break
     if not tags and art:
-        tags = _split_tags(jsonld.texts(art.get("keywords")))
+        tags, src["tags"] = _split_tags(jsonld.texts(art.get("keywords"))), "JSON-LD keywords"
     if not tags:
         # a category chip printed first in the tag list is the section, not a tag
         tags = [t for t in _visible_tags(tree) if not section or fold(t) != fold(section)]
+        src["tags"] = "visible tag list"
 
     image = _first(metas, "og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+    src["image"] = "meta og:image / twitter:image"
     if not image and art:
         image = jsonld.image_url(jsonld.resolve(art.get("image") or art.get("thumbnailUrl"), ids))
+        src["image"] = "JSON-LD image"
     if not image:
         node = tree.css_first('link[rel="image_src"]')
         image = node.attributes.get("href") if node is not None else _first(metas, "image", "thumbnail")
+        src["image"] = '<link rel="image_src"> / meta image'
     image = _abs(image, page_url or None)
 
     art_types = jsonld.types_of(art) if art else set()
@@ -748,7 +793,7 @@ def extract_metadata(tree: LexborHTMLParser, url: str, now: datetime) -> Metadat
         modified=modified.iso() if modified else None,
         published_raw=published.raw if published else None,
         modified_raw=modified.raw if modified else None,
-        authors=_authors(tree, metas, art, site_names, title_node, ids),
+        authors=_authors(tree, metas, art, site_names, title_node, ids, src),
         section=clean_line(section) or None,
         tags=tags,
         image=image,
@@ -757,4 +802,5 @@ def extract_metadata(tree: LexborHTMLParser, url: str, now: datetime) -> Metadat
         kind=kind,
         is_article=is_article,
         jsonld_body=body,
+        sources=src,
     )

@@ -17,29 +17,11 @@ variable look-up per page when nobody asked:
         t.add_candidate(path="body/div#main/article", score=0.91, chosen=True, why="most sentence text, near the title")
         t.add_field("published", "2025-03-01T10:00:00+03:00", source="JSON-LD datePublished")
 
-NOT WIRED YET (the body finder is being rewritten): the extraction modules do not call the hook today.
-Until they do, each part the extractor left empty is filled here from what the extractor returned
-(`_fill_provisional`), and `Trace.provisional` names those parts so that the report says so: blocks
-come from the extractor's own DOM walk (newsbot.extract.dom.walk_units) and are "kept" when their text
-is in the record's body, with the rule PENDING_RULE; the only candidate is the body the record holds;
-field sources read PENDING_SOURCE. None of this re-implements a rule of the extractor.
-
-What wiring needs (today's names; the rewrite may move them), each call guarded by `t = active()`:
-  * body.py, where each unit is kept or skipped (_keep, the profile path of extract_body): one add_block per
-    text unit of the page in reading order (`index` = Unit.index), kept=True/False, `rule` naming what decided
-    ("inside furniture-named block", "junk: furniture phrase 'اقرأ أيضا'", "link density 0.82", "date line",
-    "byline", "same as the title", "kicker before the first paragraph", "caption after image", "listing page",
-    "outside the chosen container"...), `container` the unit's chain. Units outside the chosen box: dropped too.
-  * body.py, where the container is chosen (_best_container / _dom_result): one add_candidate per container
-    weighed (positive score), with its final score, chosen=True on the winner, `why` the multipliers applied
-    ("articleBody x1.5", "near the title x1.2", "widened to parent"...); a structured body that replaced the
-    DOM text (JSON-LD, app state, trafilatura) as a candidate of its own with the reason.
-  * metadata.py extract_metadata: one add_field per field it fills, `source` where the value came from
-    ("JSON-LD datePublished", "meta og:title", "visible byline at block N", "dateline", "<time datetime>"...).
-  * strategy / confidence: set trace.strategy and trace.confidence where extract_body settles them (today
-    they are copied from the record, which is already the extractor's own answer).
-Once a part is recorded, its provisional filling stops by itself (and `Trace.provisional` no longer names it);
-the tests marked xfail "trace wiring: lead" then pass.
+Wired: body.py records every text unit with the rule that kept or dropped it (_keep/_drop_rule) and the
+candidate blocks it weighed (_record_trace); metadata.py notes where each field came from (Metadata.sources) and
+core.py adds them as fields. What a path leaves unrecorded (a profile's units, a page with no body) is filled here
+from what the extractor returned (`_fill_provisional`), and `Trace.provisional` names those parts so that the
+report says so. None of this re-implements a rule of the extractor.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ class Metadata:
     kind: str | None = None  # "liveblog" when the page says so (LiveBlogPosting, URL, ...)
     is_article: bool | None = None  # True/False when the page says so (og:type, JSON-LD @type), None when unknown
     jsonld_body: str | None = None  # JSON-LD articleBody, a body source and cross-check
+    sources: dict[str, str] = field(default_factory=dict)  # field -> where its value came from (the trace)
 
 
 @dataclass

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from newsbot.browse.inspector import render_report, trace_page
 from newsbot.demo_server import DEMO_ROOT
 from tests.browser.conftest import shoot, used_fonts
 from tests.support.browse import DEMO_SITE, SYNTH_SITE
-
-WIRING = pytest.mark.xfail(strict=False, reason="trace wiring: lead")
 
 
 def _rows(page) -> list[str]:
@@ -75,7 +71,6 @@ def test_an_article_reads_right_to_left_in_an_arabic_font_and_links_to_its_inspe
     shoot(page, "inspect", docs=True)
 
 
-@WIRING  # the metadata field sources are not recorded yet (fields stay provisional)
 def test_the_inspector_shows_the_rule_that_dropped_each_block(page, browsed):
     rec = browsed.filled.demo[0]
     page.goto(browsed.base + "inspect?key=" + rec.url)
