@@ -224,6 +224,8 @@ def classify_page(
     text inside links (listing pages are mostly links).
     """
     url_kind = classify_url(url)
+    if urlsplit(url).path in ("", "/") and not urlsplit(url).query:
+        return "section"  # the site's root is its homepage, whatever a lead story on it says
     hint = (kind_hint or "").lower()
     live = hint in ("liveblog", "liveblogposting", "live") or url_kind == "liveblog"
     dense = link_density is not None and link_density > 0.5
