@@ -204,19 +204,20 @@ def test_zero_or_negative_limits_are_refused(tmp_path, option, value):
 
 
 def test_max_runtime_ends_within_a_few_seconds_of_the_budget(tmp_path, case):
-    case("`newsbot crawl --max-runtime 4` of the demo site at 1 s between requests (more to fetch than 4 s allow)")
+    case("`newsbot crawl --max-runtime 8` of the demo site at 1 s between requests (more to fetch than 8 s allow)")
     # a slow site (1 s between requests) with more to fetch than the budget allows
     with serve() as srv:
         t0 = time.monotonic()
         run = crawl(tmp_path, srv.base_url + "/",
-                    extra=("--max-runtime", "4", "-s", "DOWNLOAD_DELAY=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                    extra=("--max-runtime", "8", "-s", "DOWNLOAD_DELAY=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
                            "--report", str(tmp_path / "r.json")))
         wall = time.monotonic() - t0
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert run.returncode == 0, run.stderr[-3000:]
     assert report["sites"][0]["status"] == "partial"
-    assert report["duration_s"] <= 4 + 2.5, report["duration_s"]
-    assert wall <= 4 + 6, wall  # + interpreter and Scrapy start-up
+    # (8 s rather than 4: on a loaded 2-core CI machine Scrapy's start-up alone can take seconds)
+    assert report["duration_s"] <= 8 + 2.5, report["duration_s"]
+    assert wall <= 8 + 8, wall  # + interpreter and Scrapy start-up
     case.figure("run_duration_s", report["duration_s"])
     case.happened(f"site 'partial'; the run took {report['duration_s']} s by its report, {wall:.1f} s with start-up")
 
