@@ -494,11 +494,21 @@ def _path(c: Container) -> str:
     return "/".join(parts if len(parts) <= 5 else [parts[0], "…", *parts[-4:]])
 
 
+def _outside_rule(u: Unit) -> str:
+    named = next((c for c in reversed(u.chain) if c.hint < 0), None)
+    if named is not None:
+        return f"outside the chosen block, in a block named as furniture ({named.tag}.{named.name[:40]})".replace(
+            ".)", ")")
+    if u.junk:
+        return "outside the chosen block; a furniture line, credit or caption"
+    return "outside the chosen block"
+
+
 def _record_trace(t: trace.Trace, units: list[Unit], containers: list[Container], box: Container,
                   leads: list[Container], kept: list[Unit], why: dict[int, str], near_title: set[int]) -> None:
     kept_ids = {u.index for u in kept}
     for u in units:
-        rule = why.get(u.index) or ("kept" if u.index in kept_ids else "outside the chosen block")
+        rule = why.get(u.index) or ("kept" if u.index in kept_ids else _outside_rule(u))
         t.add_block(u.index, u.text, u.index in kept_ids, rule, _path(u.owner))
     for c in sorted((c for c in containers if c.score > 0 and not c.furniture), key=lambda c: -c.score)[:8]:
         bonus = [w for w, on in (("articleBody x1.5", c.strong), ("article-ish name x1.15", c.hint > 0 and not c.strong),
