@@ -34,6 +34,11 @@ POS_TAGS = frozenset("article main".split())
 _NEG_ROLES = frozenset("navigation complementary contentinfo banner menu menubar search dialog alert".split())
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 MAX_DEPTH = 300
+_ARTICLE_SELECTOR = "article, main, h1, [itemprop=articleBody], [role=main]"
+# a furniture-named block with less text than this (chars, and share of the page's text) is read as one junk unit:
+# it cannot hold most of the page's prose, which is what would overrule its name
+COLLAPSE_BELOW = 300
+COLLAPSE_SHARE = 0.1
 
 
 @dataclass(eq=False, slots=True)
@@ -82,6 +87,8 @@ class Unit:
 class _Walker:
     def __init__(self, root, skip: set[int] | None = None) -> None:
         self.root = root
+        self.holders: set[int] | None = None  # mem_ids of the nodes that hold an article-ish element (lazy)
+        self.total: int | None = None  # characters of text on the whole page (lazy)
         self.skip = skip
         self.units: list[Unit] = []
         self.containers: list[Container] = []
@@ -106,6 +113,39 @@ class _Walker:
         # (a caption shares its image's block: <p><img>text</p>; a line after an image that sat in a block of its
         # own is just the next line of the text)
         self.after_media = None
+
+    def collapse(self, node, box: Container, chain: tuple[Container, ...]) -> bool:
+        """A never-body block, or a furniture-named one too small to matter: one junk unit for its whole text.
+        Not when it may wrap the article itself (a "content-sidebar-wrap" around <main>)."""
+        if node.mem_id in self.article_holders():
+            return False
+        # whitespace-only text nodes add nothing once the text is folded: leave them out (less text to fold)
+        text = " ".join((node.text(deep=True, separator=" ", skip_empty=True) or "").split())
+        if box.hint > -3 and len(text) >= max(COLLAPSE_BELOW, COLLAPSE_SHARE * self.page_chars()):
+            return False  # a furniture-named block with text enough to be the article's own wrapper: weigh it
+        self.units.append(Unit(text or " ", 0, box.tag, box, len(self.units), chain=chain, junk=True))
+        box.text_chars += len(text)
+        return True
+
+    def page_chars(self) -> int:
+        if self.total is None:
+            self.total = len(self.root.text(deep=True, separator=" ", skip_empty=True) or "")
+        return self.total
+
+    def article_holders(self) -> set[int]:
+        """mem_ids of every node that is or contains an article-ish element: what `node.css_first(_ARTICLE_SELECTOR)
+        is not None` tells for one node, for all of them from a single query (a page collapses a dozen blocks)."""
+        if self.holders is None:
+            holders: set[int] = set()
+            root_id = self.root.mem_id
+            for n in self.root.css(_ARTICLE_SELECTOR):
+                while n is not None and (mid := n.mem_id) not in holders:
+                    holders.add(mid)
+                    if mid == root_id:
+                        break
+                    n = n.parent
+            self.holders = holders
+        return self.holders
 
     def walk(self, node, owner: Container, chain: tuple[Container, ...], depth: int) -> None:
         buf = self.buf  # the run being collected (flush() empties it in place); `if buf` spares empty flushes
@@ -160,7 +200,12 @@ class _Walker:
                 self.containers.append(box)
                 sub = chain + (box,)
                 # furniture-named blocks are walked like any other: a class word is evidence, never a veto
-                # (page builders put "widget", "sidebar" or "paywall" in the article's own wrappers)
+                # (page builders put "widget", "sidebar" or "paywall" in the article's own wrappers). Only blocks
+                # that can never be the body (navigation, comments, embedded posts) and small furniture blocks
+                # are read as one junk unit without descending, unless an article-ish element sits inside them.
+                if box.hint <= -2 and self.collapse(child, box, sub):
+                    box.first, box.end = len(self.units) - 1, len(self.units)
+                    continue
                 box.first = len(self.units)
                 self.walk(child, box, sub, depth + 1)
                 if buf:
