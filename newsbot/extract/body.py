@@ -638,15 +638,16 @@ def extract_body(
 def _without_rejected(fb: list[str], units: list[Unit]) -> list[str]:
     """trafilatura's paragraphs minus those the DOM walk saw and rejected by a rule of its own (a furniture line,
     a credit, an embedded post, a block named as furniture, a link list): its rules are the finer ones."""
-    rejected = {" ".join(u.text.split()) for u in units
-                if u.junk or u.link_density > 0.5 or (u.owner.furniture and any(c.hint <= -3 for c in u.chain))}
+    never = [u for u in units if u.owner.furniture and any(c.hint <= -3 for c in u.chain)]
+    rejected = {" ".join(u.text.split()) for u in units if u.junk or u.link_density > 0.5} | {u.text for u in never}
     rejected.discard("")
     if not rejected:
         return fb
+    never_text = "\n".join(u.text for u in never)  # a never-body block read whole: its lines are parts of it
     out = []
     for p in fb:
         flat = " ".join(p.split())
-        if flat in rejected:
+        if flat in rejected or (len(flat) >= 20 and flat in never_text):
             continue
         out.append(p)
     return out
