@@ -27,6 +27,15 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # loopback/private addresses are refused unless allowed (the demo and the tests crawl 127.0.0.1)
 NEWSBOT_ALLOW_PRIVATE = os.environ.get("NEWSBOT_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes", "on")
 
+# the HTTP download handler: Scrapy's HTTP/1.1 one, plus the private-address fence at connect time (DNS
+# rebinding) and bounds on the response header section (DOWNLOAD_MAXSIZE bounds only the body)
+DOWNLOAD_HANDLERS = {
+    "http": "spiders.download.NewsbotDownloadHandler",
+    "https": "spiders.download.NewsbotDownloadHandler",
+}
+NEWSBOT_MAX_HEADER_BYTES = 256 * 1024
+NEWSBOT_MAX_HEADERS = 500
+
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.RedirectFenceMiddleware": 55,
     "spiders.middlewares.PrivateAddressMiddleware": 60,

@@ -2,7 +2,8 @@
 
 - PrivateAddressMiddleware: refuses URLs whose host resolves to a loopback/private/link-local
   address (a crawler fed URLs from the web must not be turned against the local network).
-  Off with NEWSBOT_ALLOW_PRIVATE (the demo and the tests crawl 127.0.0.1).
+  Off with NEWSBOT_ALLOW_PRIVATE (the demo and the tests crawl 127.0.0.1). The download handler
+  (spiders/download.py) checks again the address each connection is made to.
 - PoliteRobotsTxtMiddleware: Scrapy's robots.txt middleware, plus `Crawl-delay` (Scrapy ignores it)
   applied to the host's download slot, and the fetched robots.txt handed to the spider (which reads
   its `Sitemap:` lines) without a second download.
@@ -14,9 +15,7 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import socket
 import time
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
@@ -28,10 +27,15 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet.threads import deferToThread
+from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IResolutionReceiver
 from w3lib.url import safe_url_string
+from zope.interface import provider
 
 from newsbot.urls import canonicalize
+from spiders.fence import is_private_address
+
+__all__ = ["is_private_address"]  # re-exported: the fence's rule lives in spiders/fence.py
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -43,14 +47,29 @@ logger = logging.getLogger(__name__)
 ROBOTS_META = "newsbot_robots"
 
 
-def is_private_address(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
+def resolve_host(host: str) -> Deferred[list[str]]:
+    """The host's addresses from the reactor's resolver (TWISTED_DNS_RESOLVER), the one downloads use."""
+    from twisted.internet import reactor  # the installed one
+
+    done: Deferred[list[str]] = Deferred()
+    found: list[str] = []
+
+    @provider(IResolutionReceiver)
+    class Receiver:
+        @staticmethod
+        def resolutionBegan(resolution: object) -> None:  # noqa: N802 - Twisted's names
+            pass
+
+        @staticmethod
+        def addressResolved(address: object) -> None:  # noqa: N802
+            found.append(getattr(address, "host", ""))
+
+        @staticmethod
+        def resolutionComplete() -> None:  # noqa: N802
+            done.callback(found)
+
+    reactor.nameResolver.resolveHostName(Receiver, host, 0)
+    return done
 
 
 class PrivateAddressMiddleware:
@@ -87,11 +106,11 @@ class PrivateAddressMiddleware:
             return True
         if is_private_address(host.strip("[]")):
             return True
-        try:
-            infos = await maybe_deferred_to_future(deferToThread(socket.getaddrinfo, host, None))
-        except OSError:
-            return False  # unresolvable: let the download fail with its own, clearer, error
-        return any(is_private_address(info[4][0]) for info in infos)
+        # an early, clear refusal; the download handler checks the address it actually connects to
+        # (spiders/download.py), so a second, different answer (DNS rebinding) is refused there
+        addresses = await maybe_deferred_to_future(resolve_host(host))
+        # unresolvable: let the download fail with its own, clearer, error
+        return any(is_private_address(a) for a in addresses)
 
 
 class RedirectFenceMiddleware:
