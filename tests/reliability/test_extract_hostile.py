@@ -116,7 +116,7 @@ from newsbot.extract import ExtractionError, extract
 html = sys.stdin.buffer.read()
 try:
     rec = extract(html, url="https://news.example.com/a.html")
-    print(json.dumps(["record", rec.word_count]))
+    print(json.dumps(["record", {"word_count": rec.word_count, "body": rec.body}]))
 except ExtractionError as exc:
     print(json.dumps(["error", exc.reason]))
 """
@@ -146,11 +146,55 @@ def test_100000_deep_nesting_is_refused_quickly(case):
 
 
 def test_deep_inline_nesting_is_harmless(case):
-    case("extract(): 50,000 nested <span>s (inline elements) around the article")
-    html = "<html><body><article>" + "<span>" * 50_000 + f"<p>{AR}</p>" * 3 + "</article></body></html>"
+    case("extract(): 50,000 nested <span>s (inline elements) around the article's three paragraphs")
+    paras = [f"{AR} (فقرة {i})" for i in range(3)]
+    html = ("<html><body><article><h1>استئناف المحادثات</h1>" + "<span>" * 50_000
+            + "".join(f"<p>{p}</p>" for p in paras) + "</span>" * 50_000 + "</article></body></html>")
     result = _extract_bounded(html.encode(), 60)
     assert result is not None, "extract() was still parsing after 60 s"
-    case.happened(f"{result[0]} ({result[1]})")
+    body = result[1]["body"] if result[0] == "record" else ""
+    lost = case.count_lost(paras, [p for p in paras if p in body], what="paragraphs")
+    assert result[0] == "record", f"a safe page (lexbor parses it in milliseconds) was refused: {result}"
+    assert lost == 0, body[:500]
+    case.happened("the article extracted with its three paragraphs")
+
+
+_BYPASS = {
+    "comment": ("`<!-->` (an empty comment) before 200,000 nested <div>s and a comment",
+                "<html><body><!-->" + "<div>" * 200_000 + f"<p>{AR}</p><!-- end --></body></html>"),
+    "stray-end-tags": ("200,000 <span>s each followed by a stray end tag",
+                       "<html><body>" + "<span></x>" * 200_000 + f"<p>{AR}</p></body></html>"),
+    "unclosed-script": ("64,000 unclosed `<script ` tags", "<html><body>" + "<script " * 64_000 + f"<p>{AR}</p>"),
+    "attributes": ("one element with 1,000,000 attributes",
+                   "<html><body><div " + " ".join(f"a{i}=1" for i in range(1_000_000)) + f"><p>{AR}</p></div>"),
+    "quoted-attributes": ('one element with 200,000 attributes whose quoted values hold ">"',
+                          "<html><body><div " + 'a=">" ' * 200_000 + f"><p>{AR}</p></div>"),
+}
+
+
+@pytest.mark.parametrize("shape", list(_BYPASS))
+def test_the_parse_guard_cannot_be_bypassed(shape: str, case):
+    what, html = _BYPASS[shape]
+    case(f"extract(): {what} (unguarded: minutes of parsing)")
+    # guarded, the answer takes well under a second; the bound is not a speed test
+    result = _extract_bounded(html.encode(), 20)
+    assert result is not None, "extract() was still parsing after 20 s: the guard was bypassed"
+    assert result == ("error", "too-deep"), result
+    case.happened("ExtractionError('too-deep') without parsing")
+
+
+def test_extract_cli_answers_a_million_attributes(tmp_path, case):
+    case("`newsbot extract page.html` on a page with one element of 1,000,000 attributes (12 MB)")
+    path = tmp_path / "page.html"
+    path.write_text(_BYPASS["attributes"][1], encoding="utf-8")
+    try:
+        done = subprocess.run([sys.executable, "-m", "newsbot", "extract", str(path)], capture_output=True,
+                              text=True, timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    except subprocess.TimeoutExpired:
+        pytest.fail("newsbot extract was still busy after 60 s")
+    assert "too deep" in done.stderr or "too-deep" in done.stderr + done.stdout, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    case.happened(f"answered with the too-deep reason, exit {done.returncode}")
 
 
 # ---------------------------------------------------------------- fuzzing
