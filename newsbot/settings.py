@@ -81,6 +81,8 @@ LOG_LEVEL = "INFO"
 # processes on this machine (up to 4); 0 = in the crawler process
 NEWSBOT_EXTRACT_PROCESSES = os.environ.get("NEWSBOT_EXTRACT_PROCESSES", "auto")
 NEWSBOT_LOCAL_WORKERS = 1
+# seconds of analysis per page in a worker process; past them the page is stopped and reported (0 = no limit)
+NEWSBOT_PAGE_TIME_LIMIT = 20.0
 # the item pipelines are synchronous: Scrapy's 100 concurrent items per response only add task overhead
 CONCURRENT_ITEMS = 16
 

@@ -150,7 +150,7 @@ class NewsSpider(scrapy.Spider):
             self.settings.get("NEWSBOT_EXTRACT_PROCESSES"), self.settings.getint("NEWSBOT_LOCAL_WORKERS", 1)
         )
         if processes:
-            self.analysis = AnalysisPool(processes)
+            self.analysis = AnalysisPool(processes, time_limit=self.settings.getfloat("NEWSBOT_PAGE_TIME_LIMIT"))
             self.stats.set_value("newsbot/extract_processes", processes)
 
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
