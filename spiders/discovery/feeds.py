@@ -24,6 +24,7 @@ _RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 _FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"}
 
 
+MAX_FEED_LINKS = 50  # feeds a page may advertise (a hostile one lists 40,000)
 MAX_FEED_BYTES = 50 * 2**20  # decompressed; feeds are small, a bigger one is refused
 
 
@@ -191,13 +192,15 @@ def feed_links(html: str | HTMLParser, base_url: str) -> list[str]:
     """Feeds a page advertises: <link rel="alternate" type="application/rss+xml|atom+xml" href>, absolute, in order."""
     tree = html if isinstance(html, HTMLParser) else HTMLParser(html)
     base = base_href(tree, base_url)
-    out: list[str] = []
+    out: dict[str, None] = {}  # ordered and de-duplicated in linear time
     for node in tree.css("link[href]"):
         rel = (node.attributes.get("rel") or "").lower().split()
         kind = (node.attributes.get("type") or "").lower().split(";")[0].strip()
         if "alternate" not in rel or kind not in _FEED_TYPES:
             continue
         url = absolute_http(node.attributes.get("href"), base)
-        if url and url not in out:
-            out.append(url)
-    return out
+        if url:
+            out[url] = None
+            if len(out) >= MAX_FEED_LINKS:
+                break
+    return list(out)

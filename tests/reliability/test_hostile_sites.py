@@ -3,14 +3,18 @@ measures what the crawl stored against what it should have."""
 
 from __future__ import annotations
 
+import gzip
 import resource
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
+from tests.reliability.conftest import kill9, start_crawl
 from tests.reliability.faultserver import StreamingServer
-from tests.support.crawl import article_html, crawl
+from tests.support.crawl import article_html, crawl, listing_html, newsbot, read_jsonl
+from tests.support.httpserver import LocalServer, Route
 
 A = "/politics/2026/03/01"
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -44,3 +48,110 @@ def test_header_section_that_never_ends_is_cut_off(tmp_path: Path, case):
     assert "header section exceeds" in run.stderr
     case.happened(f"both floods cut off after at most {sent / 2**20:.1f} MB sent, with 'header section exceeds' in "
                   "the log; the 3 articles stored")
+
+
+# ---------------------------------------------------------------- politeness and robots.txt
+
+def _polite_site(robots: Route | None, n: int = 4) -> dict:
+    arts = [f"{A}/polite-{i}.html" for i in range(n)]
+    routes = {"/": Route.html(listing_html("الرئيسية", arts)),
+              **{p: Route.html(article_html(f"خبر مهذب {i}")) for i, p in enumerate(arts)}}
+    if robots is not None:
+        routes["/robots.txt"] = robots
+    return routes
+
+
+def _stored(run_or_records) -> list[str]:
+    records = run_or_records.records if hasattr(run_or_records, "records") else run_or_records
+    return sorted(r["url"].rsplit("/", 1)[-1] for r in records)
+
+
+def test_crawl_delay_is_a_floor_under_the_default_autothrottle(tmp_path: Path, case):
+    case("crawl with the default settings (AutoThrottle on) of a site whose robots.txt says Crawl-delay: 2")
+    with LocalServer(_polite_site(Route(body=b"User-agent: *\nCrawl-delay: 2\n"))) as srv:
+        run = newsbot(tmp_path, "crawl", srv.url("/"), "--allow-private", "-o", str(tmp_path / "out.jsonl"),
+                      timeout=180)
+        times = [r.at for r in srv.requests]
+    assert run.returncode == 0, run.stderr[-3000:]
+    records = read_jsonl(tmp_path / "out.jsonl")
+    case.count_lost(4, len(records))
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    case.figure("requests", len(times))
+    case.figure("min_gap_s", round(min(gaps), 2))
+    assert len(times) >= 5, times
+    # every request, robots.txt included, at least the asked delay after the one before
+    assert min(gaps) >= 2.0, [round(g, 2) for g in gaps]
+    case.happened(f"{len(times)} requests, never closer than {min(gaps):.2f} s; {len(records)} articles stored")
+
+
+def test_robots_txt_answering_5xx_means_disallow(tmp_path: Path, case):
+    case("crawl of a site whose robots.txt answers HTTP 500 every time (RFC 9309: complete disallow)")
+    with LocalServer(_polite_site(Route(500, body=b"<html>Internal error</html>"))) as srv:
+        run = crawl(tmp_path, srv.url("/"), extra=("-v",), timeout=120)
+        asked = srv.paths()
+    case.figure("pages_fetched", len([p for p in asked if p != "/robots.txt"]))
+    assert [p for p in asked if p != "/robots.txt"] == [], asked
+    assert "robots.txt" in run.stderr and "HTTP 500" in run.stderr and "disallowed" in run.stderr
+    case.happened("only robots.txt asked; the log says the site is treated as disallowed (HTTP 500)")
+
+
+def test_robots_txt_that_hangs_does_not_hold_the_site(tmp_path: Path, case):
+    case("crawl of a site whose robots.txt never answers (60 s before its status line), with "
+         "NEWSBOT_ROBOTS_TIMEOUT=2; 4 articles")
+    with LocalServer(_polite_site(Route(body=b"User-agent: *\n", delay=60))) as srv:
+        try:
+            run = crawl(tmp_path, srv.url("/"), extra=("-s", "NEWSBOT_ROBOTS_TIMEOUT=2"), timeout=50)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the crawl was still waiting for robots.txt after 50 s")
+    lost = case.count_lost([f"polite-{i}.html" for i in range(4)], _stored(run))
+    assert lost == 0, run.stderr[-3000:]
+    case.happened("robots.txt given up after its timeout and one retry; the 4 articles stored")
+
+
+def test_retry_after_in_unicode_digits_is_tolerated(tmp_path: Path, case):
+    case("an article answering 503 with `Retry-After: ¹` (a superscript digit), then 200")
+    routes = _polite_site(Route(404), n=2)
+    routes[f"{A}/polite-0.html"] = Route.sequence(
+        Route(503, body=b"busy", headers={"Retry-After": "\u00b9"}), Route.html(article_html("خبر مهذب 0")))
+    with LocalServer(routes) as srv:
+        run = crawl(tmp_path, srv.url("/"), timeout=120)
+    lost = case.count_lost(["polite-0.html", "polite-1.html"], _stored(run))
+    assert lost == 0 and "Traceback" not in run.stderr, run.stderr[-3000:]
+    case.happened("the header ignored as unreadable, the request retried, both articles stored, no traceback")
+
+
+def test_gzip_robots_txt_bomb_is_refused(tmp_path: Path, case):
+    body = (b"User-agent: *\nAllow: /\n" + b"".join(b"Sitemap: /s-%d.xml\n" % i for i in range(264_922))
+            + b"# " + b"-" * (52 * 2**20) + b"\n")
+    bomb = gzip.compress(body, 9)
+    case(f"crawl of a site whose robots.txt is {len(bomb) // 1024} KB of gzip on the wire, "
+         f"{len(body) // 2**20} MB of Sitemap: lines inflated; 4 articles")
+    routes = _polite_site(Route(body=bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/plain"}))
+    with LocalServer(routes) as srv:
+        proc = start_crawl(tmp_path, srv.url("/"), "--allow-private", "-o", str(tmp_path / "out.jsonl"))
+        peak = _watch_peak_rss_mb(proc, timeout=120)
+    records = read_jsonl(tmp_path / "out.jsonl") if (tmp_path / "out.jsonl").exists() else []
+    lost = case.count_lost([f"polite-{i}.html" for i in range(4)], _stored(records))
+    case.figure("peak_rss_mb", round(peak))
+    assert lost == 0, (tmp_path / "crawl.log").read_text("utf-8", "replace")[-3000:]
+    assert peak < 400, f"peak RSS {peak:.0f} MB: the robots.txt was inflated"
+    case.happened(f"robots.txt refused past NEWSBOT_ROBOTS_MAXSIZE; peak RSS {peak:.0f} MB; the 4 articles stored")
+
+
+def _watch_peak_rss_mb(proc: subprocess.Popen, timeout: float) -> float:
+    """The crawler process's peak RSS (VmHWM), polled until it exits."""
+    deadline = time.monotonic() + timeout
+    peak = 0.0
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{proc.pid}/status", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+        time.sleep(0.05)
+    if proc.poll() is None:
+        kill9(proc)
+        pytest.fail(f"the crawl was still running after {timeout} s")
+    return peak
