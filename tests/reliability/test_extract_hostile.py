@@ -272,3 +272,43 @@ def test_extract_cli_gives_error_records_and_exit_status(tmp_path, case):
     case.happened("5 error records (" + ", ".join(by[b]["error"] for b in ("doc.pdf", "empty.html", "garbage.html",
                                                                               "adir", "missing.html"))
                   + "), 1 record, exit 1; exit 0 for the good page alone")
+
+
+# ---------------------------------------------------------------- JSON a page embeds
+
+_DEEP = '{"a":' * 10_000 + "1" + "}" * 10_000
+
+
+@pytest.mark.parametrize("where", ["json-ld", "next-data", "window-state", "json-ld-900"])
+def test_json_nested_10000_deep_loses_only_itself(where: str, case):
+    case(f"extract(): an article page whose {where} JSON is nested {'900' if where.endswith('900') else '10,000'} "
+         "deep (an uncaught RecursionError lost the page)")
+    deep = '{"a":' * 900 + "1" + "}" * 900 if where.endswith("900") else _DEEP
+    script = {
+        "json-ld": f'<script type="application/ld+json">{{"@type":"NewsArticle","x":{deep}}}</script>',
+        "json-ld-900": f'<script type="application/ld+json">{{"@type":"NewsArticle","x":{deep}}}</script>',
+        "next-data": f'<script id="__NEXT_DATA__" type="application/json">{deep}</script>',
+        "window-state": f"<script>window.__INITIAL_STATE__ = {deep};</script>",
+    }[where]
+    kind, rec = outcome(page(head='<meta charset="utf-8">' + script).encode())
+    lost = case.count_lost(1, int(kind == "record" and "المحادثات بين الأطراف" in rec.body))
+    assert lost == 0, (kind, rec)
+    case.happened("the article extracted; the deep JSON read as unreadable")
+
+
+def test_lone_surrogates_in_json_ld_are_repaired(tmp_path, case):
+    case('`newsbot extract` on two pages, one whose JSON-LD headline, image and author hold lone surrogates '
+         '("\\ud800", "\\udc00", "\\ud83d")')
+    ld = ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"\\ud800 استئناف المحادثات",'
+          '"image":"https://news.example.com/\\udc00.jpg","author":{"@type":"Person","name":"\\ud83d كاتب"},'
+          '"datePublished":"2026-03-01T10:00:00+03:00"}</script>')
+    (tmp_path / "a.html").write_text(page(head='<meta charset="utf-8">' + ld), encoding="utf-8")
+    (tmp_path / "b.html").write_text(page(), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "newsbot", "extract", str(tmp_path / "a.html"), str(tmp_path / "b.html")],
+                          capture_output=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    out = done.stdout.decode("utf-8")  # strict: a lone surrogate cannot be in valid UTF-8
+    rows = [json.loads(line) for line in out.splitlines() if line.strip()]
+    lost = case.count_lost(2, len(rows))
+    assert lost == 0 and b"Traceback" not in done.stderr, done.stderr.decode()[-2000:]
+    assert all("\ud800" not in json.dumps(r, ensure_ascii=False) for r in rows)
+    case.happened("both records written as valid UTF-8, the surrogates replaced by U+FFFD; no traceback")
