@@ -63,6 +63,24 @@ def canonicalize(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+@lru_cache(maxsize=4096)
+def ascii_host(host: str) -> str:
+    """A host name in its ASCII (IDNA/punycode) form, lower case: `مثال.إختبار` -> `xn--mgbh0fb.xn--kgbechtv`.
+    Requests go out, and responses come back, in this form; links and the registry may use either."""
+    host = host.strip().lower().rstrip(".")
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # a label Python's IDNA 2003 codec refuses: IDNA 2008 (UTS 46) then
+        try:
+            import idna
+
+            return idna.encode(host, uts46=True).decode("ascii")
+        except Exception:
+            return host
+
+
 def site_of(url: str) -> str:
     """The host without www./m. — the default `site` when no registry slug is known."""
     host = (urlsplit(url).hostname or "").lower()

@@ -155,3 +155,23 @@ def _watch_peak_rss_mb(proc: subprocess.Popen, timeout: float) -> float:
         kill9(proc)
         pytest.fail(f"the crawl was still running after {timeout} s")
     return peak
+
+
+# ---------------------------------------------------------------- URL identity
+
+IDN_RESOLVER = ("-s", "TWISTED_DNS_RESOLVER=tests.support.rebinding.RebindingResolver")
+
+
+@pytest.mark.parametrize("form", ["unicode", "punycode"])
+def test_idn_homepage_in_either_form_is_crawled(tmp_path: Path, form: str, case):
+    host = "مثال.إختبار" if form == "unicode" else "مثال.إختبار".encode("idna").decode()
+    case(f"crawl of http://{host}:PORT/ (an Arabic domain name, {form} form) whose homepage links 3 articles, "
+         "some in the other form")
+    with LocalServer(_polite_site(Route(404), n=3)) as srv:
+        other = "xn--mgbh0fb.xn--kgbechtv" if form == "unicode" else "مثال.إختبار"
+        srv.add("/", Route.html(listing_html("الرئيسية", [f"{A}/polite-0.html", f"http://{other}:{srv.port}{A}/polite-1.html",
+                                                         f"http://{host}:{srv.port}{A}/polite-2.html"])))
+        run = crawl(tmp_path, f"http://{host}:{srv.port}/", extra=IDN_RESOLVER, timeout=120)
+    lost = case.count_lost([f"polite-{i}.html" for i in range(3)], _stored(run))
+    assert lost == 0, run.stderr[-3000:]
+    case.happened("the 3 articles stored, whichever form their links used")

@@ -4,7 +4,9 @@ server here to misbehave, so the resolver the crawler process installs does.
 Names under `.rebind.test` answer a public address to their first lookup and 127.0.0.1 to every later one
 (the trick a hostile site plays on a fence that checks one lookup and connects after another). Names under
 `.nat64.test` and `.compat.test` always answer the NAT64 (`64:ff9b::7f00:1`) and IPv4-compatible
-(`::127.0.0.1`) spellings of loopback. Every other name goes to the reactor's own resolver.
+(`::127.0.0.1`) spellings of loopback. Names under the IDN test TLD `إختبار` (`xn--kgbechtv`) and under
+`.local.test` answer 127.0.0.1 (a local server behind an Arabic domain name). Every other name goes to the
+reactor's own resolver.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class RebindingResolver:
             answer = "64:ff9b::7f00:1"
         elif name.endswith(".compat.test"):
             answer = "::127.0.0.1"
+        elif name.endswith((".xn--kgbechtv", ".local.test")):
+            answer = "127.0.0.1"
         else:
             return self.original.resolveHostName(receiver, hostName, portNumber, addressTypes, transportSemantics)
         resolution = _Resolution(hostName)
