@@ -4,6 +4,7 @@ measures what the crawl stored against what it should have."""
 from __future__ import annotations
 
 import gzip
+import re
 import resource
 import subprocess
 import time
@@ -61,9 +62,23 @@ def _polite_site(robots: Route | None, n: int = 4) -> dict:
     return routes
 
 
+def distinct_article(i: int, links: list[str] = ()) -> str:
+    """An article page whose text differs from the others' (near-duplicate detection would merge look-alikes)."""
+    import random
+
+    from tests.support.sitegen import _paragraph, _sentence_pool
+
+    rng = random.Random(i)
+    pool = _sentence_pool(rng, 200)
+    page = article_html(f"خبر رقم {i}", links=list(links))
+    start, end = page.index("<p>"), page.rindex("</p>") + 4
+    return page[:start] + "".join(f"<p>{_paragraph(rng, pool, first=k == 0)}</p>" for k in range(6)) + page[end:]
+
+
 def _stored(run_or_records) -> list[str]:
     records = run_or_records.records if hasattr(run_or_records, "records") else run_or_records
-    return sorted(r["url"].rsplit("/", 1)[-1] for r in records)
+    # the last path segment, without ;params or ?query (a session id there is not part of the article's name)
+    return sorted(re.split(r"[;?]", r["url"].rsplit("/", 1)[-1], maxsplit=1)[0] for r in records)
 
 
 def test_crawl_delay_is_a_floor_under_the_default_autothrottle(tmp_path: Path, case):
@@ -175,3 +190,35 @@ def test_idn_homepage_in_either_form_is_crawled(tmp_path: Path, form: str, case)
     lost = case.count_lost([f"polite-{i}.html" for i in range(3)], _stored(run))
     assert lost == 0, run.stderr[-3000:]
     case.happened("the 3 articles stored, whichever form their links used")
+
+
+@pytest.mark.parametrize("style", ["jsessionid", "sid", "PHPSESSID"])
+def test_session_id_variants_are_one_article(tmp_path: Path, style: str, case):
+    import uuid
+
+    def fresh(path: str) -> str:
+        token = uuid.uuid4().hex
+        return {"jsessionid": f"{path};jsessionid={token.upper()}", "sid": f"{path}?sid={token}",
+                "PHPSESSID": f"{path}?PHPSESSID={token}"}[style]
+
+    arts = [f"{A}/session-{i}.html" for i in range(5)]
+
+    def handler(req) -> Route | None:
+        path = re.split(r"[;?]", req.path, maxsplit=1)[0]
+        links = [fresh(p) for p in arts]  # every page, every time: new session ids on every link
+        if path == "/":
+            return Route.html(listing_html("الرئيسية", links))
+        if path in arts:
+            return Route.html(distinct_article(arts.index(path), links=links))
+        return None
+
+    case(f"crawl of a site that puts a fresh {style} session id on every link of every page (5 articles; "
+         "DEPTH_LIMIT=3 bounds the run)")
+    with LocalServer({"/robots.txt": Route(404)}, handler=handler) as srv:
+        run = crawl(tmp_path, srv.url("/"), extra=("-s", "DEPTH_LIMIT=3"), timeout=300)
+    stored = _stored(run)
+    lost = case.count_lost([p.rsplit("/", 1)[-1] for p in arts], stored)
+    case.figure("stored_records", len(stored))
+    assert lost == 0, run.stderr[-3000:]
+    assert len(stored) == 5, f"{len(stored)} records stored for 5 articles"
+    case.happened(f"{len(stored)} records for the 5 articles: the session ids removed from the canonical URL")
