@@ -107,6 +107,9 @@ NEWSBOT_DB = ""
 # SQLite page cache (MB) of the store's writing connection during a crawl: a crawl writes one article at a time,
 # and a bigger cache only makes the crawler's memory grow with the store (bulk loads use 96 MB)
 NEWSBOT_STORE_CACHE_MB = 16
+# seconds the crawl waits for a locked store or a lost database; past them, writes fail at once for as long
+# (the crawl goes on, counting store errors, and --max-runtime and signals are honoured whatever the store does)
+NEWSBOT_STORE_WAIT_SECONDS = 5.0
 
 # distributed crawling: with $REDIS_URL set, worker processes (on one or several machines) share each site's
 # crawl through scrapy-redis's scheduler queue and dupefilter (spiders/redis_support.py, docs/scheduling.md)

@@ -165,7 +165,9 @@ class NewsSpider(scrapy.Spider):
         try:
             from newsbot.store import open_store
 
-            return open_store(self.store_url or self.settings.get("NEWSBOT_DB") or None)
+            store = open_store(self.store_url or self.settings.get("NEWSBOT_DB") or None)
+            store.bound_waits(self.settings.getfloat("NEWSBOT_STORE_WAIT_SECONDS"))  # its waits freeze the crawl
+            return store
         except Exception as exc:  # the crawl still works, it only loses incremental skipping
             logger.warning("store unavailable (%s): stored articles will be fetched again", exc)
             return None

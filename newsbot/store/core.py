@@ -26,7 +26,7 @@ from newsbot.store.warc import decode_raw, encode_raw
 from newsbot.urls import canonicalize, site_of
 
 log = logging.getLogger(__name__)
-RECONNECT_SECONDS = 60.0  # how long a lost database (a PostgreSQL restart) is waited for
+RECONNECT_SECONDS = 60.0  # how long a lost database (a PostgreSQL restart) is waited for (a crawl: bound_waits)
 
 RECORD_FIELDS = ArticleRecord.field_names()
 LIST_FIELDS = ("authors", "tags", "warnings")
@@ -151,18 +151,32 @@ class Filters:
         }
 
 
+class StoreUnavailable(RuntimeError):
+    """The store was locked or unreachable past its wait a moment ago: writes fail at once for a while instead of
+    each waiting again (a crawl writes from its event loop, which every wait freezes)."""
+
+
 def _reconnecting(method):
-    """Run a Store method again on a new connection when the database went away mid-way (server restart)."""
+    """Run a Store method again on a new connection when the database went away mid-way (server restart);
+    give up at once while the store is known to be unavailable."""
 
     @functools.wraps(method)
     def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        self._check_available()
         try:
             return method(self, *args, **kwargs)
         except Exception as exc:
+            if self.db.busy(exc):
+                self._unavailable(exc)
+                raise
             if not self.db.lost(exc):
                 raise
             log.warning("lost the database connection (%s): reconnecting", exc)
-            self._reconnect()
+            try:
+                self._reconnect()
+            except Exception as again:
+                self._unavailable(again)
+                raise
             return method(self, *args, **kwargs)
 
     return wrapper
@@ -189,6 +203,8 @@ class Store:
         self._writes = 0
         self._probe: tuple[str, int, tuple | None] | None = None
         self.dedup_params_current = True
+        self.wait_seconds = RECONNECT_SECONDS
+        self._down_until = 0.0  # monotonic time before which writes fail at once (StoreUnavailable)
         try:
             self.migrate()
         except BaseException:
@@ -266,16 +282,33 @@ class Store:
         self.commit()
         self.db.cache_mb(self.READ_CACHE_MB)
 
+    def bound_waits(self, seconds: float) -> None:
+        """Wait at most `seconds` for another writer's lock, or for a lost database to come back; once a wait
+        expired, fail at once for the next `seconds` (the crawl goes on, and says the store failed)."""
+        self.wait_seconds = seconds
+        self.db.wait_for_locks(seconds)
+
+    def _check_available(self) -> None:
+        if self._down_until and time.monotonic() < self._down_until:
+            raise StoreUnavailable(f"the store {describe(self.url)} is locked or unreachable")
+
+    def _unavailable(self, exc: BaseException) -> None:
+        if not self._down_until or time.monotonic() >= self._down_until:
+            log.error("the store %s is locked or unreachable (%s): writes fail for the next %.0f s", describe(self.url),
+                      str(exc).splitlines()[0] if str(exc) else type(exc).__name__, self.wait_seconds)
+        self._down_until = time.monotonic() + self.wait_seconds
+
     def _reconnect(self) -> None:
         """A new connection (retried while the server restarts); the lost batch transaction is replayed."""
         try:
             self.db.close()
         except Exception:
             pass
-        deadline = time.monotonic() + RECONNECT_SECONDS
+        deadline = time.monotonic() + self.wait_seconds
         while True:
             try:
                 self.db = connect(self.url)
+                self.db.wait_for_locks(self.wait_seconds)
                 break
             except Exception:
                 if time.monotonic() > deadline:
@@ -658,9 +691,18 @@ class Store:
 
     # ---- reads ----------------------------------------------------------------------------------
 
-    @_reconnecting
     def known(self, key: str) -> datetime | None:
-        """When the article with this canonical key (or alias) was last stored; None if never."""
+        """When the article with this canonical key (or alias) was last stored; None if never, or while the store
+        is unavailable (the article is then fetched again, which loses nothing)."""
+        try:
+            return self._known(key)
+        except Exception:
+            if self._down_until and time.monotonic() < self._down_until:
+                return None
+            raise
+
+    @_reconnecting
+    def _known(self, key: str) -> datetime | None:
         key = index_key(key)
         row = self.db.execute("SELECT last_seen FROM articles WHERE key = ?", (key,)).fetchone()
         if row is None:

@@ -222,3 +222,43 @@ def test_session_id_variants_are_one_article(tmp_path: Path, style: str, case):
     assert lost == 0, run.stderr[-3000:]
     assert len(stored) == 5, f"{len(stored)} records stored for 5 articles"
     case.happened(f"{len(stored)} records for the 5 articles: the session ids removed from the canonical URL")
+
+
+# ---------------------------------------------------------------- a store that blocks
+
+def test_locked_store_does_not_freeze_the_crawl_past_its_budget(tmp_path: Path, case):
+    import sys
+
+    from newsbot.store import open_store
+
+    db = tmp_path / "store.db"
+    open_store(str(db)).close()
+    case("crawl (--max-runtime 20) of a site with 6 articles while another process holds the SQLite store's "
+         "write lock for the whole run")
+    locker = subprocess.Popen([sys.executable, "-c", (
+        "import sqlite3, sys, time\n"
+        f"c = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
+        "c.execute('BEGIN IMMEDIATE')\nprint('locked', flush=True)\ntime.sleep(600)\n")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert locker.stdout.readline().strip() == "locked"
+        with LocalServer(_polite_site(Route(404), n=6)) as srv:
+            for i in range(6):
+                srv.add(f"{A}/polite-{i}.html", Route.html(distinct_article(i)))
+            started = time.monotonic()
+            try:
+                run = crawl(tmp_path, srv.url("/"), extra=("--max-runtime", "20"), timeout=120)
+            except subprocess.TimeoutExpired:
+                pytest.fail("the crawl was still waiting for the store after 120 s")
+            took = time.monotonic() - started
+    finally:
+        locker.kill()
+        locker.wait()
+    stored = _stored(run)
+    case.count_lost([f"polite-{i}.html" for i in range(6)], [r for r in stored if r])
+    case.figure("wall_seconds", round(took, 1))
+    row = next(iter(run.summary["sites"].values())) if run.summary else {}
+    case.happened(f"ended after {took:.0f} s (budget 20 s), exit {run.returncode}; summary row {row}")
+    assert took < 45, f"the crawl took {took:.0f} s with a 20 s budget"
+    assert "locked or unreachable" in run.stderr
+    assert row.get("store_error") == 6 and not row.get("ok"), row  # every loss counted, the site not "ok"
