@@ -312,3 +312,27 @@ def test_lone_surrogates_in_json_ld_are_repaired(tmp_path, case):
     assert lost == 0 and b"Traceback" not in done.stderr, done.stderr.decode()[-2000:]
     assert all("\ud800" not in json.dumps(r, ensure_ascii=False) for r in rows)
     case.happened("both records written as valid UTF-8, the surrogates replaced by U+FFFD; no traceback")
+
+
+@pytest.mark.parametrize("share", [4, 3])
+def test_badly_damaged_utf8_stays_utf8(share: int, case):
+    import random
+
+    from tests.support.crawl import article_html
+
+    case(f"extract(): an Arabic UTF-8 article with 1/{share} of its non-ASCII bytes overwritten with junk "
+         "(came out as windows-1256 mojibake labelled `ur`)")
+    page = article_html("خبر تالف الترميز")
+    data = bytearray(page.encode())
+    rng = random.Random(share)
+    high = [i for i, x in enumerate(data) if x >= 0x80]
+    for i in rng.sample(high, len(high) // share):
+        data[i] = rng.choice([0xFF, 0xFE, 0x41, 0xC0])
+    kind, rec = outcome(bytes(data))
+    assert kind == "record", rec
+    words = sorted({w for w in page[page.index("<p>"):].split() if len(w) > 3 and "<" not in w and ">" not in w})
+    kept = [w for w in words if w in rec.body]
+    case.count_lost(1, int(rec.lang == "ar" and rec.encoding == "utf-8"), what="articles read as Arabic UTF-8")
+    assert (rec.lang, rec.encoding) == ("ar", "utf-8"), (rec.lang, rec.encoding, rec.body[:120])
+    assert kept, rec.body[:200]
+    case.happened(f"read as UTF-8 Arabic; {len(kept)} of {len(words)} sample words intact, the rest U+FFFD")
