@@ -33,10 +33,11 @@ def filler_chunk(size: int = _CHUNK) -> bytes:
 
 class StreamingServer:
     def __init__(self, big: Mapping[str, tuple[int, bool]], routes: Mapping[str, tuple[int, dict, bytes]] | None = None,
-                 floods: tuple[str, ...] = (), flood_cap: int = 64 * 2**20):
+                 floods: tuple[str, ...] = (), flood_cap: int = 64 * 2**20, stalls: tuple[str, ...] = ()):
         """big: path -> (size in bytes, send Content-Length); routes: path -> (status, headers, body)."""
         self.big = dict(big)
         self.floods = set(floods)
+        self.stalls = set(stalls)  # paths that send their headers and a first KB, then nothing for 5 minutes
         self.flood_cap = flood_cap
         self.routes = dict(routes or {})
         self.sent: dict[str, int] = {}  # path -> body bytes written before the client went away
@@ -88,6 +89,9 @@ def _handler(server: StreamingServer) -> type[BaseHTTPRequestHandler]:
             if path in server.floods:
                 self._flood(path)
                 return
+            if path in server.stalls:
+                self._stall()
+                return
             status, headers, body = server.routes.get(path, (404, {"Content-Type": "text/plain"}, b"not found"))
             self.send_response(status)
             for k, v in headers.items():
@@ -124,6 +128,19 @@ def _handler(server: StreamingServer) -> type[BaseHTTPRequestHandler]:
                 with server._lock:
                     server.sent[path] = sent
                     server.finished[path] = done
+
+        def _stall(self) -> None:
+            self.close_connection = True
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(1024 * 1024))
+                self.end_headers()
+                self.wfile.write(chunk[:1024])
+                self.wfile.flush()
+                time.sleep(300)
+            except OSError:
+                pass
 
         def _flood(self, path: str) -> None:
             self.close_connection = True

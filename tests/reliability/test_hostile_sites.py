@@ -262,3 +262,35 @@ def test_locked_store_does_not_freeze_the_crawl_past_its_budget(tmp_path: Path, 
     assert took < 45, f"the crawl took {took:.0f} s with a 20 s budget"
     assert "locked or unreachable" in run.stderr
     assert row.get("store_error") == 6 and not row.get("ok"), row  # every loss counted, the site not "ok"
+
+
+@pytest.mark.slow  # runs its whole 60 s budget by design
+def test_hostile_site_beside_ordinary_articles_within_budget(tmp_path: Path, case):
+    """Issue 13's acceptance case: a header flood, a stalling page, 10,000-deep JSON-LD and lone surrogates on
+    one site, beside ordinary articles; `--max-runtime 60` with the default settings otherwise."""
+    deep = '{"a":' * 10_000 + "1" + "}" * 10_000
+    ld_deep = f'<script type="application/ld+json">{{"@type":"NewsArticle","x":{deep}}}</script>'
+    ld_bad = ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"\\ud800 خبر",'
+              '"image":"https://x.test/\\udc00.jpg"}</script>')
+    good = {f"{A}/good-{i}.html": distinct_article(i) for i in range(4)}
+    good[f"{A}/deep-json.html"] = distinct_article(10).replace("</head>", ld_deep + "</head>")
+    good[f"{A}/surrogates.html"] = distinct_article(11).replace("</head>", ld_bad + "</head>")
+    links = [*good, f"{A}/flood.html", f"{A}/stall.html"]
+    routes = {"/": (200, HTML, listing_html("الرئيسية", links).encode()),
+              "/robots.txt": (404, {}, b""), **{p: (200, HTML, h.encode()) for p, h in good.items()}}
+    case("crawl (--max-runtime 60) of a site serving a header flood and a page that stalls "
+         "mid-body beside 6 articles, one with 10,000-deep JSON-LD and one with lone surrogates in its JSON-LD")
+    with StreamingServer({}, routes, floods=(f"{A}/flood.html",), stalls=(f"{A}/stall.html",)) as srv:
+        out = tmp_path / "out.jsonl"
+        started = time.monotonic()
+        proc = start_crawl(tmp_path, srv.url("/"), "--allow-private", "--max-runtime", "60", "-o", str(out))
+        peak = _watch_peak_rss_mb(proc, timeout=150)
+        took = time.monotonic() - started
+    records = read_jsonl(out) if out.exists() else []
+    lost = case.count_lost([p.rsplit("/", 1)[-1] for p in good], _stored(records))
+    case.figure("wall_seconds", round(took))
+    case.figure("peak_rss_mb", round(peak))
+    assert lost == 0, (tmp_path / "crawl.log").read_text("utf-8", "replace")[-3000:]
+    assert took < 90, took
+    assert peak < 500, peak
+    case.happened(f"the 6 articles stored; ended after {took:.0f} s, peak RSS of the crawler {peak:.0f} MB")
