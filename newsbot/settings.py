@@ -50,12 +50,17 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.RedirectLoopMiddleware": 650,  # process_response before RedirectMiddleware (600)
 }
 EXTENSIONS = {
+    "spiders.urltrap.UrlTrapGuard": 500,
     # no listening ports in a crawler
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
 # seen URLs on disk, keyed by canonical URL (Scrapy's in-memory set grows without bound: scrapy#5307)
 DUPEFILTER_CLASS = "spiders.dupefilter.DiskDupeFilter"
+# a site whose URLs never repeat (the same articles under new URLs) is stopped once this many of a crawl's
+# articles are copies of ones it already has, making this share of its articles (0 = never stopped)
+NEWSBOT_TRAP_MIN_COPIES = 200
+NEWSBOT_TRAP_COPY_SHARE = 0.8
 # limits (the CLI maps --max-articles to CLOSESPIDER_ITEMCOUNT)
 DEPTH_LIMIT = 6
 CLOSESPIDER_PAGECOUNT = 0

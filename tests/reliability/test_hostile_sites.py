@@ -294,3 +294,33 @@ def test_hostile_site_beside_ordinary_articles_within_budget(tmp_path: Path, cas
     assert took < 90, took
     assert peak < 500, peak
     case.happened(f"the 6 articles stored; ended after {took:.0f} s, peak RSS of the crawler {peak:.0f} MB")
+
+
+def test_site_whose_urls_never_repeat_is_stopped_with_a_reason(tmp_path: Path, case):
+    import uuid
+
+    arts = [f"{A}/trap-{i}.html" for i in range(5)]
+
+    def handler(req) -> Route | None:
+        path = req.path.split("?", 1)[0]
+        links = [f"{p}?v={uuid.uuid4().hex}" for p in arts]  # a token no canonical URL can know to drop
+        if path == "/":
+            return Route.html(listing_html("الرئيسية", links))
+        if path in arts:
+            return Route.html(distinct_article(20 + arts.index(path), links=links))
+        return None
+
+    case("crawl of a site that puts a fresh random ?v= token on every link (5 articles; NEWSBOT_TRAP_MIN_COPIES=20, "
+         "DEPTH_LIMIT=4: 780 pages)")
+    with LocalServer({"/robots.txt": Route(404)}, handler=handler) as srv:
+        run = crawl(tmp_path, srv.url("/"), extra=("-s", "DEPTH_LIMIT=4", "-s", "NEWSBOT_TRAP_MIN_COPIES=20"),
+                    timeout=300)
+    names = _stored(run)
+    lost = case.count_lost([p.rsplit("/", 1)[-1] for p in arts], names)
+    case.figure("stored_records", len(names))
+    assert lost == 0, run.stderr[-3000:]
+    # stopped at 20 copies; the pages already fetched or in analysis then still come in
+    assert len(names) <= 120, f"{len(names)} records stored for 5 articles: the trap was not stopped"
+    assert "never repeat" in run.stderr
+    case.happened(f"stopped after {len(names)} records (5 articles, the rest flagged as copies), with a line "
+                  "saying the site's URLs never repeat")
