@@ -32,7 +32,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 NEWSBOT_ALLOW_PRIVATE = os.environ.get("NEWSBOT_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes", "on")
 
 # the HTTP download handler: Scrapy's HTTP/1.1 one, plus the private-address fence at connect time (DNS
-# rebinding) and bounds on the response header section (DOWNLOAD_MAXSIZE bounds only the body)
+# rebinding), bounds on the response header section (DOWNLOAD_MAXSIZE bounds only the body), and nothing sent
+# once the spider starts closing
 DOWNLOAD_HANDLERS = {
     "http": "spiders.download.NewsbotDownloadHandler",
     "https": "spiders.download.NewsbotDownloadHandler",

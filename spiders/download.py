@@ -9,6 +9,9 @@ bounds a hostile site must not get past.
 - A header section that never ends: DOWNLOAD_MAXSIZE bounds only the body, and Twisted's parser keeps every
   header line it is sent. Past NEWSBOT_MAX_HEADER_BYTES bytes or NEWSBOT_MAX_HEADERS lines the connection is
   aborted and the download fails.
+- Nothing is sent once the spider starts closing: requests already queued in a download slot (a slot with a
+  Crawl-delay holds many) would otherwise leave one by one after "Closing spider", each its delay apart, far
+  past --max-runtime. The handler is where a request leaves its slot.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import IgnoreRequest
 
 from spiders.fence import is_private_address
+from spiders.middlewares import spider_closing
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -110,6 +114,12 @@ class NewsbotDownloadHandler(HTTP11DownloadHandler):
         self._proxied = NewsbotDownloadHandler(crawler, fence=False) if fence else None
 
     async def download_request(self, request: Request) -> Response:
+        if spider_closing(self._crawler):
+            self._crawler.stats.inc_value("newsbot/refused/closing")
+            # the rest of the queue need not wait its politeness delay just to be refused
+            for slot in self._crawler.engine.downloader.slots.values():
+                slot.delay = 0.0
+            raise IgnoreRequest("not sent: the crawl is closing")
         if self._proxied is not None and request.meta.get("proxy"):
             return await self._proxied.download_request(request)
         return await super().download_request(request)

@@ -324,3 +324,20 @@ def test_site_whose_urls_never_repeat_is_stopped_with_a_reason(tmp_path: Path, c
     assert "never repeat" in run.stderr
     case.happened(f"stopped after {len(names)} records (5 articles, the rest flagged as copies), with a line "
                   "saying the site's URLs never repeat")
+
+
+def test_nothing_is_sent_after_the_spider_starts_closing(tmp_path: Path, case):
+    case("crawl (--max-runtime 7, default AutoThrottle) of a site with Crawl-delay: 2 and 12 articles: requests "
+         "already queued for the slot when the budget ends")
+    routes = _polite_site(Route(body=b"User-agent: *\nCrawl-delay: 2\n"), n=12)
+    with LocalServer(routes) as srv:
+        run = newsbot(tmp_path, "crawl", srv.url("/"), "--allow-private", "--max-runtime", "7", timeout=180)
+        times = [r.at for r in srv.requests]
+    closing = run.stderr.find("Closing spider")
+    assert closing >= 0, run.stderr[-3000:]
+    span = times[-1] - times[0]
+    case.figure("requests", len(times))
+    case.figure("request_span_s", round(span, 1))
+    # robots.txt at 0 s, then one request every 2 s: by 7 s at most 4 more; none once the spider closes
+    assert len(times) <= 6 and span <= 8.5, f"{len(times)} requests over {span:.1f} s"
+    case.happened(f"{len(times)} requests over {span:.1f} s; none after the spider started closing")
