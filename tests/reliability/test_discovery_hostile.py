@@ -259,3 +259,18 @@ def test_discovery_lists_are_capped_and_deduplicated_in_linear_time(case):
     assert next_pages(page, f"{BASE}/") == [f"{BASE}/p-{i}" for i in range(MAX_NEXT_PAGES)]
     case.happened(f"{MAX_ROBOTS_SITEMAPS} sitemaps, {MAX_FEED_LINKS} feeds, {MAX_NEXT_PAGES} next pages kept, in "
                   "document order")
+
+
+def test_feed_whose_titles_use_an_entity_bomb_still_gives_its_entries(caplog, case):
+    case("RSS whose item titles use a billion-laughs entity (lxml, not expanding it, dropped the whole channel: "
+         "no entry and no warning)")
+    prolog = LAUGHS.replace("lolz", "rss")
+    items = "".join(f"<item><title>&lol9; {i}</title><link>{u}</link></item>" for i, u in enumerate(GOOD))
+    feed = (prolog + f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>').encode()
+    with caplog.at_level("WARNING"):
+        entries = parse_feed(feed, BASE + "/feed.xml")
+    lost = case.count_lost(GOOD, [e.url for e in entries], what="feed entries")
+    assert lost == 0
+    assert not any("lollol" in (e.title or "") for e in entries)
+    assert "declares XML entities" in caplog.text
+    case.happened("the 3 entries read, the entity left unexpanded, a warning saying why")
