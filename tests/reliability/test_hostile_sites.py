@@ -341,3 +341,54 @@ def test_nothing_is_sent_after_the_spider_starts_closing(tmp_path: Path, case):
     # robots.txt at 0 s, then one request every 2 s: by 7 s at most 4 more; none once the spider closes
     assert len(times) <= 6 and span <= 8.5, f"{len(times)} requests over {span:.1f} s"
     case.happened(f"{len(times)} requests over {span:.1f} s; none after the spider started closing")
+
+
+@pytest.fixture
+def stoppable_pg():
+    """A PostgreSQL cluster of this test alone (stopping the shared one would hurt other tests)."""
+    from tests.support.pg import ClusterUnavailable, TempCluster
+
+    cluster = TempCluster()
+    try:
+        cluster.start()
+    except ClusterUnavailable as exc:
+        cluster.stop()
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.mark.postgres
+def test_postgres_stopped_mid_crawl_does_not_freeze_it(tmp_path: Path, stoppable_pg, case):
+    from tests.reliability.conftest import wait_until
+    from tests.reliability.test_crash_safety import _pg_count
+    from tests.support.crawl import env_for
+    from tests.support.sitegen import generate_site
+
+    n = 120
+    case(f"crawl (--max-runtime 60) of a {n}-article site into PostgreSQL; the server stopped (`pg_ctl stop -m "
+         "immediate`) once 20 articles are stored, and not started again")
+    spec = generate_site(tmp_path / "site", n, seed=53, page_kb=(4, 8))
+    url = stoppable_pg.url
+    with LocalServer(root=spec.root) as srv:
+        proc = start_crawl(tmp_path, srv.url("/"), "--allow-private", "--max-runtime", "60",
+                           env=env_for(tmp_path, NEWSBOT_DB=url))
+        assert wait_until(lambda: _pg_count(url)[0] >= 20, 120, proc)
+        stored_before = _pg_count(url)[0]
+        stoppable_pg._run(str(stoppable_pg.bin / "pg_ctl"), "-D", str(stoppable_pg.dir / "data"), "-m", "immediate",
+                          "-w", "stop")
+        stopped = time.monotonic()
+        try:
+            proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            kill9(proc)
+            pytest.fail("the crawl was still running 120 s after the database stopped")
+        after = time.monotonic() - stopped
+    log = (tmp_path / "crawl.log").read_text("utf-8", "replace")
+    case.figure("seconds_after_stop", round(after))
+    case.count_lost(n, stored_before)  # what the stopped server could not take: fetched again by the next crawl
+    assert after < 75, f"the crawl ended {after:.0f} s after the database stopped (budget 60 s)"
+    assert "locked or unreachable" in log, log[-3000:]
+    assert proc.returncode != 0, "a crawl whose store went away must not report success"
+    case.happened(f"{stored_before} stored before the stop; the crawl ended {after:.0f} s later, exit "
+                  f"{proc.returncode}, its store errors counted; the rest is fetched again by the next crawl")
