@@ -64,3 +64,39 @@ def test_storable_text(text):
     out = storable(text)
     out.encode("utf-8")
     assert "\x00" not in out
+
+
+@pytest.fixture
+def tiny_fs(tmp_path):
+    """A 64 KB tmpfs (root only): a disk that fills up."""
+    import os
+    import shutil
+    import subprocess
+
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tiny tmpfs needs root")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True, text=True)
+    if done.returncode:
+        pytest.skip(f"cannot mount tmpfs: {done.stderr.strip()}")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_export_on_a_full_disk_leaves_no_part_file(tmp_path, tiny_fs, case):
+    from newsbot.store import open_store
+    from newsbot.store.export import export_jsonl
+    from tests.support.store import make_record
+
+    case("`export_jsonl` of 300 articles to a .jsonl.gz on a 64 KB filesystem (the gzip stream fails again as it closes)")
+    with open_store(str(tmp_path / "store.db")) as st:
+        with st.batch():
+            for i in range(300):
+                st.upsert(make_record(i, words=600))
+        with pytest.raises(OSError):
+            export_jsonl(st, tiny_fs / "out.jsonl.gz", card=False)
+    left = sorted(p.name for p in tiny_fs.iterdir())
+    case.figure("files_left", len(left))
+    assert left == [], left
+    case.happened("OSError (no space left) raised to the caller; neither the export nor its .part file left")
