@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.reliability import test_crash_safety as crash_safety
 from tests.reliability.conftest import kill9, start_crawl
 from tests.reliability.faultserver import StreamingServer
 from tests.support.crawl import article_html, crawl, listing_html, newsbot, read_jsonl
 from tests.support.httpserver import LocalServer, Route
 
+own_pg = crash_safety.own_pg  # a PostgreSQL cluster of the test alone
 A = "/politics/2026/03/01"
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 
@@ -343,23 +345,8 @@ def test_nothing_is_sent_after_the_spider_starts_closing(tmp_path: Path, case):
     case.happened(f"{len(times)} requests over {span:.1f} s; none after the spider started closing")
 
 
-@pytest.fixture
-def stoppable_pg():
-    """A PostgreSQL cluster of this test alone (stopping the shared one would hurt other tests)."""
-    from tests.support.pg import ClusterUnavailable, TempCluster
-
-    cluster = TempCluster()
-    try:
-        cluster.start()
-    except ClusterUnavailable as exc:
-        cluster.stop()
-        pytest.skip(f"no PostgreSQL server: {exc}")
-    yield cluster
-    cluster.stop()
-
-
 @pytest.mark.postgres
-def test_postgres_stopped_mid_crawl_does_not_freeze_it(tmp_path: Path, stoppable_pg, case):
+def test_postgres_stopped_mid_crawl_does_not_freeze_it(tmp_path: Path, own_pg, case):
     from tests.reliability.conftest import wait_until
     from tests.reliability.test_crash_safety import _pg_count
     from tests.support.crawl import env_for
@@ -369,13 +356,13 @@ def test_postgres_stopped_mid_crawl_does_not_freeze_it(tmp_path: Path, stoppable
     case(f"crawl (--max-runtime 60) of a {n}-article site into PostgreSQL; the server stopped (`pg_ctl stop -m "
          "immediate`) once 20 articles are stored, and not started again")
     spec = generate_site(tmp_path / "site", n, seed=53, page_kb=(4, 8))
-    url = stoppable_pg.url
+    url = own_pg.url
     with LocalServer(root=spec.root) as srv:
         proc = start_crawl(tmp_path, srv.url("/"), "--allow-private", "--max-runtime", "60",
                            env=env_for(tmp_path, NEWSBOT_DB=url))
         assert wait_until(lambda: _pg_count(url)[0] >= 20, 120, proc)
         stored_before = _pg_count(url)[0]
-        stoppable_pg._run(str(stoppable_pg.bin / "pg_ctl"), "-D", str(stoppable_pg.dir / "data"), "-m", "immediate",
+        own_pg._run(str(own_pg.bin / "pg_ctl"), "-D", str(own_pg.dir / "data"), "-m", "immediate",
                           "-w", "stop")
         stopped = time.monotonic()
         try:

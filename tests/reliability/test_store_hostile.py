@@ -9,11 +9,13 @@ from newsbot.extract import extract
 from newsbot.record import RawPage
 from newsbot.store import record_key
 from newsbot.urls import canonicalize
+from tests.reliability import test_crash_safety as crash_safety
 from tests.support import store as support
 from tests.support.crawl import article_html
 
 store = support.store
 store_url = support.store_url
+tiny_fs = crash_safety.tiny_fs  # a 2 MB filesystem
 
 BASE = "https://news.example.com/politics/2026/03/01"
 
@@ -66,33 +68,16 @@ def test_storable_text(text):
     assert "\x00" not in out
 
 
-@pytest.fixture
-def tiny_fs(tmp_path):
-    """A 64 KB tmpfs (root only): a disk that fills up."""
-    import os
-    import shutil
-    import subprocess
-
-    mnt = tmp_path / "tiny"
-    mnt.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tiny tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True, text=True)
-    if done.returncode:
-        pytest.skip(f"cannot mount tmpfs: {done.stderr.strip()}")
-    yield mnt
-    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
-
-
 def test_export_on_a_full_disk_leaves_no_part_file(tmp_path, tiny_fs, case):
     from newsbot.store import open_store
     from newsbot.store.export import export_jsonl
     from tests.support.store import make_record
 
-    case("`export_jsonl` of 300 articles to a .jsonl.gz on a 64 KB filesystem (the gzip stream fails again as it closes)")
+    case("`export_jsonl` of 2,500 articles to a .jsonl.gz on a 2 MB filesystem (the gzip stream fails again as it "
+         "closes)")
     with open_store(str(tmp_path / "store.db")) as st:
         with st.batch():
-            for i in range(300):
+            for i in range(2500):
                 st.upsert(make_record(i, words=600))
         with pytest.raises(OSError):
             export_jsonl(st, tiny_fs / "out.jsonl.gz", card=False)
