@@ -176,7 +176,7 @@ def _slot_key(crawler: Crawler, request: Request) -> str:
 
 # robots.txt as RFC 9309 reads it: a 5xx answer (after the retries) means "complete disallow" for a while,
 # i.e. for this crawl; a 4xx answer means there are no rules
-CRAWL_DELAY_MARGIN = 0.1  # seconds
+CRAWL_DELAY_MARGIN = 0.25  # seconds (harmless beside delays of a second or more)
 _DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
 
