@@ -358,8 +358,9 @@ def test_postgres_stopped_mid_crawl_does_not_freeze_it(tmp_path: Path, own_pg, c
     spec = generate_site(tmp_path / "site", n, seed=53, page_kb=(4, 8))
     url = own_pg.url
     with LocalServer(root=spec.root) as srv:
-        proc = start_crawl(tmp_path, srv.url("/"), "--allow-private", "--max-runtime", "60",
-                           env=env_for(tmp_path, NEWSBOT_DB=url))
+        # paced (160 requests, 0.15 s apart) so that the stop comes mid-crawl, not after the last article
+        proc = start_crawl(tmp_path, srv.url("/"), "--allow-private", "--max-runtime", "60", "-s", "DOWNLOAD_DELAY=0.15",
+                           "-s", "RANDOMIZE_DOWNLOAD_DELAY=0", env=env_for(tmp_path, NEWSBOT_DB=url))
         assert wait_until(lambda: _pg_count(url)[0] >= 20, 120, proc)
         stored_before = _pg_count(url)[0]
         own_pg._run(str(own_pg.bin / "pg_ctl"), "-D", str(own_pg.dir / "data"), "-m", "immediate",
