@@ -21,11 +21,25 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 # robots.txt Crawl-delay is obeyed up to this many seconds (some sites ask for hours)
 NEWSBOT_MAX_CRAWL_DELAY = 30.0
+# robots.txt is refused past this size (decompressed; RFC 9309 asks crawlers to read at least 500 KiB) and
+# given this many seconds (one retry): a site that hangs or floods it is crawled as if it had none
+NEWSBOT_ROBOTS_MAXSIZE = 1 * 2**20
+NEWSBOT_ROBOTS_TIMEOUT = 15.0
 # a 429/503 asking to come back later than this is not retried
 NEWSBOT_RETRY_AFTER_MAX = 600.0
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # loopback/private addresses are refused unless allowed (the demo and the tests crawl 127.0.0.1)
 NEWSBOT_ALLOW_PRIVATE = os.environ.get("NEWSBOT_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes", "on")
+
+# the HTTP download handler: Scrapy's HTTP/1.1 one, plus the private-address fence at connect time (DNS
+# rebinding), bounds on the response header section (DOWNLOAD_MAXSIZE bounds only the body), and nothing sent
+# once the spider starts closing
+DOWNLOAD_HANDLERS = {
+    "http": "spiders.download.NewsbotDownloadHandler",
+    "https": "spiders.download.NewsbotDownloadHandler",
+}
+NEWSBOT_MAX_HEADER_BYTES = 256 * 1024
+NEWSBOT_MAX_HEADERS = 500
 
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.RedirectFenceMiddleware": 55,
@@ -38,14 +52,17 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.limits.PageBudgetMiddleware": 950,  # last before the network: --max-pages counts real requests
 }
 EXTENSIONS = {
-    "scrapy.extensions.throttle.AutoThrottle": None,
-    "spiders.throttle.PoliteAutoThrottle": 0,
+    "spiders.urltrap.UrlTrapGuard": 500,
     # no listening ports in a crawler
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
 # seen URLs on disk, keyed by canonical URL (Scrapy's in-memory set grows without bound: scrapy#5307)
 DUPEFILTER_CLASS = "spiders.dupefilter.DiskDupeFilter"
+# a site whose URLs never repeat (the same articles under new URLs) is stopped once this many of a crawl's
+# articles are copies of ones it already has, making this share of its articles (0 = never stopped)
+NEWSBOT_TRAP_MIN_COPIES = 200
+NEWSBOT_TRAP_COPY_SHARE = 0.8
 # limits (the CLI maps --max-articles to CLOSESPIDER_ITEMCOUNT)
 DEPTH_LIMIT = 6
 CLOSESPIDER_PAGECOUNT = 0
@@ -75,6 +92,8 @@ NEWSBOT_TRACEBACKS = False
 # processes on this machine (up to 4); 0 = in the crawler process
 NEWSBOT_EXTRACT_PROCESSES = os.environ.get("NEWSBOT_EXTRACT_PROCESSES", "auto")
 NEWSBOT_LOCAL_WORKERS = 1
+# seconds of analysis per page in a worker process; past them the page is stopped and reported (0 = no limit)
+NEWSBOT_PAGE_TIME_LIMIT = 20.0
 # the item pipelines are synchronous: Scrapy's 100 concurrent items per response only add task overhead
 CONCURRENT_ITEMS = 16
 
@@ -97,6 +116,9 @@ NEWSBOT_DB = ""
 # SQLite page cache (MB) of the store's writing connection during a crawl: a crawl writes one article at a time,
 # and a bigger cache only makes the crawler's memory grow with the store (bulk loads use 96 MB)
 NEWSBOT_STORE_CACHE_MB = 16
+# seconds the crawl waits for a locked store or a lost database; past them, writes fail at once for as long
+# (the crawl goes on, counting store errors, and --max-runtime and signals are honoured whatever the store does)
+NEWSBOT_STORE_WAIT_SECONDS = 5.0
 
 # distributed crawling: with $REDIS_URL set, worker processes (on one or several machines) share each site's
 # crawl through scrapy-redis's scheduler queue and dupefilter (spiders/redis_support.py, docs/scheduling.md)

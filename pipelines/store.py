@@ -15,6 +15,7 @@ from scrapy.exceptions import DropItem
 
 from newsbot import dedup
 from newsbot.record import ArticleRecord
+from newsbot.store.core import StoreUnavailable
 from pipelines.common import StorePipelineBase, as_record, bump, log, setting, setting_int
 from pipelines.dedup import signature_of
 
@@ -34,6 +35,9 @@ class StorePipeline(StorePipelineBase):
         self._last_commit = time.monotonic()
         cache = setting(self.settings, "NEWSBOT_STORE_CACHE_MB", None)
         self.store.begin_batch(cache_mb=int(cache) if cache is not None else None)
+        wait = setting(self.settings, "NEWSBOT_STORE_WAIT_SECONDS", None)
+        if wait is not None:  # the store is written from the crawl's event loop: its waits freeze the crawl
+            self.store.bound_waits(float(wait))
 
     def close_spider(self, spider: Any = None) -> None:
         if self.store is not None:
@@ -49,6 +53,9 @@ class StorePipeline(StorePipelineBase):
         record = as_record(item)
         try:
             status = self.store.upsert(record, seen=self.seen, signature=signature_of(record))
+        except StoreUnavailable as exc:  # said once by the store; each record is only counted
+            bump(self.stats, "store_error", record.site)
+            raise DropItem(f"store error: {exc}") from exc
         except Exception as exc:
             log.exception("could not store %s", record.url)
             bump(self.stats, "store_error", record.site)

@@ -8,6 +8,11 @@ keeps fetching and storing meanwhile. 0 analyses in the crawler process itself, 
 A page that kills its worker (a crash in the HTML parser) breaks the pool, and with it the pages other
 workers had in hand: those run again one at a time in a new pool, and the page that breaks it alone is
 reported as an extraction error (`crashed`) instead of taking the crawl, or any other page, down with it.
+
+Each page has NEWSBOT_PAGE_TIME_LIMIT seconds in its worker: past them the analysis is stopped and the page
+reported as `timeout`. Python code is interrupted by SIGALRM; a parse stuck in C code never gets back to
+Python to see it, so a CPU timer a little later ends the worker (its default action), and the page, run
+again alone as a suspect, is reported as `timeout` when it dies past its limit again.
 """
 
 from __future__ import annotations
@@ -34,6 +39,34 @@ logger = logging.getLogger(__name__)
 
 MAX_AUTO_PROCESSES = 4
 PARENT_POLL_SECONDS = 1.0
+HARD_LIMIT_GRACE = 5.0  # CPU seconds past the page's limit before its worker is ended
+
+
+class PageTimeLimit(BaseException):
+    """Raised in a worker when a page's time is up (BaseException: no `except Exception` in extraction
+    swallows it)."""
+
+
+def _expired(signum: int, frame: object) -> None:
+    raise PageTimeLimit
+
+
+def run_limited(func: Callable[..., PageOutcome], limit: float, *args: Any, **kwargs: Any) -> PageOutcome:
+    """func(*args, **kwargs) in a worker, stopped after `limit` seconds (0: no limit)."""
+    if not limit or limit <= 0:
+        return func(*args, **kwargs)
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.signal(signal.SIGPROF, signal.SIG_DFL)  # the hard stop: SIGPROF's default action ends the process
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    signal.setitimer(signal.ITIMER_PROF, limit + min(HARD_LIMIT_GRACE, limit))
+    try:
+        return func(*args, **kwargs)
+    except PageTimeLimit:
+        return PageOutcome(None, "timeout", kwargs.get("url_kind", "other"))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def processes_setting(value: Any, workers: int = 1) -> int:
@@ -75,6 +108,7 @@ class _Job:
     kwargs: dict
     alone: bool = False  # ran with no other page in the pool: a crash is then certainly its own
     generation: int = 0
+    submitted: float = 0.0
 
 
 class AnalysisPool:
@@ -86,8 +120,10 @@ class AnalysisPool:
     """
 
     def __init__(self, processes: int, func: Callable[..., PageOutcome] = page_outcome,
-                 call_from_thread: Callable[..., Any] | None = None):
+                 call_from_thread: Callable[..., Any] | None = None, time_limit: float = 0.0):
         self.processes = processes
+        self.time_limit = time_limit  # seconds per page in its worker (0: none)
+        self.timeouts = 0
         self.func = func  # module-level (picklable); page_outcome unless a test substitutes one
         self._call_from_thread = call_from_thread
         self._executor: ProcessPoolExecutor | None = None
@@ -124,8 +160,9 @@ class AnalysisPool:
             job.d.errback(RuntimeError("the analysis pool is closed"))
             return
         job.generation = self._generation
+        job.submitted = time.monotonic()
         try:
-            future = self._executor.submit(self.func, *job.args, **job.kwargs)
+            future = self._executor.submit(run_limited, self.func, self.time_limit, *job.args, **job.kwargs)
         except BrokenProcessPool:  # broken before this page got in: a suspect like the others
             self._broken(job)
             return
@@ -149,6 +186,10 @@ class AnalysisPool:
         except Exception as exc:  # a bug in analysis, or the pool closed: this page fails, the crawl goes on
             job.d.errback(exc)
         else:
+            if outcome.error == "timeout":
+                self.timeouts += 1
+                logger.warning("analysing %s took over %.0f s (NEWSBOT_PAGE_TIME_LIMIT): stopped, reported as an "
+                               "extraction error", _url(job), self.time_limit)
             job.d.callback(outcome)
         if job.alone:
             self._next_suspect()
@@ -160,9 +201,16 @@ class AnalysisPool:
             self._start()
             old.shutdown(wait=False, cancel_futures=True)
         if job.alone:
-            self.crashes += 1
-            logger.warning("analysing %s crashed its worker: reported as an extraction error", _url(job))
-            job.d.callback(PageOutcome(None, "crashed", job.kwargs.get("url_kind", "other")))
+            kind = job.kwargs.get("url_kind", "other")
+            if self.time_limit and time.monotonic() - job.submitted >= self.time_limit:
+                self.timeouts += 1
+                logger.warning("analysing %s ran past %.0f s in C code (NEWSBOT_PAGE_TIME_LIMIT): its worker was "
+                               "ended, the page reported as an extraction error", _url(job), self.time_limit)
+                job.d.callback(PageOutcome(None, "timeout", kind))
+            else:
+                self.crashes += 1
+                logger.warning("analysing %s crashed its worker: reported as an extraction error", _url(job))
+                job.d.callback(PageOutcome(None, "crashed", kind))
             self._next_suspect()
             return
         self._suspects.append(job)

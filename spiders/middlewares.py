@@ -2,10 +2,13 @@
 
 - PrivateAddressMiddleware: refuses URLs whose host resolves to a loopback/private/link-local
   address (a crawler fed URLs from the web must not be turned against the local network).
-  Off with NEWSBOT_ALLOW_PRIVATE (the demo and the tests crawl 127.0.0.1).
+  Off with NEWSBOT_ALLOW_PRIVATE (the demo and the tests crawl 127.0.0.1). The download handler
+  (spiders/download.py) checks again the address each connection is made to.
 - PoliteRobotsTxtMiddleware: Scrapy's robots.txt middleware, plus `Crawl-delay` (Scrapy ignores it)
-  applied to the host's download slot, and the fetched robots.txt handed to the spider (which reads
-  its `Sitemap:` lines) without a second download.
+  applied to the host's download slot as a floor AutoThrottle keeps (from the `robots_parsed` signal and
+  `RobotParser.crawl_delay()`), robots.txt bounded in size and time, RFC 9309's reading of its errors
+  (5xx: disallow all), and the fetched robots.txt handed to the spider (which reads its `Sitemap:` lines)
+  without a second download.
 - RetryAfterMiddleware: Scrapy's retry middleware, plus `Retry-After` on 429/503: the host's slot
   waits that long before its next request.
 - RedirectLoopMiddleware: a redirect back to a URL of its own chain is a loop, reported as a failure
@@ -14,24 +17,29 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import socket
+import re
 import time
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet.threads import deferToThread
+from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IResolutionReceiver
 from w3lib.url import safe_url_string
+from zope.interface import provider
 
 from newsbot.urls import canonicalize
+from spiders.fence import is_private_address
+
+__all__ = ["is_private_address"]  # re-exported: the fence's rule lives in spiders/fence.py
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -43,14 +51,29 @@ logger = logging.getLogger(__name__)
 ROBOTS_META = "newsbot_robots"
 
 
-def is_private_address(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
+def resolve_host(host: str) -> Deferred[list[str]]:
+    """The host's addresses from the reactor's resolver (TWISTED_DNS_RESOLVER), the one downloads use."""
+    from twisted.internet import reactor  # the installed one
+
+    done: Deferred[list[str]] = Deferred()
+    found: list[str] = []
+
+    @provider(IResolutionReceiver)
+    class Receiver:
+        @staticmethod
+        def resolutionBegan(resolution: object) -> None:  # noqa: N802 - Twisted's names
+            pass
+
+        @staticmethod
+        def addressResolved(address: object) -> None:  # noqa: N802
+            found.append(getattr(address, "host", ""))
+
+        @staticmethod
+        def resolutionComplete() -> None:  # noqa: N802
+            done.callback(found)
+
+    reactor.nameResolver.resolveHostName(Receiver, host, 0)
+    return done
 
 
 class PrivateAddressMiddleware:
@@ -87,11 +110,21 @@ class PrivateAddressMiddleware:
             return True
         if is_private_address(host.strip("[]")):
             return True
-        try:
-            infos = await maybe_deferred_to_future(deferToThread(socket.getaddrinfo, host, None))
-        except OSError:
-            return False  # unresolvable: let the download fail with its own, clearer, error
-        return any(is_private_address(info[4][0]) for info in infos)
+        # an early, clear refusal; the download handler checks the address it actually connects to
+        # (spiders/download.py), so a second, different answer (DNS rebinding) is refused there
+        addresses = await maybe_deferred_to_future(resolve_host(host))
+        # unresolvable: let the download fail with its own, clearer, error
+        return any(is_private_address(a) for a in addresses)
+
+
+def spider_closing(crawler: Crawler) -> bool:
+    """The engine has started closing the spider (budget spent, item limit, Ctrl-C). Scrapy has no signal nor
+    public attribute for it (spider_closed comes only once every request in progress is done), so this reads
+    the engine slot's `closing` Deferred, set as close_spider_async begins; without it, False."""
+    engine = crawler.engine
+    if engine is None or not engine.running:
+        return engine is not None
+    return getattr(getattr(engine, "_slot", None), "closing", None) is not None
 
 
 class RedirectFenceMiddleware:
@@ -141,12 +174,35 @@ def _slot_key(crawler: Crawler, request: Request) -> str:
     return crawler.engine.downloader.get_slot_key(request)
 
 
+# robots.txt as RFC 9309 reads it: a 5xx answer (after the retries) means "complete disallow" for a while,
+# i.e. for this crawl; a 4xx answer means there are no rules
+CRAWL_DELAY_MARGIN = 0.25  # seconds (harmless beside delays of a second or more)
+_DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+
+_ROBOTS_FETCH = "newsbot_robots_fetch"  # meta key: marks Scrapy's own robots.txt request (kept by its retries)
+
+
+def _is_robots_fetch(request: Request) -> bool:
+    """The robots.txt request Scrapy's RobotsTxtMiddleware makes for itself (or a retry of it)."""
+    if request.meta.get(_ROBOTS_FETCH):
+        return True
+    return (request.priority == RobotsTxtMiddleware.DOWNLOAD_PRIORITY and bool(request.meta.get("dont_obey_robotstxt"))
+            and urlparse_cached(request).path == "/robots.txt" and not request.meta.get(ROBOTS_META))
+
+
 class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
-        self.max_crawl_delay = crawler.settings.getfloat("NEWSBOT_MAX_CRAWL_DELAY", 30.0)
-        self._responses: dict[str, Response] = {}
-        self._useragent = self._robotstxt_useragent or self._default_useragent
+        settings = crawler.settings
+        self.max_crawl_delay = settings.getfloat("NEWSBOT_MAX_CRAWL_DELAY")
+        self.robots_maxsize = settings.getint("NEWSBOT_ROBOTS_MAXSIZE")
+        self.robots_timeout = settings.getfloat("NEWSBOT_ROBOTS_TIMEOUT")
+        self._responses: dict[str, Response] = {}  # netloc -> robots.txt as fetched (the spider reads its Sitemaps)
+        self._delayed: set[str] = set()  # download slots with a Crawl-delay
+        ua = self._robotstxt_useragent or self._default_useragent
+        self._ua_token = (ua.decode() if isinstance(ua, bytes) else str(ua)).split("/", 1)[0]
+        crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
 
     async def process_request(self, request: Request, spider=None) -> Response | None:
         if request.meta.get(ROBOTS_META):
@@ -156,32 +212,71 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
             if stored is None:  # robots.txt missing or unreachable: answer as a 404
                 return Response(request.url, status=404, body=b"", request=request)
             return stored.replace(url=request.url, request=request)
-        return await super().process_request(request)
+        if _is_robots_fetch(request):
+            request.meta[_ROBOTS_FETCH] = True
+            # a site controls robots.txt: bounded in size (gzip included) and time (a hang holds the whole site)
+            request.meta.setdefault("download_maxsize", self.robots_maxsize)
+            request.meta.setdefault("download_warnsize", 0)
+            request.meta.setdefault("download_timeout", self.robots_timeout)
+            request.meta.setdefault("max_retry_times", 1)
+            return None
+        await super().process_request(request)
+        if _slot_key(self.crawler, request) in self._delayed:
+            # AutoThrottle must not take the slot's delay below the Crawl-delay (Scrapy's documented meta key)
+            request.meta["autothrottle_dont_adjust_delay"] = True
+        return None
 
-    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
-        if 200 <= response.status < 300:
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        if not _is_robots_fetch(request):
+            return response
+        netloc = urlparse_cached(request).netloc
+        if response.status >= 500:
+            logger.warning("robots.txt of %s answered HTTP %d: the site is treated as disallowed for this crawl "
+                           "(RFC 9309)", netloc, response.status)
+            self.crawler.stats.inc_value("newsbot/robots/server_error")
+            response = response.replace(status=200, body=_DISALLOW_ALL)
+        elif response.status >= 300:
+            response = response.replace(body=b"")  # 4xx: no rules (an error page's text is not robots.txt)
+        else:
             self._responses[netloc] = response
-            self._apply_crawl_delay(response, request)
-        await super()._parse_robots(response, netloc, request)
+        return response
 
-    def _apply_crawl_delay(self, response: Response, request: Request) -> None:
-        from spiders.discovery.robots import crawl_delay
+    def process_exception(self, request: Request, exception: Exception, spider=None) -> Response | None:
+        if not _is_robots_fetch(request) or isinstance(exception, IgnoreRequest):
+            return None
+        # unreachable, too big, timed out: crawled as a site without robots.txt; the pages fail on their own
+        # if the site is down, with their own reason
+        logger.info("robots.txt of %s unavailable (%s): crawling as if it had none", urlparse_cached(request).netloc,
+                    exception.__class__.__name__ if not str(exception) else exception)
+        self.crawler.stats.inc_value("newsbot/robots/unavailable")
+        return Response(request.url, status=404, body=b"", request=request)
 
-        text = response.body.decode("utf-8", "replace")
-        ua = self._useragent.decode() if isinstance(self._useragent, bytes) else str(self._useragent)
-        delay = crawl_delay(text, ua.split("/", 1)[0])
+    def _robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """Crawl-delay (which Scrapy does not apply) as the floor of the host's download slot."""
+        try:
+            delay = robotparser.crawl_delay(self._ua_token)
+        except (TypeError, ValueError):
+            delay = None
         if not delay or delay <= 0:
             return
-        delay = min(float(delay), self.max_crawl_delay)
+        # the slot counts from when a request is handed to the connection, the site from when it arrives: the
+        # margin keeps a request sent on a fresh connection from landing closer than asked to the next one
+        delay = min(float(delay), self.max_crawl_delay) + CRAWL_DELAY_MARGIN
         downloader = self.crawler.engine.downloader
         key = _slot_key(self.crawler, request)
-        # per-slot settings survive the downloader's idle-slot garbage collection
-        downloader.per_slot_settings.setdefault(key, {})["delay"] = delay
+        # per-slot settings survive the downloader's idle-slot garbage collection; no jitter, which would
+        # otherwise halve the delay between some requests
+        downloader.per_slot_settings.setdefault(key, {}).update(delay=delay, jitter=0.0)
         slot = downloader.slots.get(key)
-        if slot is not None and slot.delay < delay:
-            slot.delay = delay
+        if slot is not None:
+            slot.delay = max(slot.delay, delay)
+            slot.jitter = 0.0
+        self._delayed.add(key)
         self.crawler.stats.set_value(f"newsbot/crawl_delay/{key}", delay)
         logger.info("robots.txt of %s asks for Crawl-delay: %s s", key, delay)
+
+
+_DELAY_SECONDS = re.compile(r"[0-9]{1,12}")
 
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
@@ -190,7 +285,7 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    if _DELAY_SECONDS.fullmatch(text):  # ASCII digits only: "¹".isdigit() is True, and float("¹") fails
         return float(text)
     try:
         when = parsedate_to_datetime(text)

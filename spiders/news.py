@@ -154,7 +154,7 @@ class NewsSpider(scrapy.Spider):
             self.settings.get("NEWSBOT_EXTRACT_PROCESSES"), self.settings.getint("NEWSBOT_LOCAL_WORKERS", 1)
         )
         if processes:
-            self.analysis = AnalysisPool(processes)
+            self.analysis = AnalysisPool(processes, time_limit=self.settings.getfloat("NEWSBOT_PAGE_TIME_LIMIT"))
             self.stats.set_value("newsbot/extract_processes", processes)
 
     def _closed(self, spider: scrapy.Spider, reason: str) -> None:
@@ -169,7 +169,9 @@ class NewsSpider(scrapy.Spider):
         try:
             from newsbot.store import open_store
 
-            return open_store(self.store_url or self.settings.get("NEWSBOT_DB") or None)
+            store = open_store(self.store_url or self.settings.get("NEWSBOT_DB") or None)
+            store.bound_waits(self.settings.getfloat("NEWSBOT_STORE_WAIT_SECONDS"))  # its waits freeze the crawl
+            return store
         except Exception as exc:  # the crawl still works, it only loses incremental skipping
             logger.warning("store unavailable (%s): stored articles will be fetched again", exc)
             return None

@@ -6,10 +6,11 @@ links). One selectolax parse; no dates, no body extraction (that is newsbot.extr
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
+
+from newsbot.extract import safejson
 
 _ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -30,8 +31,8 @@ def _jsonld_types(tree: LexborHTMLParser) -> set[str]:
     types: set[str] = set()
     for node in tree.css('script[type="application/ld+json"]'):
         try:
-            data = json.loads(node.text() or "")
-        except ValueError:
+            data = safejson.loads(node.text() or "")
+        except ValueError:  # broken, or nested too deep (a RecursionError would lose the page)
             continue
         stack = [data]
         while stack:

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from newsbot.urls import ascii_host
+
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "sites.toml"
 REGIONS = ("gulf", "levant", "iraq", "egypt", "maghreb", "sudan", "yemen", "pan-arab", "international", "unknown")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -50,7 +52,7 @@ class Site:
         lives under path prefixes of a shared host, its path starts with one of them)."""
         try:
             parts = urlsplit(url.strip())
-            host = (parts.hostname or "").lower().rstrip(".")
+            host = ascii_host(parts.hostname or "")
         except ValueError:
             return False
         if not host or not _host_matches(host, self.allowed_domains):
@@ -61,7 +63,7 @@ class Site:
         return True
 
     def _on_home_host(self, host: str) -> bool:
-        home = (urlsplit(self.homepage).hostname or "").lower()
+        home = ascii_host(urlsplit(self.homepage).hostname or "")
         bare = home[4:] if home.startswith("www.") else home
         return host in (home, bare, "www." + bare)
 
@@ -69,8 +71,9 @@ class Site:
         """Length of the longest allowed domain matching url (0: none); ranks overlapping sites."""
         if not self.allows(url):
             return 0
-        host = (urlsplit(url).hostname or "").lower()
-        best = max((len(d) for d in self.allowed_domains if host == d or host.endswith("." + d)), default=0)
+        host = ascii_host(urlsplit(url).hostname or "")
+        best = max((len(d) for d in map(ascii_host, self.allowed_domains) if host == d or host.endswith("." + d)),
+                   default=0)
         return best + (100 if self.path_prefixes else 0)
 
     @property
@@ -84,7 +87,9 @@ def _compile(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
 
 
 def _host_matches(host: str, domains: list[str]) -> bool:
-    return any(host == d or host.endswith("." + d) for d in domains)
+    """Hosts compared in their ASCII (punycode) form: an Arabic domain name may be written either way."""
+    host = ascii_host(host)
+    return any(host == d or host.endswith("." + d) for d in map(ascii_host, domains))
 
 
 def _path_matches(path: str, prefixes: list[str]) -> bool:
@@ -97,7 +102,7 @@ def _path_matches(path: str, prefixes: list[str]) -> bool:
 
 
 def _domain_of(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
+    host = ascii_host(urlsplit(url).hostname or "")
     return host[4:] if host.startswith("www.") else host
 
 
@@ -257,7 +262,7 @@ def adhoc_site(homepage_url: str) -> Site:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {homepage_url!r}")
-    host = parts.hostname.lower()
+    host = ascii_host(parts.hostname)
     domain = _domain_of(url)
     netloc = host if parts.port is None else f"{host}:{parts.port}"
     homepage = f"{parts.scheme}://{netloc}{parts.path or '/'}"

@@ -188,3 +188,23 @@ def test_record_pages_come_back_packed_and_signed(pool):
     record.body = record.body + "\n\nفقرة أضيفت بعد الاستخراج"
     record.finalise()
     assert dedup.signature_of_record(record) == dedup.signature(record.body)
+
+
+def test_a_page_past_its_time_limit_is_stopped_and_reported():
+    """Real worker processes and real timers: a page stuck in Python, and one stuck in C code (where SIGALRM
+    cannot interrupt it), each end as a `timeout` outcome; the other pages keep their records."""
+    from tests.support.pool_pages import SLOW_C, SLOW_PY, outcome_or_stall
+
+    p = AnalysisPool(2, func=outcome_or_stall, call_from_thread=lambda f, *a: f(*a), time_limit=1.5)
+    try:
+        pages = [_page(0), _page(1, SLOW_PY.decode()), _page(2), _page(3, SLOW_C.decode()), _page(4)]
+        started = time.monotonic()
+        outcomes = _run(p, pages)
+        took = time.monotonic() - started
+    finally:
+        p.close()
+    assert [o.error for o in outcomes] == [None, "timeout", None, "timeout", None], outcomes
+    assert all(outcomes[i].record is not None for i in (0, 2, 4))
+    assert p.timeouts == 2
+    # the C-stuck page: its limit, the CPU grace, then once more alone (far below the minutes it would take)
+    assert took < 60, took

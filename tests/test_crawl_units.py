@@ -52,6 +52,9 @@ def test_retry_after_seconds_and_http_dates():
         ("127.0.0.1", True), ("10.1.2.3", True), ("192.168.0.10", True), ("172.16.5.4", True),
         ("169.254.169.254", True), ("::1", True), ("fd00::1", True), ("::ffff:127.0.0.1", True), ("0.0.0.0", True),
         ("8.8.8.8", False), ("2a00:1450:4001::200e", False), ("185.70.40.1", False), ("not-an-ip", False),
+        # IPv6 spellings that embed a private IPv4 address: IPv4-compatible, NAT64, 6to4, bracketed
+        ("::127.0.0.1", True), ("64:ff9b::7f00:1", True), ("64:ff9b::a00:1", True), ("2002:7f00:1::", True),
+        ("[::ffff:10.0.0.1]", True), ("64:ff9b::808:808", False), ("::ffff:8.8.8.8", False),
     ],
 )  # fmt: skip
 def test_private_addresses(address, private):

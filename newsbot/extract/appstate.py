@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from newsbot.extract import safejson
 from newsbot.extract.boilerplate import fold
 
 _BODY_KEYS = ("content", "body", "articlebody", "text", "html", "bodyhtml", "contenthtml", "articletext", "fulltext",
@@ -44,10 +44,10 @@ def jsonld_bodies(tree: LexborHTMLParser) -> list[str]:
     for node in tree.css('script[type="application/ld+json"]'):
         raw = node.text(deep=True) or ""
         try:
-            data = json.loads(raw)
+            data = safejson.loads(raw)
         except ValueError:
             try:
-                data = json.loads(raw.strip().rstrip(";"), strict=False)
+                data = safejson.loads(raw.strip().rstrip(";"), strict=False)
             except ValueError:
                 continue
         _collect_article_body(data, out, 0)
@@ -81,7 +81,7 @@ def _decode_state(raw: str):
         return None
     if raw[0] in "{[":
         try:
-            return json.loads(raw)
+            return safejson.loads(raw)
         except ValueError:
             return None
     if raw[0] in "\"'":
@@ -90,11 +90,11 @@ def _decode_state(raw: str):
         inner = raw[1:end] if end > 0 else raw[1:]
         if inner.lstrip().startswith(("{", "[")):
             try:
-                return json.loads(json.loads(raw[: end + 1])) if quote == '"' else json.loads(inner)
+                return safejson.loads(safejson.loads(raw[: end + 1])) if quote == '"' else safejson.loads(inner)
             except ValueError:
                 return None
         try:
-            return json.loads(base64.b64decode(inner + "=" * (-len(inner) % 4)).decode("utf-8"))
+            return safejson.loads(base64.b64decode(inner + "=" * (-len(inner) % 4)).decode("utf-8"))
         except (binascii.Error, ValueError, UnicodeDecodeError):
             return None
     return None
@@ -134,7 +134,7 @@ def _app_states(nd: LexborNode | None, scripts: list[LexborNode]) -> list:
     states = []
     if nd is not None:
         try:
-            states.append(json.loads(nd.text(deep=True) or ""))
+            states.append(safejson.loads(nd.text(deep=True) or ""))
         except ValueError:
             pass
     for node in scripts:

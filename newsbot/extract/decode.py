@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
-from itertools import accumulate
 
 from charset_normalizer import from_bytes
 
@@ -41,40 +40,131 @@ _NON_LETTER = re.compile(r"[\W\d_]")  # where a _WORD cannot run across
 _WORD_CHUNK = 4_000
 _C1 = re.compile("[\x80-\x9f]")
 _ARABIC = re.compile("[\u0621-\u064a]{3}")
-# Tags, skipping scripts, styles and comments (their "a<b" is not markup). Elements that close themselves or
-# are closed by their next sibling do not deepen the tree.
-_TAG = re.compile(r"<(?:(script|style)\b.*?</\1\s*>|!--.*?-->|(/?)([a-zA-Z][a-zA-Z0-9:-]*))", re.S | re.I)
-_FLAT = frozenset("area base br col embed hr img input link meta param source track wbr p li dt dd option tr td th".split())
-MAX_NESTING = 2000
-_OPEN_CLOSE = re.compile(r"<(/?)[a-zA-Z]")  # every tag; void/flat ones only make the estimate higher
-_STEP = {"": 1, "/": -1}
+# The parse-work guard. lexbor's tree builder walks the stack of open elements for every block start tag
+# ("close a p element in button scope") and for every end tag that does not close the current element, and
+# compares each attribute with the tag's earlier ones: hostile markup makes parsing quadratic (100,000 nested
+# <div>s, 200,000 stray end tags, one tag with 1,000,000 attributes: minutes). The guard tokenizes the way
+# HTML5 does (comments such as `<!-->`, raw text of script/style, quoted attribute values) so that markup
+# cannot hide from it, and adds up that work in one linear pass. Real pages stay far below the budget (a
+# few dozen deep, a few thousand tags); 50,000 nested <span>s around three paragraphs are cheap, and pass.
+MAX_PARSE_WORK = 20_000_000  # stack steps and attribute comparisons (about 0.1 s of lexbor)
+MAX_NESTING = 2000  # kept for callers passing a depth: the work budget is its square x 5
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen frame".split())
+# closed by their next sibling (or parent's end): they never deepen the tree for long
+_FLAT = _VOID | frozenset("p li dt dd option optgroup tr td th rt rp".split())
+# start tags that scan the stack of open elements for a <p> to close (HTML5 "in body" insertion mode)
+_BLOCK = frozenset(
+    "address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer header "
+    "hgroup main menu nav ol p search section summary ul h1 h2 h3 h4 h5 h6 pre listing form li dd dt plaintext "
+    "table hr xmp".split()
+)
+_RAW = {name: re.compile(rf"</{name}[\t\n\f\r />]", re.I)
+        for name in ("script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title")}
+_TAG_NAME = re.compile(r"[a-zA-Z][^\t\n\f\r />]*")
+# one attribute of a tag (HTML5: a name runs to whitespace, / > or =; a value is quoted or runs to whitespace
+# or >), or the / between them
+_ATTR = re.compile(r"""[\t\n\f\r /]*(?:([^\t\n\f\r />][^\t\n\f\r />=]*)(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"[^"]*"|'[^']*'|[^\t\n\f\r >]*))?)?""")
+_QUOTE_OPEN = re.compile(r"""[\t\n\f\r ]*=[\t\n\f\r ]*(["'])""")
 
 
 def nesting_too_deep(html: str, limit: int = MAX_NESTING) -> bool:
-    """True when elements nest deeper than `limit` (hostile or broken markup).
+    """True when parsing `html` would cost more than the guard allows (hostile or broken markup)."""
+    return parse_work(html, stop_at=limit * limit * 5) > limit * limit * 5
 
-    The HTML tree builder walks the stack of open elements for every block start tag, so parsing such a
-    page costs depth x tags: 100,000 nested <div>s take minutes in lexbor. Real pages nest a few dozen deep.
-    """
-    if html.count("<") <= limit:
-        return False
-    # Cheap upper estimate first (C-level, no script/comment handling): real pages never get near the limit,
-    # so the exact scan below only runs on suspicious markup.
-    steps = map(_STEP.__getitem__, _OPEN_CLOSE.findall(html))
-    if max(accumulate(steps, initial=0)) <= limit:
-        return False
-    depth = 0
-    for m in _TAG.finditer(html):
-        name = m.group(3)
-        if name is None or name.lower() in _FLAT:
+
+def parse_work(html: str, stop_at: int = MAX_PARSE_WORK) -> int:
+    """An upper estimate of the tree builder's work on `html`, stopping early once it passes `stop_at`."""
+    # no fast path: a page of few tags can still hold one with a million attributes (about 3% of extract())
+    work = 0
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    find = html.find
+    n = len(html)
+    i = find("<")
+    while 0 <= i < n - 1:
+        c = html[i + 1]
+        if c == "!":
+            if html.startswith("<!--", i):
+                if html.startswith("<!-->", i):
+                    i = find("<", i + 5)
+                    continue
+                if html.startswith("<!--->", i):
+                    i = find("<", i + 6)
+                    continue
+                j = find("-->", i + 4)
+                i = -1 if j < 0 else find("<", j + 3)
+                continue
+            j = find(">", i + 2)  # doctype or bogus comment
+            i = -1 if j < 0 else find("<", j + 1)
             continue
-        if m.group(2):
-            depth -= depth > 0
+        if c == "?":
+            j = find(">", i + 2)
+            i = -1 if j < 0 else find("<", j + 1)
+            continue
+        end = c == "/"
+        m = _TAG_NAME.match(html, i + 2 if end else i + 1)
+        if m is None:
+            if end:  # "</" not followed by a letter: a bogus comment up to ">"
+                j = find(">", i + 2)
+                i = -1 if j < 0 else find("<", j + 1)
+            else:  # "<" as text
+                i = find("<", i + 1)
+            continue
+        name = m.group().lower()
+        pos, attrs = m.end(), 0
+        while True:  # attributes, each in one regex step; a quoted value may hold ">"
+            a = _ATTR.match(html, pos)
+            if a.group(1) is None:
+                pos = a.end()
+                break
+            attrs += 1
+            work += attrs  # compared with the tag's earlier attributes
+            if work > stop_at:
+                return work
+            pos = a.end()
+            q = _QUOTE_OPEN.match(html, a.start(1) + len(a.group(1)))
+            if q is not None and find(q.group(1), q.end()) < 0:
+                return work  # an unclosed quote: the rest of the document is inside this tag
+        if pos >= n:
+            return work  # a tag cut by the end of the document
+        if html[pos] != ">":  # "/" or junk: skip to the tag's end
+            j = find(">", pos)
+            if j < 0:
+                return work
+            pos = j
+        i = pos + 1
+        depth = len(stack)
+        if end:
+            if stack and stack[-1] == name:
+                open_count[name] -= 1
+                stack.pop()
+            elif open_count.get(name):
+                while stack:  # an end tag closes the open element of its name and all above it
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    work += 1
+                    if top == name:
+                        break
+            else:  # a stray end tag: the whole stack is searched for it
+                work += depth
         else:
-            depth += 1
-            if depth > limit:
-                return True
-    return False
+            if name in _BLOCK:
+                work += depth
+            if name == "plaintext":
+                return work
+            if name not in _FLAT:
+                stack.append(name)
+                open_count[name] = open_count.get(name, 0) + 1
+            raw = _RAW.get(name)
+            if raw is not None:  # raw text up to its own end tag (or the end of the document)
+                r = raw.search(html, i)
+                if r is None:
+                    return work
+                i = r.start()
+        if work > stop_at:
+            return work
+        i = find("<", i)
+    return work
 
 
 def looks_binary(data: bytes) -> bool:
@@ -213,6 +303,24 @@ def _mostly_utf8(data: bytes) -> str | None:
     return None
 
 
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 damaged past `_mostly_utf8` (a quarter or a third of its bytes broken): still UTF-8 when a third of
+    its non-ASCII bytes or more form valid sequences, which a legacy single-byte page's bytes almost never do (windows-1256
+    Arabic letters are followed by letters, not by continuation bytes). Decoded with replacement characters:
+    the intact words survive, where a windows-1256 reading turns every one into mojibake."""
+    high = len(_HIGH.findall(data))
+    if high < 40:
+        return None
+    in_sequences = sum(len(m) for m in _UTF8_SEQ.findall(data))
+    if in_sequences * 3 < high:  # windows-1256 pages of the corpus: at most 5%; random bytes: about 15%
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
 def repair_mojibake(text: str, raw: bytes | None = None) -> str:
     """Undo UTF-8 that was decoded as Latin-1/windows-1252 and encoded again; no-op on normal text.
 
@@ -317,6 +425,9 @@ def decode_html_utf8(data: bytes, http_charset: str | None = None, forced: bool 
         text = _strict(data, meta)
         if text is not None and plausibility(text) >= 0.8:
             return text, _display(meta), None
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged, "utf-8", None
     detected = _detect(data)
     if detected is not None:
         return detected[0], _display(detected[1]), None

@@ -7,12 +7,13 @@ commas, raw control characters inside strings, HTML entities inside string value
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
+
+from newsbot.extract import safejson
 
 ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -22,12 +23,12 @@ ARTICLE_TYPES = {
 }
 _WRAPPERS = re.compile(r"^\s*(?:<!--|<!\[CDATA\[|//\s*<!\[CDATA\[)|(?:-->|\]\]>|//\s*\]\]>)\s*$")
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
-_DECODER = json.JSONDecoder(strict=False)
 
 
 def _loads_all(text: str) -> list[Any]:
     """Every JSON value in `text` (there may be several, back to back)."""
     out: list[Any] = []
+    text = safejson.repair(text)
     pos, n = 0, len(text)
     while pos < n:
         while pos < n and text[pos] in " \t\r\n;,":
@@ -35,8 +36,10 @@ def _loads_all(text: str) -> list[Any]:
         if pos >= n:
             break
         try:
-            value, pos = _DECODER.raw_decode(text, pos)
-        except json.JSONDecodeError:
+            value, pos = safejson.raw_decode(text, pos)
+        except ValueError:  # broken, or nested too deep to decode
+            break
+        if _too_deep(value):  # decodable, but deeper than the readers below can recurse: skipped
             break
         out.append(value)
     return out
@@ -58,6 +61,20 @@ def parse_block(text: str) -> list[Any]:
     if values:
         return values
     return _loads_all(html.unescape(repaired))
+
+
+MAX_DEPTH = 64  # JSON-LD is a few levels deep; the readers of a block recurse, and the interpreter's stack is ~1000
+
+
+def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    stack = [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, (list, dict)):
+            if depth >= limit:
+                return True
+            stack.extend((c, depth + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return False
 
 
 def _unescape(value: Any) -> Any:

@@ -12,7 +12,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_PATH = Path("data") / "newsbot.db"
-BUSY_SECONDS = 60  # how long a SQLite connection waits for another writer's lock
+# how long a connection waits for another writer's lock (SQLite busy timeout, PostgreSQL lock_timeout); a crawl
+# sets its own (NEWSBOT_STORE_WAIT_SECONDS): the store is written from the crawl's event loop, which a wait freezes
+BUSY_SECONDS = 10.0
+CONNECT_SECONDS = 10  # PostgreSQL connect_timeout: a server that accepts nothing is not waited for forever
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -70,6 +73,13 @@ class Backend:
     def close(self) -> None:
         raise NotImplementedError
 
+    def wait_for_locks(self, seconds: float) -> None:
+        """How long a statement waits for another connection's lock before failing."""
+
+    def busy(self, exc: BaseException) -> bool:
+        """True when `exc` means another connection held a lock past the wait."""
+        return False
+
 
 class SQLiteBackend(Backend):
     dialect = "sqlite"
@@ -102,6 +112,12 @@ class SQLiteBackend(Backend):
 
     def cache_mb(self, mb: int) -> None:
         self.conn.execute(f"PRAGMA cache_size={-1024 * int(mb)}")
+
+    def wait_for_locks(self, seconds: float) -> None:
+        self.conn.execute(f"PRAGMA busy_timeout={int(seconds * 1000)}")
+
+    def busy(self, exc: BaseException) -> bool:
+        return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -149,8 +165,9 @@ class PostgresBackend(Backend):
         import psycopg  # imported here: SQLite users need not have it working
 
         self._psycopg = psycopg
-        self.conn = psycopg.connect(url, autocommit=True)
+        self.conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_SECONDS)
         self._cursors = 0
+        self.wait_for_locks(BUSY_SECONDS)
 
     @staticmethod
     def _sql(sql: str) -> str:
@@ -187,6 +204,12 @@ class PostgresBackend(Backend):
 
     def lost(self, exc: BaseException) -> bool:
         return isinstance(exc, self._psycopg.OperationalError) and (self.conn.closed or self.conn.broken)
+
+    def wait_for_locks(self, seconds: float) -> None:
+        self.conn.execute(f"SET lock_timeout = {int(seconds * 1000)}")
+
+    def busy(self, exc: BaseException) -> bool:
+        return isinstance(exc, self._psycopg.errors.LockNotAvailable)
 
     def pipeline(self) -> AbstractContextManager[Any]:
         # one round trip for a record's inserts instead of one per statement (the server is the slow part)

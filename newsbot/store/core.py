@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
 import logging
 import operator
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +26,7 @@ from newsbot.store.warc import decode_raw, encode_raw
 from newsbot.urls import canonicalize, site_of
 
 log = logging.getLogger(__name__)
-RECONNECT_SECONDS = 60.0  # how long a lost database (a PostgreSQL restart) is waited for
+RECONNECT_SECONDS = 60.0  # how long a lost database (a PostgreSQL restart) is waited for (a crawl: bound_waits)
 
 RECORD_FIELDS = ArticleRecord.field_names()
 LIST_FIELDS = ("authors", "tags", "warnings")
@@ -48,7 +50,47 @@ _canonical = lru_cache(maxsize=4096)(canonicalize)
 
 def record_key(record: ArticleRecord) -> str:
     """The article's identity in the store: its fetched URL, canonicalised (what `known()` is asked)."""
-    return _canonical(record.url)
+    return index_key(_canonical(record.url))
+
+
+# PostgreSQL refuses B-tree index rows over ~2.7 KB: a canonical URL longer than this (some sites, and some
+# redirects, make 5 KB ones) is keyed by its hash instead; the URL itself is kept whole in its columns
+MAX_KEY_CHARS = 1024
+
+
+def index_key(key: str) -> str:
+    """The store key of a canonical URL: the URL itself, or `sha256:<hex>` when it is too long to index."""
+    if len(key) <= MAX_KEY_CHARS:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# text no database accepts: NUL (PostgreSQL) and lone surrogates (UTF-8 encoders)
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` without NUL and with lone surrogates replaced by U+FFFD."""
+    if not _UNSTORABLE.search(text):
+        return text
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
+def _repaired(record: ArticleRecord) -> ArticleRecord:
+    """The record with its text made storable (a copy, only when something needed repair)."""
+    changes: dict[str, Any] = {}
+    for name in RECORD_FIELDS:
+        value = getattr(record, name)
+        if isinstance(value, str):
+            fixed = storable(value)
+            if fixed is not value:
+                changes[name] = fixed
+        elif isinstance(value, list) and any(isinstance(v, str) and _UNSTORABLE.search(v) for v in value):
+            changes[name] = [storable(v) if isinstance(v, str) else v for v in value]
+    if not changes:
+        return record
+    log.info("repaired text the store cannot hold (NUL, lone surrogates) in %s: %s", record.url, ", ".join(changes))
+    return dataclasses.replace(record, **changes)
 
 
 # json.dumps(value, ensure_ascii=False) builds a new encoder per call: one shared encoder, the same output
@@ -109,18 +151,32 @@ class Filters:
         }
 
 
+class StoreUnavailable(RuntimeError):
+    """The store was locked or unreachable past its wait a moment ago: writes fail at once for a while instead of
+    each waiting again (a crawl writes from its event loop, which every wait freezes)."""
+
+
 def _reconnecting(method):
-    """Run a Store method again on a new connection when the database went away mid-way (server restart)."""
+    """Run a Store method again on a new connection when the database went away mid-way (server restart);
+    give up at once while the store is known to be unavailable."""
 
     @functools.wraps(method)
     def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        self._check_available()
         try:
             return method(self, *args, **kwargs)
         except Exception as exc:
+            if self.db.busy(exc):
+                self._unavailable(exc)
+                raise
             if not self.db.lost(exc):
                 raise
             log.warning("lost the database connection (%s): reconnecting", exc)
-            self._reconnect()
+            try:
+                self._reconnect()
+            except Exception as again:
+                self._unavailable(again)
+                raise
             return method(self, *args, **kwargs)
 
     return wrapper
@@ -147,6 +203,8 @@ class Store:
         self._writes = 0
         self._probe: tuple[str, int, tuple | None] | None = None
         self.dedup_params_current = True
+        self.wait_seconds = RECONNECT_SECONDS
+        self._down_until = 0.0  # monotonic time before which writes fail at once (StoreUnavailable)
         try:
             self.migrate()
         except BaseException:
@@ -224,16 +282,33 @@ class Store:
         self.commit()
         self.db.cache_mb(self.READ_CACHE_MB)
 
+    def bound_waits(self, seconds: float) -> None:
+        """Wait at most `seconds` for another writer's lock, or for a lost database to come back; once a wait
+        expired, fail at once for the next `seconds` (the crawl goes on, and says the store failed)."""
+        self.wait_seconds = seconds
+        self.db.wait_for_locks(seconds)
+
+    def _check_available(self) -> None:
+        if self._down_until and time.monotonic() < self._down_until:
+            raise StoreUnavailable(f"the store {describe(self.url)} is locked or unreachable")
+
+    def _unavailable(self, exc: BaseException) -> None:
+        if not self._down_until or time.monotonic() >= self._down_until:
+            log.error("the store %s is locked or unreachable (%s): writes fail for the next %.0f s", describe(self.url),
+                      str(exc).splitlines()[0] if str(exc) else type(exc).__name__, self.wait_seconds)
+        self._down_until = time.monotonic() + self.wait_seconds
+
     def _reconnect(self) -> None:
         """A new connection (retried while the server restarts); the lost batch transaction is replayed."""
         try:
             self.db.close()
         except Exception:
             pass
-        deadline = time.monotonic() + RECONNECT_SECONDS
+        deadline = time.monotonic() + self.wait_seconds
         while True:
             try:
                 self.db = connect(self.url)
+                self.db.wait_for_locks(self.wait_seconds)
                 break
             except Exception:
                 if time.monotonic() > deadline:
@@ -350,6 +425,7 @@ class Store:
         return status
 
     def _upsert(self, record: ArticleRecord, *, seen: bool = True, signature: bytes | None = None) -> str:
+        record = _repaired(record)
         key = record_key(record)
         if not key:
             raise ValueError("record has no URL")
@@ -432,9 +508,9 @@ class Store:
         """Other URLs of the same article (pre-redirect URL, declared canonical on the same site) for `known()`."""
         aliases = set()
         if record.raw is not None and record.raw.request_url:
-            aliases.add(_canonical(record.raw.request_url))
+            aliases.add(index_key(_canonical(storable(record.raw.request_url))))
         if record.canonical_url and record.canonical_url != record.url and site_of(record.canonical_url) == site_of(record.url):
-            aliases.add(_canonical(record.canonical_url))
+            aliases.add(index_key(_canonical(record.canonical_url)))
         aliases.discard(key)
         aliases.discard("")
         for alias in sorted(aliases):
@@ -482,9 +558,9 @@ class Store:
 
     def _add_invalid(self, record: ArticleRecord | dict[str, Any], reason: str) -> None:
         data = record.to_dict() if isinstance(record, ArticleRecord) else dict(record)
-        text = json.dumps(data, ensure_ascii=False, default=str)
-        url = str(data.get("url") or "")
-        key = canonicalize(url) if url else ""
+        text = storable(json.dumps(data, ensure_ascii=False, default=str))
+        url = storable(str(data.get("url") or ""))
+        key = index_key(canonicalize(url)) if url else ""
         key = key or "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
         now = iso_now()
         with self._write():
@@ -492,7 +568,7 @@ class Store:
                 "INSERT INTO invalid (key, url, site, reason, record, times_seen, first_seen, last_seen)"
                 " VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (key) DO UPDATE SET reason = excluded.reason,"
                 " record = excluded.record, times_seen = invalid.times_seen + 1, last_seen = excluded.last_seen",
-                (key, url or None, data.get("site"), reason, text, now, now),
+                (key, url or None, storable(str(data.get("site") or "")) or None, reason, text, now, now),
             )
 
     # ---- de-duplication ------------------------------------------------------------------------
@@ -622,9 +698,19 @@ class Store:
 
     # ---- reads ----------------------------------------------------------------------------------
 
-    @_reconnecting
     def known(self, key: str) -> datetime | None:
-        """When the article with this canonical key (or alias) was last stored; None if never."""
+        """When the article with this canonical key (or alias) was last stored; None if never, or while the store
+        is unavailable (the article is then fetched again, which loses nothing)."""
+        try:
+            return self._known(key)
+        except Exception:
+            if self._down_until and time.monotonic() < self._down_until:
+                return None
+            raise
+
+    @_reconnecting
+    def _known(self, key: str) -> datetime | None:
+        key = index_key(key)
         row = self.db.execute("SELECT last_seen FROM articles WHERE key = ?", (key,)).fetchone()
         if row is None:
             row = self.db.execute(
@@ -633,12 +719,14 @@ class Store:
         return parse_iso(row[0]) if row else None
 
     def get(self, key: str) -> ArticleRecord | None:
+        key = index_key(key)
         row = self.db.execute(f"SELECT {', '.join(RECORD_FIELDS)} FROM articles WHERE key = ?", (key,)).fetchone()
         return _record(row) if row else None
 
     def row(self, key: str) -> dict[str, Any] | None:
         """Every column of one stored article (records plus store bookkeeping), for tools and tests."""
         cols = (*COLUMNS, "id", "first_seen", "last_seen", "updated_at")
+        key = index_key(key)
         row = self.db.execute(f"SELECT {', '.join(cols)} FROM articles WHERE key = ?", (key,)).fetchone()
         return dict(zip(cols, row, strict=True)) if row else None
 

@@ -120,11 +120,15 @@ def export_jsonl(store: Store, path: str | os.PathLike, filters: Filters | None 
             result.by_lang[record.lang or "unknown"] += 1
             result.by_extractor[record.extractor_version or "unknown"] += 1
             result.duplicates += record.duplicate_of is not None
+        out.close()  # inside: on a full disk the last flush is what fails
     except BaseException:
-        out.close()
-        part.unlink(missing_ok=True)
+        try:
+            out.close()
+        except Exception:  # a full disk again, or closed already: the original error is the one to tell
+            pass
+        finally:
+            part.unlink(missing_ok=True)
         raise
-    out.close()
     os.replace(part, path)
     result.bytes = path.stat().st_size
     if result.card is not None:

@@ -45,6 +45,7 @@ _NEXT_CLASSES = {
 }
 _PAGE_PATH = re.compile(r"/page/(\d{1,5})/?$", re.I)
 _PAGE_PARAMS = ("page", "paged", "p", "pg", "pageno", "pagenum", "start_page")
+MAX_NEXT_PAGES = 20  # pagination links kept per page, best first (a hostile page may offer thousands)
 
 
 def as_tree(html: str | HTMLParser) -> HTMLParser:
@@ -97,18 +98,22 @@ def next_pages(html: str | HTMLParser, base_url: str) -> list[str]:
     tree = as_tree(html)
     base = base_href(tree, base_url)
     host = urlsplit(base_url).hostname
-    out: list[str] = []
+    out: dict[str, None] = {}  # ordered and de-duplicated in linear time (a page may hold 40,000 links)
 
     def add(href: str | None) -> None:
         url = absolute_http(href, base)
-        if url and urlsplit(url).hostname == host and url not in out and url != base_url:
-            out.append(url)
+        if url and url not in out and url != base_url and urlsplit(url).hostname == host:
+            out[url] = None
 
     for node in tree.css("link[href], a[href]"):
         rel = (node.attributes.get("rel") or "").lower().split()
         if "next" in rel:
             add(node.attributes.get("href"))
+            if len(out) >= MAX_NEXT_PAGES:
+                return list(out)
     for node in tree.css("a[href]"):
+        if len(out) >= MAX_NEXT_PAGES:
+            return list(out)
         text = " ".join((node.text(deep=True) or "").split()).lower()
         label = " ".join((node.attributes.get("aria-label") or node.attributes.get("title") or "").split()).lower()
         if text in _NEXT_TEXTS or label in _NEXT_TEXTS or _has_next_class(node) or _has_next_class(node.parent):
@@ -119,4 +124,4 @@ def next_pages(html: str | HTMLParser, base_url: str) -> list[str]:
         url = absolute_http(node.attributes.get("href"), base)
         if url and page_number(url) == current + 1 and _listing_key(url) == key:
             add(url)
-    return out
+    return list(out)[:MAX_NEXT_PAGES]

@@ -14,14 +14,20 @@ def _parse(text: str | bytes) -> Protego:
     return Protego.parse(text.lstrip("\ufeff"))
 
 
-def robots_sitemaps(text: str | bytes, base_url: str) -> list[str]:
-    """Absolute http(s) sitemap URLs listed in robots.txt, deduplicated, in order (relative ones resolved)."""
-    out: list[str] = []
+MAX_ROBOTS_SITEMAPS = 1000  # Sitemap: lines followed per robots.txt (a hostile one lists 264,922)
+
+
+def robots_sitemaps(text: str | bytes, base_url: str, limit: int = MAX_ROBOTS_SITEMAPS) -> list[str]:
+    """Absolute http(s) sitemap URLs listed in robots.txt, deduplicated, in order (relative ones resolved),
+    at most `limit` of them."""
+    out: dict[str, None] = {}  # ordered and de-duplicated in linear time
     for raw in _parse(text).sitemaps:
         url = absolute_http(raw, base_url)
-        if url and url not in out:
-            out.append(url)
-    return out
+        if url:
+            out[url] = None
+            if len(out) >= limit:
+                break
+    return list(out)
 
 
 def crawl_delay(text: str | bytes, user_agent: str) -> float | None:

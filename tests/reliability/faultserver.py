@@ -6,6 +6,9 @@ download that was refused early from one that was buffered to the end. `content_
 sends no Content-Length (the body ends when the connection closes), so the client cannot refuse
 it from the headers and must stop while reading. Every other path is answered by a fallback
 LocalServer-style route table (plain bytes).
+
+`floods` paths answer a status line and then header lines that never end (up to `flood_cap` bytes, so a
+client that does not stop is not fed forever); `sent` then counts the header bytes written.
 """
 
 from __future__ import annotations
@@ -29,9 +32,13 @@ def filler_chunk(size: int = _CHUNK) -> bytes:
 
 
 class StreamingServer:
-    def __init__(self, big: Mapping[str, tuple[int, bool]], routes: Mapping[str, tuple[int, dict, bytes]] | None = None):
+    def __init__(self, big: Mapping[str, tuple[int, bool]], routes: Mapping[str, tuple[int, dict, bytes]] | None = None,
+                 floods: tuple[str, ...] = (), flood_cap: int = 64 * 2**20, stalls: tuple[str, ...] = ()):
         """big: path -> (size in bytes, send Content-Length); routes: path -> (status, headers, body)."""
         self.big = dict(big)
+        self.floods = set(floods)
+        self.stalls = set(stalls)  # paths that send their headers and a first KB, then nothing for 5 minutes
+        self.flood_cap = flood_cap
         self.routes = dict(routes or {})
         self.sent: dict[str, int] = {}  # path -> body bytes written before the client went away
         self.finished: dict[str, bool] = {}  # path -> the whole body was written
@@ -79,6 +86,12 @@ def _handler(server: StreamingServer) -> type[BaseHTTPRequestHandler]:
             if path in server.big:
                 self._stream(path, *server.big[path])
                 return
+            if path in server.floods:
+                self._flood(path)
+                return
+            if path in server.stalls:
+                self._stall()
+                return
             status, headers, body = server.routes.get(path, (404, {"Content-Type": "text/plain"}, b"not found"))
             self.send_response(status)
             for k, v in headers.items():
@@ -115,6 +128,37 @@ def _handler(server: StreamingServer) -> type[BaseHTTPRequestHandler]:
                 with server._lock:
                     server.sent[path] = sent
                     server.finished[path] = done
+
+        def _stall(self) -> None:
+            self.close_connection = True
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(1024 * 1024))
+                self.end_headers()
+                self.wfile.write(chunk[:1024])
+                self.wfile.flush()
+                time.sleep(300)
+            except OSError:
+                pass
+
+        def _flood(self, path: str) -> None:
+            self.close_connection = True
+            line = b"X-Padding: " + b"a" * 100 + b"\r\n"
+            block = b"".join(b"X-H%d: " % i + line for i in range(512))
+            sent = 0
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+                while sent < server.flood_cap:
+                    self.wfile.write(block)
+                    sent += len(block)
+                self.wfile.flush()
+            except OSError:
+                pass
+            finally:
+                with server._lock:
+                    server.sent[path] = max(sent, server.sent.get(path, 0))
+                    server.finished[path] = sent >= server.flood_cap
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

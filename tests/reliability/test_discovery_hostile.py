@@ -247,3 +247,39 @@ def test_200000_url_sitemap_crawl_process_stays_under_200mb(tmp_path, case):
     assert proc.returncode == 0
     assert peak_mb < 200, f"crawl process peak RSS {peak_mb:.0f} MB"
     case.happened(f"peak RSS {peak_mb:.0f} MB")
+
+
+def test_discovery_lists_are_capped_and_deduplicated_in_linear_time(case):
+    """264,922 Sitemap: lines, 40,000 advertised feeds, 40,000 rel=next links: each list comes back capped, in
+    order, de-duplicated (the quadratic `url not in list` took minutes on the robots.txt)."""
+    from spiders.discovery.feeds import MAX_FEED_LINKS, feed_links
+    from spiders.discovery.links import MAX_NEXT_PAGES, next_pages
+    from spiders.discovery.robots import MAX_ROBOTS_SITEMAPS, robots_sitemaps
+
+    case("robots_sitemaps on 264,922 Sitemap: lines (each twice), feed_links and next_pages on a page with "
+         "40,000 feed <link>s and 40,000 rel=next links")
+    robots = "User-agent: *\n" + "".join(f"Sitemap: /s-{i}.xml\nSitemap: /s-{i}.xml\n" for i in range(264_922))
+    sitemaps = robots_sitemaps(robots, f"{BASE}/robots.txt")
+    assert sitemaps == [f"{BASE}/s-{i}.xml" for i in range(MAX_ROBOTS_SITEMAPS)]
+    page = ("<html><head>" + "".join(f'<link rel="alternate" type="application/rss+xml" href="/f-{i}.xml">'
+                                     for i in range(40_000))
+            + "</head><body>" + "".join(f'<a rel="next" href="/p-{i}">{i}</a>' for i in range(40_000)) + "</body></html>")
+    assert feed_links(page, f"{BASE}/") == [f"{BASE}/f-{i}.xml" for i in range(MAX_FEED_LINKS)]
+    assert next_pages(page, f"{BASE}/") == [f"{BASE}/p-{i}" for i in range(MAX_NEXT_PAGES)]
+    case.happened(f"{MAX_ROBOTS_SITEMAPS} sitemaps, {MAX_FEED_LINKS} feeds, {MAX_NEXT_PAGES} next pages kept, in "
+                  "document order")
+
+
+def test_feed_whose_titles_use_an_entity_bomb_still_gives_its_entries(caplog, case):
+    case("RSS whose item titles use a billion-laughs entity (lxml, not expanding it, dropped the whole channel: "
+         "no entry and no warning)")
+    prolog = LAUGHS.replace("lolz", "rss")
+    items = "".join(f"<item><title>&lol9; {i}</title><link>{u}</link></item>" for i, u in enumerate(GOOD))
+    feed = (prolog + f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>').encode()
+    with caplog.at_level("WARNING"):
+        entries = parse_feed(feed, BASE + "/feed.xml")
+    lost = case.count_lost(GOOD, [e.url for e in entries], what="feed entries")
+    assert lost == 0
+    assert not any("lollol" in (e.title or "") for e in entries)
+    assert "declares XML entities" in caplog.text
+    case.happened("the 3 entries read, the entity left unexpanded, a warning saying why")

@@ -125,7 +125,7 @@ from newsbot.extract import ExtractionError, extract
 html = sys.stdin.buffer.read()
 try:
     rec = extract(html, url="https://news.example.com/a.html")
-    print(json.dumps(["record", rec.word_count]))
+    print(json.dumps(["record", {"word_count": rec.word_count, "body": rec.body}]))
 except ExtractionError as exc:
     print(json.dumps(["error", exc.reason]))
 """
@@ -155,11 +155,55 @@ def test_100000_deep_nesting_is_refused_quickly(case):
 
 
 def test_deep_inline_nesting_is_harmless(case):
-    case("extract(): 50,000 nested <span>s (inline elements) around the article")
-    html = "<html><body><article>" + "<span>" * 50_000 + f"<p>{AR}</p>" * 3 + "</article></body></html>"
+    case("extract(): 50,000 nested <span>s (inline elements) around the article's three paragraphs")
+    paras = [f"{AR} (فقرة {i})" for i in range(3)]
+    html = ("<html><body><article><h1>استئناف المحادثات</h1>" + "<span>" * 50_000
+            + "".join(f"<p>{p}</p>" for p in paras) + "</span>" * 50_000 + "</article></body></html>")
     result = _extract_bounded(html.encode(), 60)
     assert result is not None, "extract() was still parsing after 60 s"
-    case.happened(f"{result[0]} ({result[1]})")
+    body = result[1]["body"] if result[0] == "record" else ""
+    lost = case.count_lost(paras, [p for p in paras if p in body], what="paragraphs")
+    assert result[0] == "record", f"a safe page (lexbor parses it in milliseconds) was refused: {result}"
+    assert lost == 0, body[:500]
+    case.happened("the article extracted with its three paragraphs")
+
+
+_BYPASS = {
+    "comment": ("`<!-->` (an empty comment) before 200,000 nested <div>s and a comment",
+                "<html><body><!-->" + "<div>" * 200_000 + f"<p>{AR}</p><!-- end --></body></html>"),
+    "stray-end-tags": ("200,000 <span>s each followed by a stray end tag",
+                       "<html><body>" + "<span></x>" * 200_000 + f"<p>{AR}</p></body></html>"),
+    "unclosed-script": ("64,000 unclosed `<script ` tags", "<html><body>" + "<script " * 64_000 + f"<p>{AR}</p>"),
+    "attributes": ("one element with 1,000,000 attributes",
+                   "<html><body><div " + " ".join(f"a{i}=1" for i in range(1_000_000)) + f"><p>{AR}</p></div>"),
+    "quoted-attributes": ('one element with 200,000 attributes whose quoted values hold ">"',
+                          "<html><body><div " + 'a=">" ' * 200_000 + f"><p>{AR}</p></div>"),
+}
+
+
+@pytest.mark.parametrize("shape", list(_BYPASS))
+def test_the_parse_guard_cannot_be_bypassed(shape: str, case):
+    what, html = _BYPASS[shape]
+    case(f"extract(): {what} (unguarded: minutes of parsing)")
+    # guarded, the answer takes well under a second; the bound is not a speed test
+    result = _extract_bounded(html.encode(), 20)
+    assert result is not None, "extract() was still parsing after 20 s: the guard was bypassed"
+    assert result == ("error", "too-deep"), result
+    case.happened("ExtractionError('too-deep') without parsing")
+
+
+def test_extract_cli_answers_a_million_attributes(tmp_path, case):
+    case("`newsbot extract page.html` on a page with one element of 1,000,000 attributes (12 MB)")
+    path = tmp_path / "page.html"
+    path.write_text(_BYPASS["attributes"][1], encoding="utf-8")
+    try:
+        done = subprocess.run([sys.executable, "-m", "newsbot", "extract", str(path)], capture_output=True,
+                              text=True, timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    except subprocess.TimeoutExpired:
+        pytest.fail("newsbot extract was still busy after 60 s")
+    assert "too deep" in done.stderr or "too-deep" in done.stderr + done.stdout, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    case.happened(f"answered with the too-deep reason, exit {done.returncode}")
 
 
 # ---------------------------------------------------------------- fuzzing
@@ -237,3 +281,67 @@ def test_extract_cli_gives_error_records_and_exit_status(tmp_path, case):
     case.happened("5 error records (" + ", ".join(by[b]["error"] for b in ("doc.pdf", "empty.html", "garbage.html",
                                                                               "adir", "missing.html"))
                   + "), 1 record, exit 1; exit 0 for the good page alone")
+
+
+# ---------------------------------------------------------------- JSON a page embeds
+
+_DEEP = '{"a":' * 10_000 + "1" + "}" * 10_000
+
+
+@pytest.mark.parametrize("where", ["json-ld", "next-data", "window-state", "json-ld-900"])
+def test_json_nested_10000_deep_loses_only_itself(where: str, case):
+    case(f"extract(): an article page whose {where} JSON is nested {'900' if where.endswith('900') else '10,000'} "
+         "deep (an uncaught RecursionError lost the page)")
+    deep = '{"a":' * 900 + "1" + "}" * 900 if where.endswith("900") else _DEEP
+    script = {
+        "json-ld": f'<script type="application/ld+json">{{"@type":"NewsArticle","x":{deep}}}</script>',
+        "json-ld-900": f'<script type="application/ld+json">{{"@type":"NewsArticle","x":{deep}}}</script>',
+        "next-data": f'<script id="__NEXT_DATA__" type="application/json">{deep}</script>',
+        "window-state": f"<script>window.__INITIAL_STATE__ = {deep};</script>",
+    }[where]
+    kind, rec = outcome(page(head='<meta charset="utf-8">' + script).encode())
+    lost = case.count_lost(1, int(kind == "record" and "المحادثات بين الأطراف" in rec.body))
+    assert lost == 0, (kind, rec)
+    case.happened("the article extracted; the deep JSON read as unreadable")
+
+
+def test_lone_surrogates_in_json_ld_are_repaired(tmp_path, case):
+    case('`newsbot extract` on two pages, one whose JSON-LD headline, image and author hold lone surrogates '
+         '("\\ud800", "\\udc00", "\\ud83d")')
+    ld = ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"\\ud800 استئناف المحادثات",'
+          '"image":"https://news.example.com/\\udc00.jpg","author":{"@type":"Person","name":"\\ud83d كاتب"},'
+          '"datePublished":"2026-03-01T10:00:00+03:00"}</script>')
+    (tmp_path / "a.html").write_text(page(head='<meta charset="utf-8">' + ld), encoding="utf-8")
+    (tmp_path / "b.html").write_text(page(), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "newsbot", "extract", str(tmp_path / "a.html"), str(tmp_path / "b.html")],
+                          capture_output=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    out = done.stdout.decode("utf-8")  # strict: a lone surrogate cannot be in valid UTF-8
+    rows = [json.loads(line) for line in out.splitlines() if line.strip()]
+    lost = case.count_lost(2, len(rows))
+    assert lost == 0 and b"Traceback" not in done.stderr, done.stderr.decode()[-2000:]
+    assert all("\ud800" not in json.dumps(r, ensure_ascii=False) for r in rows)
+    case.happened("both records written as valid UTF-8, the surrogates replaced by U+FFFD; no traceback")
+
+
+@pytest.mark.parametrize("share", [4, 3])
+def test_badly_damaged_utf8_stays_utf8(share: int, case):
+    import random
+
+    from tests.support.crawl import article_html
+
+    case(f"extract(): an Arabic UTF-8 article with 1/{share} of its non-ASCII bytes overwritten with junk "
+         "(came out as windows-1256 mojibake labelled `ur`)")
+    page = article_html("خبر تالف الترميز")
+    data = bytearray(page.encode())
+    rng = random.Random(share)
+    high = [i for i, x in enumerate(data) if x >= 0x80]
+    for i in rng.sample(high, len(high) // share):
+        data[i] = rng.choice([0xFF, 0xFE, 0x41, 0xC0])
+    kind, rec = outcome(bytes(data))
+    assert kind == "record", rec
+    words = sorted({w for w in page[page.index("<p>"):].split() if len(w) > 3 and "<" not in w and ">" not in w})
+    kept = [w for w in words if w in rec.body]
+    case.count_lost(1, int(rec.lang == "ar" and rec.encoding == "utf-8"), what="articles read as Arabic UTF-8")
+    assert (rec.lang, rec.encoding) == ("ar", "utf-8"), (rec.lang, rec.encoding, rec.body[:120])
+    assert kept, rec.body[:200]
+    case.happened(f"read as UTF-8 Arabic; {len(kept)} of {len(words)} sample words intact, the rest U+FFFD")

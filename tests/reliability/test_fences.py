@@ -180,3 +180,25 @@ def test_redirect_after_a_retry_does_not_leave_the_site(tmp_path: Path, outsider
     case.count_lost(["ok.html"], got, what="on-site articles")
     assert got == ["ok.html"]
     case.happened("the off-site redirect refused; the on-site article stored")
+
+
+REBINDING = ["-s", "TWISTED_DNS_RESOLVER=tests.support.rebinding.RebindingResolver"]
+
+
+@pytest.mark.parametrize("name", ["news.rebind.test", "news.nat64.test", "news.compat.test"])
+def test_dns_answers_pointing_at_loopback_are_refused(tmp_path: Path, name: str, case):
+    how = {"rebind": "a public address to the first lookup, then 127.0.0.1 (DNS rebinding)",
+           "nat64": "the NAT64 form of loopback, 64:ff9b::7f00:1",
+           "compat": "the IPv4-compatible form of loopback, ::127.0.0.1"}[name.split(".")[1]]
+    case(f"crawl of http://{name}:PORT/ (no --allow-private), the name answering {how}; the server is on "
+         "127.0.0.1 (a misbehaving DNS server, installed as the crawler's TWISTED_DNS_RESOLVER)")
+    with LocalServer({"/": Route.html(article_html("خبر من عنوان محلي")), "/robots.txt": Route(404)}) as srv:
+        proc = start_crawl(tmp_path, f"http://{name}:{srv.port}/", "-v", *REBINDING, env=env_for(tmp_path))
+        proc.wait(timeout=150)
+        asked = srv.paths()
+    log = (tmp_path / "crawl.log").read_text("utf-8", "replace")
+    assert asked == [], f"the loopback server was asked for {asked}"
+    assert "private or loopback" in log, log[-3000:]
+    case.figure("loopback_requests", len(asked))
+    case.happened(f"no request reached the loopback server ({len(asked)} asked); the log says the address is "
+                  "private or loopback")

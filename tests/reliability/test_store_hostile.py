@@ -1,0 +1,87 @@
+"""Text and URLs a hostile page can put into a record, stored on both backends (SQLite file, private PostgreSQL
+server): NUL and lone surrogates repaired, URLs too long for an index keyed by their hash; nothing lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsbot.extract import extract
+from newsbot.record import RawPage
+from newsbot.store import record_key
+from newsbot.urls import canonicalize
+from tests.reliability import test_crash_safety as crash_safety
+from tests.support import store as support
+from tests.support.crawl import article_html
+
+store = support.store
+store_url = support.store_url
+tiny_fs = crash_safety.tiny_fs  # a 2 MB filesystem
+
+BASE = "https://news.example.com/politics/2026/03/01"
+
+
+def _page(i: int, ld: str = "") -> str:
+    return article_html(f"خبر عن المتجر رقم {i} " + "كلمة " * i).replace("</head>", ld + "</head>")
+
+
+def test_hostile_text_and_long_urls_are_stored(store, case):
+    case(f"{store.dialect}: store 4 extracted articles: JSON-LD image and url holding \\u0000, a headline holding a "
+         "lone surrogate, a 5 KB canonical URL, and a redirect from a 5 KB URL")
+    long_path = "/" + "ا" * 2500  # 5 KB of UTF-8, 15 KB percent-encoded
+    nul = ('<script type="application/ld+json">{"@type":"NewsArticle","image":"https://news.example.com/a\\u0000.jpg",'
+           '"url":"https://news.example.com/politics/2026/03/01/nul\\u0000.html"}</script>')
+    surrogate = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"\\udc00 عنوان"}</script>'
+    pages = {
+        f"{BASE}/nul.html": _page(1, nul),
+        f"{BASE}/surrogate.html": _page(2, surrogate),
+        f"{BASE}{long_path}": _page(3, f'<link rel="canonical" href="{BASE}{long_path}">'),
+        f"{BASE}/after-redirect.html": _page(4),
+    }
+    stored = []
+    for url, html in pages.items():
+        rec = extract(html.encode(), url=url)
+        if url.endswith("after-redirect.html"):
+            rec.raw = RawPage(url=url, body=html.encode(), headers={}, status=200,
+                              fetched_at="2026-03-01T10:00:00+00:00", request_url=f"{BASE}{long_path}?from=redirect")
+        try:
+            store.upsert(rec)
+            store.commit()
+            stored.append(url)
+        except Exception as exc:  # what the crawl met: a DataError or an index row too large
+            case.happened(f"{url[:60]}: {type(exc).__name__}: {str(exc)[:100]}")
+            store.db.execute("ROLLBACK") if store.dialect == "postgresql" else None
+    lost = case.count_lost(list(pages), stored)
+    assert lost == 0
+    assert store.count() == 4
+    long_rec = store.get(record_key(extract(pages[f"{BASE}{long_path}"].encode(), url=f"{BASE}{long_path}")))
+    assert long_rec is not None and long_rec.url == f"{BASE}{long_path}"
+    assert store.known(canonicalize(f"{BASE}{long_path}")) is not None  # asked by its URL, found by its hash
+    case.happened("4 of 4 stored: NUL removed, the surrogate replaced by U+FFFD, the long URLs keyed by their hash")
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "\ud800x", "x\udfff", "ok"])
+def test_storable_text(text):
+    from newsbot.store.core import storable
+
+    out = storable(text)
+    out.encode("utf-8")
+    assert "\x00" not in out
+
+
+def test_export_on_a_full_disk_leaves_no_part_file(tmp_path, tiny_fs, case):
+    from newsbot.store import open_store
+    from newsbot.store.export import export_jsonl
+    from tests.support.store import make_record
+
+    case("`export_jsonl` of 2,500 articles to a .jsonl.gz on a 2 MB filesystem (the gzip stream fails again as it "
+         "closes)")
+    with open_store(str(tmp_path / "store.db")) as st:
+        with st.batch():
+            for i in range(2500):
+                st.upsert(make_record(i, words=600))
+        with pytest.raises(OSError):
+            export_jsonl(st, tiny_fs / "out.jsonl.gz", card=False)
+    left = sorted(p.name for p in tiny_fs.iterdir())
+    case.figure("files_left", len(left))
+    assert left == [], left
+    case.happened("OSError (no space left) raised to the caller; neither the export nor its .part file left")
