@@ -22,9 +22,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 # robots.txt Crawl-delay is obeyed up to this many seconds (some sites ask for hours)
 NEWSBOT_MAX_CRAWL_DELAY = 30.0
 # robots.txt is refused past this size (decompressed; RFC 9309 asks crawlers to read at least 500 KiB) and
-# given this many seconds (one retry): a site that hangs or floods it is crawled as if it had none
+# given this many seconds and retries: a site that hangs or floods it is crawled as if it had none, and one whose
+# robots.txt keeps answering 5xx is not crawled (RFC 9309), its site line saying so
 NEWSBOT_ROBOTS_MAXSIZE = 1 * 2**20
 NEWSBOT_ROBOTS_TIMEOUT = 15.0
+NEWSBOT_ROBOTS_RETRY_TIMES = 1
 # a 429/503 asking to come back later than this is not retried
 NEWSBOT_RETRY_AFTER_MAX = 600.0
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]

@@ -40,6 +40,8 @@ def reason(failure: Any) -> str:
         return "timeout" + after
     if failure.check(IgnoreRequest):
         message = failure.getErrorMessage()
+        if "robots.txt answered" in message:  # a 5xx robots.txt: RFC 9309's complete disallow, and why
+            return message.splitlines()[0]
         if "robots.txt" in message.lower():
             return ROBOTS
         return f"not fetched: {message.splitlines()[0] if message else 'ignored'}"

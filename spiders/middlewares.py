@@ -198,8 +198,10 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         self.max_crawl_delay = settings.getfloat("NEWSBOT_MAX_CRAWL_DELAY")
         self.robots_maxsize = settings.getint("NEWSBOT_ROBOTS_MAXSIZE")
         self.robots_timeout = settings.getfloat("NEWSBOT_ROBOTS_TIMEOUT")
+        self.robots_retry_times = settings.getint("NEWSBOT_ROBOTS_RETRY_TIMES")
         self._responses: dict[str, Response] = {}  # netloc -> robots.txt as fetched (the spider reads its Sitemaps)
         self._delayed: set[str] = set()  # download slots with a Crawl-delay
+        self._server_errors: dict[str, str] = {}  # netloc -> "HTTP 503 after 3 tries" of its robots.txt
         ua = self._robotstxt_useragent or self._default_useragent
         self._ua_token = (ua.decode() if isinstance(ua, bytes) else str(ua)).split("/", 1)[0]
         crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
@@ -218,9 +220,15 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
             request.meta.setdefault("download_maxsize", self.robots_maxsize)
             request.meta.setdefault("download_warnsize", 0)
             request.meta.setdefault("download_timeout", self.robots_timeout)
-            request.meta.setdefault("max_retry_times", 1)
+            request.meta.setdefault("max_retry_times", self.robots_retry_times)
             return None
-        await super().process_request(request)
+        try:
+            await super().process_request(request)
+        except IgnoreRequest:
+            answered = self._server_errors.get(urlparse_cached(request).netloc)
+            if answered is None:
+                raise
+            raise IgnoreRequest(f"robots.txt answered {answered}: disallowed for this crawl (RFC 9309)") from None
         if _slot_key(self.crawler, request) in self._delayed:
             # AutoThrottle must not take the slot's delay below the Crawl-delay (Scrapy's documented meta key)
             request.meta["autothrottle_dont_adjust_delay"] = True
@@ -233,6 +241,8 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         if response.status >= 500:
             logger.warning("robots.txt of %s answered HTTP %d: the site is treated as disallowed for this crawl "
                            "(RFC 9309)", netloc, response.status)
+            n = int(request.meta.get("retry_times", 0)) + 1
+            self._server_errors[netloc] = f"HTTP {response.status}" + (f" after {n} tries" if n > 1 else "")
             self.crawler.stats.inc_value("newsbot/robots/server_error")
             response = response.replace(status=200, body=_DISALLOW_ALL)
         elif response.status >= 300:

@@ -448,6 +448,8 @@ class NewsSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError) and not loop:
             if why == ROBOTS:  # the site's reason when robots.txt leaves nothing to fetch
                 self.stats.inc_value(f"newsbot/site/{self.slug}/robots_disallowed")
+            elif why.startswith("robots.txt answered"):  # a 5xx robots.txt: the site failed, and why
+                self.stats.inc_value(f"newsbot/site/{self.slug}/failed/{why}")
             return  # forbidden by robots.txt, refused (private address), offsite: decisions, not errors
         self.stats.inc_value("newsbot/errors")
         self.stats.inc_value(f"newsbot/site/{self.slug}/errors")

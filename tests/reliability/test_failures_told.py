@@ -284,15 +284,17 @@ def _site_line(stderr: str, url: str) -> str:
 
 @pytest.mark.parametrize("quiet", [False, True])
 def test_each_failed_site_gets_one_line_with_its_reason(tmp_path, failing_sites, quiet, case):
-    case("one `newsbot crawl` of four local sites: robots.txt disallows all, 503 always, no answer within the "
-         "timeout, port refused" + (" (-q)" if quiet else ""))
+    case("one `newsbot crawl` of four local sites: robots.txt disallows all, 503 always (robots.txt too), "
+         "no answer within the timeout, port refused" + (" (-q)" if quiet else ""))
     urls = failing_sites
     extra = ("-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=2", *(("-q",) if quiet else ()))
     run = crawl(tmp_path, urls["robots"], urls["503"], urls["slow"], urls["refused"], extra=extra, timeout=300)
     assert run.returncode == 1
     _no_traceback(run.stderr)
     assert "robots.txt disallows" in _site_line(run.stderr, urls["robots"])
-    assert "HTTP 503 after 3 tries" in _site_line(run.stderr, urls["503"])
+    # this site's robots.txt answers 503 too: RFC 9309 makes that a complete disallow, after one retry
+    # (NEWSBOT_ROBOTS_RETRY_TIMES), and the site's line says which answer stopped it
+    assert "robots.txt answered HTTP 503 after 2 tries" in _site_line(run.stderr, urls["503"])
     assert "timeout" in _site_line(run.stderr, urls["slow"])
     assert "refused" in _site_line(run.stderr, urls["refused"])
     assert "success" not in run.stderr
