@@ -65,6 +65,17 @@ _TAG_NAME = re.compile(r"[a-zA-Z][^\t\n\f\r />]*")
 # or >), or the / between them
 _ATTR = re.compile(r"""[\t\n\f\r /]*(?:([^\t\n\f\r />][^\t\n\f\r />=]*)(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"[^"]*"|'[^']*'|[^\t\n\f\r >]*))?)?""")
 _QUOTE_OPEN = re.compile(r"""[\t\n\f\r ]*=[\t\n\f\r ]*(["'])""")
+# one token: a comment (HTML5 also ends one at "<!-->" and "<!--->"), a doctype / bogus comment / processing
+# instruction, or a start or end tag: its name (group 2), its attributes read as HTML5 does (group 3: a quoted value
+# runs to its closing quote whatever it holds), and ">" (group 4, empty when the document ends first). Possessive,
+# so each token is read once: every "<" and a letter is a token, and a tag cut by the end of the document ends it.
+_TOKEN = re.compile(
+    r"""<!--(?:-?>|.*?-->|.*\Z)|<[!?][^>]*+>?|</(?![a-zA-Z])[^>]*+>?"""
+    r"""|<(/?)([a-zA-Z][^\t\n\f\r />]*+)((?:[\t\n\f\r /]++|[^\t\n\f\r />][^\t\n\f\r />=]*+"""
+    r"""(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+(?:"|\Z)|'[^']*+(?:'|\Z)|[^\t\n\f\r >"'][^\t\n\f\r >]*+|))?+)*+)(>?)""",
+    re.S,
+)
+_RAW_NAMES = frozenset(_RAW) | {"plaintext"}
 
 
 def nesting_too_deep(html: str, limit: int = MAX_NESTING) -> bool:
@@ -74,97 +85,82 @@ def nesting_too_deep(html: str, limit: int = MAX_NESTING) -> bool:
 
 def parse_work(html: str, stop_at: int = MAX_PARSE_WORK) -> int:
     """An upper estimate of the tree builder's work on `html`, stopping early once it passes `stop_at`."""
-    # no fast path: a page of few tags can still hold one with a million attributes (about 3% of extract())
+    # no fast path: a page of few tags can still hold one with a million attributes. The tokens come from one
+    # regex scan (_TOKEN); a tag's attributes are counted only when an upper bound says they could cost something.
     work = 0
     stack: list[str] = []
     open_count: dict[str, int] = {}
-    find = html.find
-    n = len(html)
-    i = find("<")
-    while 0 <= i < n - 1:
-        c = html[i + 1]
-        if c == "!":
-            if html.startswith("<!--", i):
-                if html.startswith("<!-->", i):
-                    i = find("<", i + 5)
-                    continue
-                if html.startswith("<!--->", i):
-                    i = find("<", i + 6)
-                    continue
-                j = find("-->", i + 4)
-                i = -1 if j < 0 else find("<", j + 3)
+    pos = 0
+    while True:
+        for m in _TOKEN.finditer(html, pos):
+            name = m.group(2)
+            if name is None:  # comment, doctype, bogus comment
                 continue
-            j = find(">", i + 2)  # doctype or bogus comment
-            i = -1 if j < 0 else find("<", j + 1)
-            continue
-        if c == "?":
-            j = find(">", i + 2)
-            i = -1 if j < 0 else find("<", j + 1)
-            continue
-        end = c == "/"
-        m = _TAG_NAME.match(html, i + 2 if end else i + 1)
-        if m is None:
-            if end:  # "</" not followed by a letter: a bogus comment up to ">"
-                j = find(">", i + 2)
-                i = -1 if j < 0 else find("<", j + 1)
-            else:  # "<" as text
-                i = find("<", i + 1)
-            continue
-        name = m.group().lower()
-        pos, attrs = m.end(), 0
-        while True:  # attributes, each in one regex step; a quoted value may hold ">"
-            a = _ATTR.match(html, pos)
-            if a.group(1) is None:
-                pos = a.end()
-                break
-            attrs += 1
-            work += attrs  # compared with the tag's earlier attributes
+            if not m.group(4):  # a tag the end of the document cuts (or an unclosed quote holds to the end)
+                return work + _attr_work(html, m.start(3), len(html))
+            sec_start, sec_end = m.span(3)
+            length = sec_end - sec_start
+            if length > 1:
+                if length <= 40:  # at most (length + 1) / 2 attributes: a few dozen comparisons
+                    a = (length + 1) // 2
+                    work += a * (a + 1) // 2
+                else:
+                    # an attribute starts after an HTML whitespace, a "/" or a quoted value (which follows "="):
+                    # a bound from above (str.split() would also split on characters HTML reads as a name); only
+                    # a tag that could hold many is counted exactly
+                    sec = html[sec_start:sec_end]
+                    a = (sec.count(" ") + sec.count("\n") + sec.count("\t") + sec.count("\r") + sec.count("\f")
+                         + sec.count("=") + sec.count("/") + 1)
+                    work += a * (a + 1) // 2 if a <= 64 else _attr_work(html, sec_start, sec_end)
+            name = name.lower()
+            if m.group(1):  # an end tag
+                if stack and stack[-1] == name:
+                    open_count[name] -= 1
+                    stack.pop()
+                elif open_count.get(name):
+                    while stack:  # an end tag closes the open element of its name and all above it
+                        top = stack.pop()
+                        open_count[top] -= 1
+                        work += 1
+                        if top == name:
+                            break
+                else:  # a stray end tag: the whole stack is searched for it
+                    work += len(stack)
+            else:
+                if name in _BLOCK:
+                    work += len(stack)
+                if name not in _FLAT:
+                    stack.append(name)
+                    open_count[name] = open_count.get(name, 0) + 1
+                if name in _RAW_NAMES:
+                    if name == "plaintext":
+                        return work
+                    r = _RAW[name].search(html, m.end())  # raw text up to its own end tag
+                    if r is None:
+                        return work
+                    pos = r.start()
+                    break
             if work > stop_at:
                 return work
-            pos = a.end()
-            q = _QUOTE_OPEN.match(html, a.start(1) + len(a.group(1)))
-            if q is not None and find(q.group(1), q.end()) < 0:
-                return work  # an unclosed quote: the rest of the document is inside this tag
-        if pos >= n:
-            return work  # a tag cut by the end of the document
-        if html[pos] != ">":  # "/" or junk: skip to the tag's end
-            j = find(">", pos)
-            if j < 0:
-                return work
-            pos = j
-        i = pos + 1
-        depth = len(stack)
-        if end:
-            if stack and stack[-1] == name:
-                open_count[name] -= 1
-                stack.pop()
-            elif open_count.get(name):
-                while stack:  # an end tag closes the open element of its name and all above it
-                    top = stack.pop()
-                    open_count[top] -= 1
-                    work += 1
-                    if top == name:
-                        break
-            else:  # a stray end tag: the whole stack is searched for it
-                work += depth
         else:
-            if name in _BLOCK:
-                work += depth
-            if name == "plaintext":
-                return work
-            if name not in _FLAT:
-                stack.append(name)
-                open_count[name] = open_count.get(name, 0) + 1
-            raw = _RAW.get(name)
-            if raw is not None:  # raw text up to its own end tag (or the end of the document)
-                r = raw.search(html, i)
-                if r is None:
-                    return work
-                i = r.start()
+            return work
         if work > stop_at:
             return work
-        i = find("<", i)
-    return work
+
+
+def _attr_work(html: str, pos: int, end: int) -> int:
+    """The attribute comparisons of the tag whose attributes start at `pos`: 1 + 2 + ... + count."""
+    attrs = 0
+    while pos < end:
+        a = _ATTR.match(html, pos, end)
+        if a.group(1) is None:
+            break
+        attrs += 1
+        pos = a.end()
+        q = _QUOTE_OPEN.match(html, a.start(1) + len(a.group(1)))
+        if q is not None and html.find(q.group(1), q.end(), end) < 0:
+            break  # an unclosed quote: the rest is this attribute's value
+    return attrs * (attrs + 1) // 2
 
 
 def looks_binary(data: bytes) -> bool:
