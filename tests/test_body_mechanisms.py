@@ -218,3 +218,48 @@ def test_confidence_falls_with_the_signals_of_a_doubtful_choice():
 def test_second_opinion_confirms_a_clear_dom_body():
     rec = extract(page(f"<article><h1>Library opens its new reading hall</h1>{paras(LONG)}</article>", ARTICLE_META))
     assert rec.strategy == "dom" and rec.confidence >= 0.9
+
+
+# React streamed rendering: the article arrives last in <div hidden id="S:0">, swapped in by a script
+def test_react_streamed_segment_is_read_though_marked_hidden():
+    shell = ('<main><template id="B:0"></template><p>Loading…</p></main>'
+             f'<div hidden id="S:0"><article><h1>Library opens its new reading hall</h1>{paras(LONG)}</article></div>'
+             '<script>$RC("B:0","S:0")</script>')
+    rec = extract(page(shell), "https://example.com/news/library")
+    assert all(has(rec.body, p) for p in LONG), rec.body[:300]
+    # a plain hidden block stays hidden
+    hidden = page(f'<article><h1>Library opens its new reading hall</h1>{paras(LONG[:2])}</article>'
+                  f'<div hidden id="promo"><p>{LONG[3]}</p></div>')
+    assert not has(extract(hidden, "https://example.com/news/library").body, LONG[3])
+
+
+# asciidoc and page builders wrap each paragraph in its own block: running prose all the same, between link lists
+def test_prose_in_one_wrapper_per_paragraph_between_link_lists_is_an_article():
+    def links(n: int) -> str:
+        return "<ul>" + "".join(f"<li><p><a href='/pr/{n}{i}'>Merged change {n}{i} of the compiler backend</a></p></li>"
+                                for i in range(2)) + "</ul>"
+    wrapped = [f'<div class="paragraph"><p>{p}</p></div>' for p in LONG * 3]
+    body = "".join(wrapped[:3]) + "".join(w + links(i) for i, w in enumerate(wrapped[3:]))
+    rec = extract(page(f"<main><h1>Library opens its new reading hall</h1>{body}</main>"),
+                  "https://example.com/blog/progress-39")
+    assert "listing-page" not in rec.warnings
+    assert all(has(rec.body, p) for p in LONG)
+
+
+def _digest(n: int) -> str:
+    return "<ul>" + "".join(f"<li>Headline number {i} of the town's digest<br>{LONG[i % 4]}</li>" for i in range(n)) + "</ul>"
+
+
+# a section page whose teasers are headline-over-blurb entries without links: no article on it
+def test_many_unlinked_teaser_entries_make_a_listing():
+    with pytest.raises(ExtractionError) as err:
+        extract(page(f"<div class='col'>{_digest(14)}</div>", title="Town news"), "https://example.com/town")
+    assert err.value.reason == "no-body"
+    # the same shape on a page that says it is an article is an article (a listicle)
+    rec = extract(page(f"<div class='col'><h1>Town news</h1>{_digest(14)}</div>", ARTICLE_META, "Town news"),
+                  "https://example.com/town/digest")
+    assert all(has(rec.body, p) for p in LONG)
+    # and a few tips, each a heading over one sentence, are an article's sections
+    rec = extract(page(f"<div class='col'><h1>Town news</h1>{_digest(6)}</div>", title="Town news"),
+                  "https://example.com/town/tips")
+    assert all(has(rec.body, p) for p in LONG)

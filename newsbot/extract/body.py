@@ -36,6 +36,9 @@ from newsbot.extract.profiles import Profile
 from newsbot.extract.types import BodyResult, Metadata
 
 SHORT = 25  # chars: below this a unit is a label/crosshead, not prose
+TEASER_ENTRIES_MIN = 10  # headline-over-blurb entries that make a block a teaser list
+TEASER_MAX_SHARE = 0.25  # ... when no one entry holds more of the block's prose than this
+TEASER_BLURB_MAX = 320  # a teaser's blurb is a sentence or two; an article section under its heading runs longer
 SECOND_OPINION_BELOW = 0.6  # confidence under which trafilatura is asked for a second opinion
 _LETTER = re.compile(r"[^\W\d_]")
 _TOKEN = re.compile(r"\w+")
@@ -378,6 +381,9 @@ def _looks_like_listing(units: list[Unit], values: list[float], box: Container, 
                     # running prose: sentences in a row in ONE block (paragraphs of an article are siblings; the
                     # blurbs of a home page sit one per teaser box)
                     block = u.owner.parent if u.owner.tag in _PARAGRAPH_TAGS and u.owner.parent else u.owner
+                    while block.end - block.first <= 1 and block.tag not in _ENTRY_TAGS and \
+                            block.parent is not None and block.parent.depth >= depth:
+                        block = block.parent  # a wrapper of this one paragraph (<div class=paragraph><p>)
                     run = run + 1 if block is run_block else 1
                     run_block = block
                     best_run = max(best_run, run)
@@ -407,7 +413,44 @@ def _one_of_peer_entries(containers: list[Container], box: Container) -> bool:
     return False
 
 
+def _teaser_entries(units: list[Unit], containers: list[Container], box: Container) -> bool:
+    """Is the chosen block a list of teasers: many sibling entries of the same tag and name, each a short headline
+    line over a longer blurb, none holding much of the block's prose (a section page whose headlines are not links)?
+    The paragraphs of an article are one line per wrapper, its sections run longer than a blurb; a listicle of this
+    shape that says it is an article is never asked."""
+    kids: dict[int, list[Container]] = {}
+    for c in containers:
+        if c.parent is not None and c.end > c.first and box.first <= c.first and c.end <= box.end:
+            kids.setdefault(id(c.parent), []).append(c)
+    parent: Container | None = box
+    while parent is not None:  # down through the wrappers that hold most of the block's prose
+        children = kids.get(id(parent), [])
+        widest = max(children, key=lambda c: c.good_chars, default=None)
+        here, parent = parent, (widest if widest is not None and widest.good_chars >= 0.6 * parent.good_chars
+                                else None)
+        if len(children) < TEASER_ENTRIES_MIN:
+            continue
+        groups: dict[tuple[str, str], list[Container]] = {}
+        for c in children:
+            groups.setdefault((c.tag, c.name), []).append(c)
+        entries = max(groups.values(), key=len)
+        if len(entries) < TEASER_ENTRIES_MIN:
+            continue
+        teasers = 0
+        for c in entries:
+            lines = [u.text for u in units[c.first:c.end] if len(u.text) >= 15]
+            if 2 <= len(lines) <= 3 and len(lines[0]) <= 160 and len(lines[0]) < len(lines[-1]) <= TEASER_BLURB_MAX \
+                    and _is_sentence(lines[-1]):
+                teasers += 1
+        biggest = max(c.good_chars for c in entries)
+        if teasers >= TEASER_ENTRIES_MIN and teasers >= 0.6 * len(entries) and \
+                biggest < TEASER_MAX_SHARE * max(here.good_chars, 1):
+            return True
+    return False
+
+
 _PARAGRAPH_TAGS = frozenset("p blockquote pre h2 h3 h4 h5 h6".split())
+_ENTRY_TAGS = frozenset("li dd dt td th tr article".split())  # one entry of a list, a table or a feed: never a wrapper
 
 
 def _widen(box: Container) -> Container:
@@ -463,7 +506,7 @@ def _dom_result(units: list[Unit], containers: list[Container], ftitle: frozense
         return [], 0.0, False
     box = _widen(box)
     if _looks_like_listing(units, values, box, ftitle, declared_article) or \
-            (not declared_article and _one_of_peer_entries(containers, box)):
+            (not declared_article and (_one_of_peer_entries(containers, box) or _teaser_entries(units, containers, box))):
         return [], 0.05, True
     t = trace.active()
     why: dict[int, str] | None = {} if t is not None else None

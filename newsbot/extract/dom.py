@@ -32,6 +32,9 @@ HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 NEG_TAGS = frozenset("nav footer aside header menu form".split())  # a form is a sign-up box, never the article
 POS_TAGS = frozenset("article main".split())
 _NEG_ROLES = frozenset("navigation complementary contentinfo banner menu menubar search dialog alert".split())
+# React's streamed server rendering sends a Suspense boundary's content last, in <div hidden id="S:0">, and a
+# script swaps it in for the placeholder <template id="B:0">: hidden in the markup, the page's text on screen
+_STREAMED = re.compile(r"S:[0-9a-z]+$")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 MAX_DEPTH = 300
 _ARTICLE_SELECTOR = "article, main, h1, [itemprop=articleBody], [role=main]"
@@ -220,7 +223,7 @@ class _Walker:
 def _hidden(attrs: dict) -> int:
     """2: hidden for sure (the hidden attribute, aria-hidden, an inline style); 1: hidden by a class name, which
     is weighed like a furniture word (a script may reveal it); 0: shown."""
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+    if ("hidden" in attrs and not _STREAMED.match(attrs.get("id") or "")) or attrs.get("aria-hidden") == "true":
         return 2
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style):
