@@ -263,3 +263,19 @@ def test_many_unlinked_teaser_entries_make_a_listing():
     rec = extract(page(f"<div class='col'><h1>Town news</h1>{_digest(6)}</div>", title="Town news"),
                   "https://example.com/town/tips")
     assert all(has(rec.body, p) for p in LONG)
+
+
+# a carousel clones its slides (and some pages print the article twice): the later copy of a run is not body
+def test_a_run_of_paragraphs_printed_twice_comes_out_once():
+    quotes = ["Every episode of this show has changed the way I plan my week, thank you for the work.",
+              "The best source of practical advice I have found, and I recommend it to all my friends."]
+    slides = "".join(f"<div class='slide'><p>{q}</p></div>" for q in quotes)
+    rec = extract(page(f"<article><h1>Library opens its new reading hall</h1>{paras(LONG)}"
+                       f"<div class='quotes'>{slides}{slides}</div></article>"), "https://example.com/news/library")
+    assert all(has(rec.body, p) for p in LONG)
+    assert all(rec.body.count(q) <= 1 for q in quotes), rec.body
+    # one line repeated on its own (a refrain, a repeated call to action in the text) is left as printed
+    refrain = "Readers can book the quiet room online from Monday."
+    rec = extract(page(f"<article><h1>Library opens its new reading hall</h1><p>{refrain}</p>{paras(LONG)}"
+                       f"<p>{refrain}</p></article>"), "https://example.com/news/library")
+    assert rec.body.count(refrain) == 2

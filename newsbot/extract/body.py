@@ -39,6 +39,7 @@ SHORT = 25  # chars: below this a unit is a label/crosshead, not prose
 TEASER_ENTRIES_MIN = 10  # headline-over-blurb entries that make a block a teaser list
 TEASER_MAX_SHARE = 0.25  # ... when no one entry holds more of the block's prose than this
 TEASER_BLURB_MAX = 320  # a teaser's blurb is a sentence or two; an article section under its heading runs longer
+REPEAT_MIN_CHARS = 40  # a paragraph this long printed twice in a run is a copy, not the article's refrain
 SECOND_OPINION_BELOW = 0.6  # confidence under which trafilatura is asked for a second opinion
 _LETTER = re.compile(r"[^\W\d_]")
 _TOKEN = re.compile(r"\w+")
@@ -676,6 +677,24 @@ def extract_body(
     if profile is not None and profile.hook is not None and strategy.startswith("profile:"):
         paras = list(profile.hook(paras, tree))
     return BodyResult(paras, strategy, round(conf, 3), warnings)
+
+
+def without_repeated_runs(paras: list[str]) -> list[str]:
+    """The body without the later copy of a run of paragraphs printed twice: a carousel's cloned slides, the article
+    repeated in a print or app view. A single repeated line may be the article's own refrain and stays."""
+    first: dict[str, int] = {}
+    for i, p in enumerate(paras):
+        first.setdefault(p, i)
+    drop = set()
+    for i, p in enumerate(paras):
+        j = first[p]
+        if j == i or len(p) < REPEAT_MIN_CHARS:
+            continue
+        # the earlier copy's neighbour is repeated next to this one, in the same order
+        if (i + 1 < len(paras) and j + 1 < i and paras[i + 1] == paras[j + 1]) or \
+                (j > 0 and i - 1 != j and paras[i - 1] == paras[j - 1]):
+            drop.add(i)
+    return [p for i, p in enumerate(paras) if i not in drop] if drop else paras
 
 
 def _without_rejected(fb: list[str], units: list[Unit]) -> list[str]:

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsbot import EXTRACTOR_VERSION
 from newsbot.extract import trace
-from newsbot.extract.body import extract_body
+from newsbot.extract.body import extract_body, without_repeated_runs
 from newsbot.extract.decode import decode_html_utf8, looks_binary, nesting_too_deep
 from newsbot.extract.lang import detect_lang
 from newsbot.extract.metadata import extract_metadata
@@ -121,7 +121,7 @@ def extract_parsed(
         profile = profile_for(url or meta.canonical_url or "")
         result = extract_body(tree, meta, url, profile, html=html)
 
-    paragraphs = [p for p in (normalize_text(p) for p in result.paragraphs) if p]
+    paragraphs = without_repeated_runs([p for p in (normalize_text(p) for p in result.paragraphs) if p])
     body = "\n\n".join(paragraphs)
     if not body or (len(body) < MIN_BODY_CHARS and meta.is_article is not True):  # (a script shell says article)
         raise ExtractionError("no-body", "no article body found (not an article page?)")
