@@ -16,10 +16,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
-# measured 2026-12-07: corpus 1.000 / leak 0; wcxb-dev F1 0.941, leak 0.037, 8 empty of 711, AUC 0.879
+# measured 2026-12-07: corpus 1.000 / leak 0; wcxb-dev F1 0.947, leak 0.037, 6 empty of 711, AUC 0.865
 FLOORS = {
     "corpus": {"F1": 0.995, "title": 0.99, "date": 0.99, "with": 0.99, "leak_max": 0.01, "empty_max": 0},
-    "wcxb-dev": {"F1": 0.935, "leak_max": 0.042, "empty_max": 10, "auc": 0.8},
+    "wcxb-dev": {"F1": 0.942, "leak_max": 0.042, "empty_max": 8, "auc": 0.8},
 }
 
 
@@ -57,3 +57,25 @@ def test_hashed_class_names_keep_the_corpus(tmp_path):
     ev = _eval()
     result = ev.evaluate("corpus", ev.load_scorer(), baseline=False, hashed=True)
     assert result["newsbot"]["F1"] >= 0.98 and result["empty"] == 0, result["newsbot"]
+
+
+# sayaara-auto's car-news page shows one whole post in its feed box (a blog front page printing its latest entry in
+# full): read as that article. Every other listing page must give no body.
+LISTING_BODIES_MAX = 1
+
+
+def test_listing_pages_give_no_article_body():
+    folder = SHARED / "corpus" / "listing"
+    if not folder.is_dir():
+        pytest.skip("../shared/corpus/listing not found beside the project")
+    from newsbot.extract import ExtractionError, extract
+    pages = sorted(folder.glob("*.htm*"))
+    assert pages, f"no HTML pages in {folder}"
+    bodies = []
+    for path in pages:
+        try:
+            rec = extract(path.read_bytes(), "https://example.com/")
+        except ExtractionError:
+            continue
+        bodies.append(f"{path.name} ({len(rec.body)} chars, {rec.strategy})")
+    assert len(bodies) <= LISTING_BODIES_MAX, bodies
