@@ -279,3 +279,14 @@ def test_a_run_of_paragraphs_printed_twice_comes_out_once():
     rec = extract(page(f"<article><h1>Library opens its new reading hall</h1><p>{refrain}</p>{paras(LONG)}"
                        f"<p>{refrain}</p></article>"), "https://example.com/news/library")
     assert rec.body.count(refrain) == 2
+
+
+# Webflow's stylesheet hides a form's status messages until it is sent: never body
+def test_webflow_form_status_messages_are_not_body():
+    form = ('<div class="w-form"><form><input name="email"></form>'
+            '<div class="w-form-done"><div>Thank you! Your submission has been received and we will write soon!</div></div>'
+            '<div class="w-form-fail"><div>Oops! Something went wrong while submitting the form to our team.</div></div></div>')
+    rec = extract(page(f"<article><h1>Library opens its new reading hall</h1>{paras(LONG)}{form}</article>"),
+                  "https://example.com/news/library")
+    assert all(has(rec.body, p) for p in LONG)
+    assert "submission" not in rec.body and "Oops" not in rec.body, rec.body

@@ -86,7 +86,9 @@ _NONALNUM = re.compile(r"[^0-9a-zA-Z\u0600-\u06ff]+")
 # Whole class names that hide an element (on every screen, or on desktop: mobile-only extras).
 _HIDDEN_CLASS = re.compile(
     r"^(hidden|hide|invisible|d-none|sr-only|visually-hidden|visuallyhidden|is-hidden|u-hidden|screen-reader-text|"
-    r"(hide|hidden)[-_]?(desk|desktop|lg|md))$", re.I)
+    r"(hide|hidden)[-_]?(desk|desktop|lg|md)|"
+    # Webflow's stylesheet hides a form's status messages until sent, and CMS blocks whose condition fails
+    r"w-form-done|w-form-fail|w-condition-invisible)$", re.I)
 
 
 def hint_tokens(hint: str) -> list[str]:
