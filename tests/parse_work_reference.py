@@ -3,7 +3,13 @@
 newsbot.extract.decode.parse_work reads each tag in one step and bounds its attributes from above; this is the
 oracle it is checked against (it must never count less than this)."""
 
-from newsbot.extract.decode import _ATTR, _BLOCK, _FLAT, _QUOTE_OPEN, _RAW, _TAG_NAME, MAX_PARSE_WORK
+import re
+
+from newsbot.extract.decode import _ATTR, _BLOCK, _FLAT, _QUOTE_OPEN, MAX_PARSE_WORK
+
+_RAW = {name: re.compile(rf"</{name}[\t\n\f\r />]", re.I)
+        for name in ("script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title")}
+_TAG_NAME = re.compile(r"[a-zA-Z][^\t\n\f\r />]*")
 
 
 def reference_parse_work(html: str, stop_at: int = MAX_PARSE_WORK) -> int:

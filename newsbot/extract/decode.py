@@ -58,24 +58,25 @@ _BLOCK = frozenset(
     "hgroup main menu nav ol p search section summary ul h1 h2 h3 h4 h5 h6 pre listing form li dd dt plaintext "
     "table hr xmp".split()
 )
-_RAW = {name: re.compile(rf"</{name}[\t\n\f\r />]", re.I)
-        for name in ("script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title")}
-_TAG_NAME = re.compile(r"[a-zA-Z][^\t\n\f\r />]*")
 # one attribute of a tag (HTML5: a name runs to whitespace, / > or =; a value is quoted or runs to whitespace
 # or >), or the / between them
 _ATTR = re.compile(r"""[\t\n\f\r /]*(?:([^\t\n\f\r />][^\t\n\f\r />=]*)(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"[^"]*"|'[^']*'|[^\t\n\f\r >]*))?)?""")
 _QUOTE_OPEN = re.compile(r"""[\t\n\f\r ]*=[\t\n\f\r ]*(["'])""")
-# one token: a comment (HTML5 also ends one at "<!-->" and "<!--->"), a doctype / bogus comment / processing
-# instruction, or a start or end tag: its name (group 2), its attributes read as HTML5 does (group 3: a quoted value
-# runs to its closing quote whatever it holds), and ">" (group 4, empty when the document ends first). Possessive,
-# so each token is read once: every "<" and a letter is a token, and a tag cut by the end of the document ends it.
+# one token, in document order: a raw text element's start tag with its text up to its own end tag (groups 1-3), a
+# comment (HTML5 also ends one at "<!-->" and "<!--->"), a doctype / bogus comment / processing instruction, or a
+# start or end tag (groups 4-7: "/", name, attributes, ">"). Attributes are read as HTML5 does (a quoted value runs
+# to its closing quote whatever it holds); ">" is empty when the document ends first. Possessive, so each token is
+# read once: every "<" and a letter starts a token, and a tag cut by the end of the document ends the scan.
+_SECTION = r"""((?:[\t\n\f\r /]++|[^\t\n\f\r />][^\t\n\f\r />=]*+(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+(?:"|\Z)|'[^']*+(?:'|\Z)|[^\t\n\f\r >"'][^\t\n\f\r >]*+|))?+)*+)(>?)"""
 _TOKEN = re.compile(
-    r"""<!--(?:-?>|.*?-->|.*\Z)|<[!?][^>]*+>?|</(?![a-zA-Z])[^>]*+>?"""
-    r"""|<(/?)([a-zA-Z][^\t\n\f\r />]*+)((?:[\t\n\f\r /]++|[^\t\n\f\r />][^\t\n\f\r />=]*+"""
-    r"""(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+(?:"|\Z)|'[^']*+(?:'|\Z)|[^\t\n\f\r >"'][^\t\n\f\r >]*+|))?+)*+)(>?)""",
-    re.S,
+    r"""<(?:"""  # (one leading literal: the scanner jumps from "<" to "<")
+    # raw text elements, their text included up to their own end tag (or the end of the document)
+    r"""(script|style|xmp|iframe|noembed|noframes|textarea|title|plaintext)(?=[\t\n\f\r />])""" + _SECTION
+    + r"""(?:(?<=>)[^<]*+(?:<(?!/\1[\t\n\f\r />])[^<]*+)*+)?"""
+    r"""|!--(?:-?>|.*?-->|.*\Z)|[!?][^>]*+>?|/(?![a-zA-Z])[^>]*+>?"""
+    r"""|(/?)([a-zA-Z][^\t\n\f\r />]*+)""" + _SECTION + ")",
+    re.S | re.I,
 )
-_RAW_NAMES = frozenset(_RAW) | {"plaintext"}
 
 
 def nesting_too_deep(html: str, limit: int = MAX_NESTING) -> bool:
@@ -85,67 +86,56 @@ def nesting_too_deep(html: str, limit: int = MAX_NESTING) -> bool:
 
 def parse_work(html: str, stop_at: int = MAX_PARSE_WORK) -> int:
     """An upper estimate of the tree builder's work on `html`, stopping early once it passes `stop_at`."""
-    # no fast path: a page of few tags can still hold one with a million attributes. The tokens come from one
-    # regex scan (_TOKEN); a tag's attributes are counted only when an upper bound says they could cost something.
+    # no fast path: a page of few tags can still hold one with a million attributes. One regex pass (_TOKEN, in C)
+    # cuts the page into tags, raw text and comments; a tag's attributes are counted only when an upper bound says
+    # they could cost something.
     work = 0
     stack: list[str] = []
     open_count: dict[str, int] = {}
-    pos = 0
-    while True:
-        for m in _TOKEN.finditer(html, pos):
-            name = m.group(2)
-            if name is None:  # comment, doctype, bogus comment
-                continue
-            if not m.group(4):  # a tag the end of the document cuts (or an unclosed quote holds to the end)
-                return work + _attr_work(html, m.start(3), len(html))
-            sec_start, sec_end = m.span(3)
-            length = sec_end - sec_start
-            if length > 1:
-                if length <= 40:  # at most (length + 1) / 2 attributes: a few dozen comparisons
-                    a = (length + 1) // 2
-                    work += a * (a + 1) // 2
-                else:
-                    # an attribute starts after an HTML whitespace, a "/" or a quoted value (which follows "="):
-                    # a bound from above (str.split() would also split on characters HTML reads as a name); only
-                    # a tag that could hold many is counted exactly
-                    sec = html[sec_start:sec_end]
-                    a = (sec.count(" ") + sec.count("\n") + sec.count("\t") + sec.count("\r") + sec.count("\f")
-                         + sec.count("=") + sec.count("/") + 1)
-                    work += a * (a + 1) // 2 if a <= 64 else _attr_work(html, sec_start, sec_end)
-            name = name.lower()
-            if m.group(1):  # an end tag
-                if stack and stack[-1] == name:
-                    open_count[name] -= 1
-                    stack.pop()
-                elif open_count.get(name):
-                    while stack:  # an end tag closes the open element of its name and all above it
-                        top = stack.pop()
-                        open_count[top] -= 1
-                        work += 1
-                        if top == name:
-                            break
-                else:  # a stray end tag: the whole stack is searched for it
-                    work += len(stack)
+    for raw_name, raw_attrs, raw_gt, slash, name, attrs, gt in _TOKEN.findall(html):
+        if raw_name:  # script, style, title...: its text up to its own end tag came with it
+            name, attrs, gt = raw_name, raw_attrs, raw_gt
+        elif not name:  # comment, doctype, bogus comment
+            continue
+        length = len(attrs)
+        if length > 1:
+            if length <= 40:  # at most (length + 1) / 2 attributes: a few dozen comparisons
+                a = (length + 1) // 2
+                work += a * (a + 1) // 2
             else:
-                if name in _BLOCK:
-                    work += len(stack)
-                if name not in _FLAT:
-                    stack.append(name)
-                    open_count[name] = open_count.get(name, 0) + 1
-                if name in _RAW_NAMES:
-                    if name == "plaintext":
-                        return work
-                    r = _RAW[name].search(html, m.end())  # raw text up to its own end tag
-                    if r is None:
-                        return work
-                    pos = r.start()
-                    break
-            if work > stop_at:
-                return work
-        else:
+                # an attribute starts after an HTML whitespace, a "/" or a quoted value (which follows "="):
+                # a bound from above (str.split() would also split on characters HTML reads as a name); only
+                # a tag that could hold many is counted exactly
+                a = (attrs.count(" ") + attrs.count("\n") + attrs.count("\t") + attrs.count("\r")
+                     + attrs.count("\f") + attrs.count("=") + attrs.count("/") + 1)
+                work += a * (a + 1) // 2 if a <= 64 else _attr_work(attrs, 0, length)
+        if not gt:  # a tag the end of the document cuts (or an unclosed quote holds to the end)
             return work
+        name = name.lower()
+        if slash:  # an end tag
+            if stack and stack[-1] == name:
+                open_count[name] -= 1
+                stack.pop()
+            elif open_count.get(name):
+                while stack:  # an end tag closes the open element of its name and all above it
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    work += 1
+                    if top == name:
+                        break
+            else:  # a stray end tag: the whole stack is searched for it
+                work += len(stack)
+        else:
+            if name in _BLOCK:
+                work += len(stack)
+            if name not in _FLAT:
+                stack.append(name)
+                open_count[name] = open_count.get(name, 0) + 1
+            if raw_name and (name == "plaintext" or not raw_gt):
+                return work
         if work > stop_at:
             return work
+    return work
 
 
 def _attr_work(html: str, pos: int, end: int) -> int:
