@@ -67,6 +67,9 @@ NEWSBOT_TRAP_MIN_COPIES = 200
 NEWSBOT_TRAP_COPY_SHARE = 0.8
 # limits (the CLI maps --max-articles to CLOSESPIDER_ITEMCOUNT)
 DEPTH_LIMIT = 6
+# sitemap indexes that list sitemap indexes are followed this many levels down (counted apart from DEPTH_LIMIT);
+# the sitemaps of a deeper one are not fetched, counted in the site's summary line and named in the log
+NEWSBOT_SITEMAP_DEPTH = 6
 CLOSESPIDER_PAGECOUNT = 0
 CLOSESPIDER_TIMEOUT = 0
 CLOSESPIDER_ITEMCOUNT = 0

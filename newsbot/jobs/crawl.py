@@ -78,6 +78,7 @@ def site_from_row(job: CrawlJob, slug: str, row: dict[str, Any]) -> SiteReport:
         f"newsbot/site/{slug}/invalid": row.get("invalid", 0),
         f"newsbot/site/{slug}/store_error": row.get("store_error", 0),
         f"newsbot/site/{slug}/errors": row.get("errors", 0) + row.get("extract_errors", 0),
+        f"newsbot/site/{slug}/sitemaps_too_deep": row.get("sitemaps_too_deep", 0),
     }
     rep = job.site_done(slug, stats, finish_reason=row.get("finish_reason") or "unknown", only_site=False)
     if rep.status == "ok" and not row.get("responses"):
