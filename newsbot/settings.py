@@ -80,6 +80,8 @@ DOWNLOAD_WARNSIZE = 16 * 2**20
 # soon as Content-Length, or the bytes received, exceed it (the spider sets it per request)
 NEWSBOT_PAGE_MAXSIZE = 8 * 2**20
 NEWSBOT_PAGE_WARNSIZE = 2 * 2**20
+# `newsbot extract` refuses an input larger than this (--max-bytes), reading no more than one byte past it
+NEWSBOT_EXTRACT_MAX_BYTES = 20 * 2**20
 COOKIES_ENABLED = False
 # development option (`--http-cache`): responses cached under .scrapy/httpcache
 HTTPCACHE_ENABLED = False
