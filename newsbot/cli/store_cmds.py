@@ -102,9 +102,18 @@ def run_export(args: argparse.Namespace) -> int:
     if db is None:
         return code
     with open_store(db) as store:
-        result = export_jsonl(store, args.output, filters, card=not args.no_card)
+        try:
+            result = export_jsonl(store, args.output, filters, card=not args.no_card)
+        except OSError as exc:  # a full disk, a read-only directory: export_jsonl removed its partial file
+            print(f"newsbot export: {args.output}: {exc.strerror or exc}; nothing exported (the partial "
+                  f"{args.output}.part was removed)", file=sys.stderr)
+            return 1
     card = f", card {result.card}" if result.card else ""
     print(f"newsbot export: {result.records} records to {result.path} ({result.bytes} bytes){card}", file=sys.stderr)
+    if result.card_error:
+        print(f"newsbot export: the dataset card beside {result.path} could not be written: {result.card_error}",
+              file=sys.stderr)
+        return 1
     return 0
 
 

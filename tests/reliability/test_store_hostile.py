@@ -3,6 +3,8 @@ server): NUL and lone surrogates repaired, URLs too long for an index keyed by t
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from newsbot.extract import extract
@@ -159,3 +161,45 @@ def test_store_check_out_of_time_is_not_damage(tmp_path):
     _damage(db, "pages in the middle overwritten")
     with pytest.raises(Exception, match="unreadable"):
         check_readable(str(db), check_seconds=30)
+
+
+def _fill(fs, leave: int) -> None:
+    """Fill the filesystem, then give back `leave` bytes."""
+    filler = fs / "filler"
+    with open(filler, "wb", buffering=0) as fh:
+        try:
+            while True:
+                fh.write(b"x" * 4096)
+        except OSError:  # full
+            pass
+    os.truncate(filler, max(0, filler.stat().st_size - leave))
+
+
+def test_export_cli_on_a_full_disk_says_what_was_left(tmp_path, tiny_fs, case):
+    from newsbot.store import open_store
+    from tests.support.crawl import newsbot
+    from tests.support.store import make_record
+
+    case("`newsbot export -o` a .jsonl.gz on a 2 MB filesystem: 2,500 articles (the export does not fit); then an "
+         "export that fits in the last 4 KB left but whose dataset card does not")
+    db = tmp_path / "store.db"
+    with open_store(str(db)) as st, st.batch():
+        for i in range(2500):
+            st.upsert(make_record(i, words=600))
+    out = tiny_fs / "out.jsonl.gz"
+    run = newsbot(tmp_path, "export", "--db", str(db), "-o", str(out))
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 1 and len(lines) == 1, run.stderr
+    assert f"{out}: No space left on device" in lines[0] and ".part was removed" in lines[0], lines
+    assert sorted(p.name for p in tiny_fs.iterdir()) == []
+    _fill(tiny_fs, 4096)
+    small = tiny_fs / "none.jsonl.gz"
+    run = newsbot(tmp_path, "export", "--db", str(db), "-o", str(small), "--site", "no-such-site")
+    left = sorted(p.name for p in tiny_fs.iterdir())
+    case.figure("files_left", left)
+    assert run.returncode == 1, run.stderr
+    assert "dataset card beside" in run.stderr and "No space left" in run.stderr, run.stderr
+    assert left == ["filler", "none.jsonl.gz"], left  # the complete export kept; no half card, no .part
+    assert "Traceback" not in run.stderr
+    case.happened("exit 1, one line naming the file and the full disk, its .part removed, nothing left; then the "
+                  "complete export kept and the card that did not fit told (no half card, no .part)")
