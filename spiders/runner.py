@@ -134,6 +134,10 @@ def site_row(slug: str, stats: Mapping[str, Any]) -> dict[str, Any]:
         row["status"] = "failed"
         if row["store_error"]:
             row["reason"] = f"{row['store_error']} articles could not be stored"
+        elif row["finish_reason"] == "url_trap":
+            from spiders.urltrap import describe
+
+            row["reason"] = describe(stats)
         elif row["finish_reason"] not in OK_REASONS:
             row["reason"] = f"crawl ended: {row['finish_reason']}"
         else:

@@ -83,7 +83,8 @@ def site_from_row(job: CrawlJob, slug: str, row: dict[str, Any]) -> SiteReport:
     rep = job.site_done(slug, stats, finish_reason=row.get("finish_reason") or "unknown", only_site=False)
     if rep.status == "ok" and not row.get("responses"):
         rep.status = "failed"
-    if rep.status == "failed" and not rep.pages and row.get("reason"):
+    generic = rep.reason == f"crawl ended: {rep.finish_reason}"  # the runner may know why (a URL trap...)
+    if rep.status == "failed" and (not rep.pages or generic) and row.get("reason"):
         rep.reason = row["reason"]  # the runner's words: unreachable: name not resolved, refused, HTTP 503...
     elif rep.status == "failed" and not rep.reason:
         rep.reason = "unreachable: no response from the site"

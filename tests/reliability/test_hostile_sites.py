@@ -4,6 +4,7 @@ measures what the crawl stored against what it should have."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import resource
 import subprocess
@@ -324,8 +325,16 @@ def test_site_whose_urls_never_repeat_is_stopped_with_a_reason(tmp_path: Path, c
     # stopped at 20 copies; the pages already fetched or in analysis then still come in
     assert len(names) <= 120, f"{len(names)} records stored for 5 articles: the trap was not stopped"
     assert "never repeat" in run.stderr
-    case.happened(f"stopped after {len(names)} records (5 articles, the rest flagged as copies), with a line "
-                  "saying the site's URLs never repeat")
+    # the site is stopped, not "finished": failed, with the reason in its summary line and the run report
+    row = next(iter(run.summary["sites"].values()))
+    assert row["status"] == "failed" and "URLs never repeat" in row["reason"], row
+    assert run.returncode == 1
+    report = json.loads(Path(re.search(r"report: (\S+)", run.stderr).group(1)).read_text("utf-8"))
+    site = report["sites"][0]
+    assert site["status"] == "failed" and "URLs never repeat" in site["reason"], site
+    assert re.search(r"failed: stopped: the site's URLs never repeat \(\d+ of \d+ articles", run.stderr)
+    case.happened(f"stopped after {len(names)} records (5 articles, the rest flagged as copies), exit 1; the site "
+                  f"failed with the reason in its line and the report: {site['reason']}")
 
 
 def test_nothing_is_sent_after_the_spider_starts_closing(tmp_path: Path, case):
