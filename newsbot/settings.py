@@ -126,6 +126,9 @@ NEWSBOT_STORE_CACHE_MB = 16
 # seconds the crawl waits for a locked store or a lost database; past them, writes fail at once for as long
 # (the crawl goes on, counting store errors, and --max-runtime and signals are honoured whatever the store does)
 NEWSBOT_STORE_WAIT_SECONDS = 5.0
+# articles the store could not take are kept (without their raw page) in a local file under the store's state
+# directory, up to this many MB per crawl, and stored by the site's next crawl (pipelines/spool.py)
+NEWSBOT_SPOOL_MAX_MB = 256
 
 # distributed crawling: with $REDIS_URL set, worker processes (on one or several machines) share each site's
 # crawl through scrapy-redis's scheduler queue and dupefilter (spiders/redis_support.py, docs/scheduling.md)

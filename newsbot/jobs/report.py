@@ -34,6 +34,8 @@ class SiteReport:
     errors: int = 0  # fetch and extraction errors
     store_errors: int = 0  # articles extracted but not stored (a failed write or commit): the site fails
     sitemaps_too_deep: int = 0  # sitemaps an index nested past NEWSBOT_SITEMAP_DEPTH listed: not fetched
+    spooled: int = 0  # of the store errors, articles kept in a local spool file for the next crawl to store
+    replayed: int = 0  # articles an earlier crawl kept in the spool, stored by this one
     duration_s: float | None = None
     finish_reason: str | None = None
     health: dict[str, Any] | None = None
@@ -48,6 +50,14 @@ class SiteReport:
 
     def losses(self) -> list[str]:
         return loss_notes({"sitemaps_too_deep": self.sitemaps_too_deep})
+
+
+def store_failure(errors: int, spooled: int, spool: str | None = None) -> str:
+    """A failed-store site's reason: what could not be stored, and what of it was kept for the next crawl."""
+    text = f"the store failed: {errors} articles could not be stored"
+    if spooled:
+        text += f"; {spooled} kept" + (f" in {spool}" if spool else "") + ", stored by the next crawl"
+    return text
 
 
 def loss_notes(counts: dict[str, Any]) -> list[str]:
@@ -82,6 +92,8 @@ def counts_from_stats(stats: dict[str, Any], site: str, *, only_site: bool = Fal
         "errors": pick("errors", "newsbot/pages/extract_error"),
         "store_errors": pick("store_error", "newsbot/items/store_error"),
         "sitemaps_too_deep": pick("sitemaps_too_deep", "newsbot/sitemaps/too_deep"),
+        "spooled": pick("spooled", "newsbot/items/spooled"),
+        "replayed": pick("replayed"),
     }
     if only_site:
         # a site that answered nothing at all: Scrapy's own counters say so even when the spider bumped nothing
@@ -101,7 +113,7 @@ def judge(report: SiteReport) -> SiteReport:
     elif report.finish_reason and report.finish_reason not in COMPLETED_REASONS:
         report.status, report.reason = "failed", f"crawl ended: {report.finish_reason}"
     elif report.store_errors:
-        report.status, report.reason = "failed", f"{report.store_errors} articles could not be stored (see the log)"
+        report.status, report.reason = "failed", store_failure(report.store_errors, report.spooled)
     elif report.pages == 0 and report.errors > 0:
         report.status, report.reason = "failed", "unreachable: no page could be fetched"
     elif report.pages == 0 and report.finish_reason is not None:
