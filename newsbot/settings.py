@@ -67,6 +67,9 @@ NEWSBOT_TRAP_MIN_COPIES = 200
 NEWSBOT_TRAP_COPY_SHARE = 0.8
 # limits (the CLI maps --max-articles to CLOSESPIDER_ITEMCOUNT)
 DEPTH_LIMIT = 6
+# sitemap indexes that list sitemap indexes are followed this many levels down (counted apart from DEPTH_LIMIT);
+# the sitemaps of a deeper one are not fetched, counted in the site's summary line and named in the log
+NEWSBOT_SITEMAP_DEPTH = 6
 CLOSESPIDER_PAGECOUNT = 0
 CLOSESPIDER_TIMEOUT = 0
 CLOSESPIDER_ITEMCOUNT = 0
@@ -77,6 +80,8 @@ DOWNLOAD_WARNSIZE = 16 * 2**20
 # soon as Content-Length, or the bytes received, exceed it (the spider sets it per request)
 NEWSBOT_PAGE_MAXSIZE = 8 * 2**20
 NEWSBOT_PAGE_WARNSIZE = 2 * 2**20
+# `newsbot extract` refuses an input larger than this (--max-bytes), reading no more than one byte past it
+NEWSBOT_EXTRACT_MAX_BYTES = 20 * 2**20
 COOKIES_ENABLED = False
 # development option (`--http-cache`): responses cached under .scrapy/httpcache
 HTTPCACHE_ENABLED = False
@@ -121,6 +126,9 @@ NEWSBOT_STORE_CACHE_MB = 16
 # seconds the crawl waits for a locked store or a lost database; past them, writes fail at once for as long
 # (the crawl goes on, counting store errors, and --max-runtime and signals are honoured whatever the store does)
 NEWSBOT_STORE_WAIT_SECONDS = 5.0
+# articles the store could not take are kept (without their raw page) in a local file under the store's state
+# directory, up to this many MB per crawl, and stored by the site's next crawl (pipelines/spool.py)
+NEWSBOT_SPOOL_MAX_MB = 256
 
 # distributed crawling: with $REDIS_URL set, worker processes (on one or several machines) share each site's
 # crawl through scrapy-redis's scheduler queue and dupefilter (spiders/redis_support.py, docs/scheduling.md)

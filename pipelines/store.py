@@ -3,7 +3,8 @@
 Writes are grouped into transactions of NEWSBOT_COMMIT_EVERY records (default 200) or
 NEWSBOT_COMMIT_SECONDS (default 2) whichever comes first; each record is its own savepoint, so a
 record the database rejects rolls back alone and the crawl goes on. A batch whose commit fails is counted
-as store errors (not as new or updated articles) in the stats the run report reads.
+as store errors (not as new or updated articles) in the stats the run report reads. Records the store could
+not take are kept in a local spool file and stored by the site's next crawl (pipelines/spool.py).
 """
 
 from __future__ import annotations
@@ -18,12 +19,21 @@ from newsbot.record import ArticleRecord
 from newsbot.store.core import StoreUnavailable
 from pipelines.common import StorePipelineBase, as_record, bump, log, setting, setting_int
 from pipelines.dedup import signature_of
+from pipelines.spool import Spool, replay, spool_dir
 
 
 class StorePipeline(StorePipelineBase):
     def __init__(self, settings: Any = None, stats: Any = None, store: Any = None, *, seen: bool = True):
         super().__init__(settings, stats, store)
         self.seen = seen  # False for re-extraction: the page was not fetched again
+        self.spool: Spool | None = None
+        self.crawler: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        pipeline = cls(settings=crawler.settings, stats=crawler.stats)
+        pipeline.crawler = crawler  # its spider names the site (Scrapy no longer passes the spider)
+        return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         super().open_spider(spider)
@@ -31,13 +41,41 @@ class StorePipeline(StorePipelineBase):
         self.commit_every = setting_int(self.settings, "NEWSBOT_COMMIT_EVERY", 200)
         self.commit_seconds = float(setting(self.settings, "NEWSBOT_COMMIT_SECONDS", 2.0))
         self._pending = 0
-        self._uncommitted: list[tuple[str, str | None]] = []  # (status, site) of the open batch's records
+        # (status, site, JSON line to keep should the commit fail) of the open batch's records
+        self._uncommitted: list[tuple[str, str | None, str | None]] = []
         self._last_commit = time.monotonic()
         cache = setting(self.settings, "NEWSBOT_STORE_CACHE_MB", None)
         self.store.begin_batch(cache_mb=int(cache) if cache is not None else None)
         wait = setting(self.settings, "NEWSBOT_STORE_WAIT_SECONDS", None)
         if wait is not None:  # the store is written from the crawl's event loop: its waits freeze the crawl
             self.store.bound_waits(float(wait))
+        self.spool = self._open_spool(spider)
+
+    def _open_spool(self, spider: Any) -> Spool | None:
+        """A crawl of a site keeps what the store cannot take, and first stores what an earlier one kept."""
+        site = getattr(spider or getattr(self.crawler, "spider", None), "slug", None)
+        if not self.seen or not site:  # re-extraction: the pages are in the store already
+            return None
+        directory = spool_dir(setting(self.settings, "NEWSBOT_DB", "") or None)
+        statuses: list[tuple[str, str | None]] = []
+
+        def store_one(record: ArticleRecord) -> None:
+            statuses.append((self.store.upsert(record, seen=True, signature=signature_of(record)), record.site))
+
+        def commit() -> None:  # counted once stored: a replay the store refuses again is no store error
+            try:
+                self.store.commit()
+                for status, where in statuses:
+                    bump(self.stats, status, where)
+            finally:
+                statuses.clear()
+
+        done, left = replay(directory, site, store_one, commit)
+        if done:
+            self.stats.inc_value(f"newsbot/site/{site}/replayed", done)
+        if left:
+            self.stats.inc_value(f"newsbot/site/{site}/spool_left", left)
+        return Spool(directory, site, setting_int(self.settings, "NEWSBOT_SPOOL_MAX_MB", 256) * 2**20)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.store is not None:
@@ -53,8 +91,9 @@ class StorePipeline(StorePipelineBase):
         record = as_record(item)
         try:
             status = self.store.upsert(record, seen=self.seen, signature=signature_of(record))
-        except StoreUnavailable as exc:  # said once by the store; each record is only counted
+        except StoreUnavailable as exc:  # said once by the store; each record is only counted (and kept)
             bump(self.stats, "store_error", record.site)
+            self._keep(record.to_json(), record.site)
             raise DropItem(f"store error: {exc}") from exc
         except Exception as exc:
             log.exception("could not store %s", record.url)
@@ -63,9 +102,11 @@ class StorePipeline(StorePipelineBase):
                 self.store.add_invalid(record, f"store-error: {type(exc).__name__}")
             except Exception:
                 log.exception("could not keep %s aside either", record.url)
+                self._keep(record.to_json(), record.site)  # the store takes nothing: kept on local disk
             raise DropItem(f"store error: {exc!r}") from exc
         bump(self.stats, status, record.site)
-        self._uncommitted.append((status, record.site))
+        # the record's line, should the batch's commit fail (no raw page: the spool stays small)
+        self._uncommitted.append((status, record.site, record.to_json() if self.spool else None))
         self._pending += 1
         if self._pending >= self.commit_every or time.monotonic() - self._last_commit >= self.commit_seconds:
             self.flush()
@@ -87,9 +128,18 @@ class StorePipeline(StorePipelineBase):
         them as store errors instead of new/updated, so that the run report says so; they are not in the
         store, so the next crawl fetches them again."""
         lost, self._uncommitted = self._uncommitted, []
-        log.error("could not commit %d stored records (%s): they are not stored; the next crawl fetches them again",
-                  len(lost), exc)
-        for status, site in lost:
+        if not lost:  # nothing was waiting for this commit (the store said itself that it is unavailable)
+            return
+        where = f"kept in {self.spool.path} for the next crawl" if self.spool else "the next crawl fetches them again"
+        log.error("could not commit %d stored records (%s): they are not stored; %s", len(lost), exc, where)
+        for status, site, line in lost:
             self.stats.inc_value(f"newsbot/items/{status}", -1)
             self.stats.inc_value(f"newsbot/site/{site or 'unknown'}/{status}", -1)
             bump(self.stats, "store_error", site)
+            if line is not None:
+                self._keep(line, site)
+
+    def _keep(self, line: str, site: str | None) -> None:
+        if self.spool is not None and self.spool.keep(line):
+            bump(self.stats, "spooled", site)
+            self.stats.set_value("newsbot/spool/path", str(self.spool.path))

@@ -58,6 +58,8 @@ RECENT_LINKS = 20_000
 # URL kinds worth fetching as listing pages (links to articles) or as article candidates
 _LISTING = {"section", "tag", "author"}
 _CANDIDATE = RECORD_KINDS | {"other"}
+# request meta: how many sitemap indexes led to this sitemap (0: listed by robots.txt, the registry or a page)
+SITEMAP_LEVEL = "newsbot_sitemap_level"
 _CONVENTIONAL_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml")
 _SINCE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$", re.I)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -236,6 +238,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         self.stats.inc_value("newsbot/sitemaps/fetched")
+        too_deep = 0
         try:
             for item in iter_sitemap(response.body):
                 if item.is_sitemap:
@@ -243,7 +246,11 @@ class NewsSpider(scrapy.Spider):
                         self.stats.inc_value("newsbot/skipped/since")
                         continue
                     if self.site.allows(item.url):
-                        yield self._request(item.url, self.parse_sitemap, PRIO_DISCOVERY, role="sitemap")
+                        child = self._nested_sitemap(response, item.url)
+                        if child is None:
+                            too_deep += 1
+                        else:
+                            yield child
                     continue
                 if self._older(item.news_published or item.lastmod):
                     self.stats.inc_value("newsbot/skipped/since")
@@ -259,6 +266,25 @@ class NewsSpider(scrapy.Spider):
             if not response.meta.get("guess"):
                 logger.warning("bad sitemap %s: %s", response.url, exc)
             self.stats.inc_value("newsbot/sitemaps/invalid")
+        finally:
+            if too_deep:  # one line per index, however many sitemaps it lists: a wide index is no log flood
+                self.stats.inc_value("newsbot/sitemaps/too_deep", too_deep)
+                self.stats.inc_value(f"newsbot/site/{self.slug}/sitemaps_too_deep", too_deep)
+                logger.warning("sitemap index %s is nested %d deep: the %d sitemap(s) it lists are not followed "
+                               "(NEWSBOT_SITEMAP_DEPTH=%d)", response.url, response.meta.get(SITEMAP_LEVEL, 0),
+                               too_deep, self.settings.getint("NEWSBOT_SITEMAP_DEPTH"))
+
+    def _nested_sitemap(self, response: Response, url: str) -> Request | None:
+        """The request for a sitemap an index lists, or None past NEWSBOT_SITEMAP_DEPTH levels of nesting.
+
+        Nesting is counted apart from the link depth (DEPTH_LIMIT, reset here): a chain of indexes would
+        otherwise spend the depth its articles need, and cut them without a word."""
+        level = int(response.meta.get(SITEMAP_LEVEL, 0)) + 1
+        limit = self.settings.getint("NEWSBOT_SITEMAP_DEPTH")
+        if level > limit:  # 0 follows no nested index: a chain is never unbounded
+            return None
+        return self._request(url, self.parse_sitemap, PRIO_DISCOVERY, role="sitemap",
+                             meta={SITEMAP_LEVEL: level, "depth_reset": True})
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         self.stats.inc_value("newsbot/feeds/fetched")

@@ -63,6 +63,10 @@ def _format_row(name: str, row: Mapping[str, Any]) -> str:
     status = row.get("status") or row.get("finish_reason") or ""
     if row.get("reason") and not row.get("ok", True):
         status = f"{status}: {row['reason']}"
+    from newsbot.jobs.report import loss_notes
+
+    if losses := loss_notes(row):
+        status = "; ".join([status, *losses])
     return (
         f"{name[:28]:<28} {row.get('pages', 0):>6} {row.get('new', 0):>6} {row.get('updated', 0):>5} "
         f"{row.get('unchanged', 0):>5} {row.get('invalid', 0):>5} {row.get('errors', 0):>5} "
@@ -119,6 +123,9 @@ def site_row(slug: str, stats: Mapping[str, Any]) -> dict[str, Any]:
     for suffix in _COUNTS:
         row[suffix] = n(f"newsbot/site/{slug}/{suffix}") or n(f"newsbot/items/{suffix}")
     row["undated_kept"] = n("newsbot/since/undated")
+    row["sitemaps_too_deep"] = n(f"newsbot/site/{slug}/sitemaps_too_deep") or n("newsbot/sitemaps/too_deep")
+    row["spooled"] = n(f"newsbot/site/{slug}/spooled") or n("newsbot/items/spooled")  # kept for the next crawl
+    row["replayed"] = n(f"newsbot/site/{slug}/replayed")  # kept by an earlier crawl, stored by this one
     # articles that could not be stored (a full disk, a lost database) fail the site: the run did not do its job
     # (robots.txt may answer without a page fetched: a site is reached when at least one page was)
     row["ok"] = (row["finish_reason"] in OK_REASONS and row["responses"] > 0 and row["pages"] > 0
@@ -128,7 +135,13 @@ def site_row(slug: str, stats: Mapping[str, Any]) -> dict[str, Any]:
     elif not row["ok"]:
         row["status"] = "failed"
         if row["store_error"]:
-            row["reason"] = f"{row['store_error']} articles could not be stored"
+            from newsbot.jobs.report import store_failure
+
+            row["reason"] = store_failure(row["store_error"], row["spooled"], stats.get("newsbot/spool/path"))
+        elif row["finish_reason"] == "url_trap":
+            from spiders.urltrap import describe
+
+            row["reason"] = describe(stats)
         elif row["finish_reason"] not in OK_REASONS:
             row["reason"] = f"crawl ended: {row['finish_reason']}"
         else:

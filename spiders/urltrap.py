@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+REASON = "url_trap"  # the spider's close reason: the site fails (spiders.runner.site_row)
+
 
 class UrlTrapGuard:
     def __init__(self, crawler: Crawler):
@@ -45,8 +47,17 @@ class UrlTrapGuard:
             return
         self.stopped = True
         self.crawler.stats.set_value("newsbot/url_trap/copies", self.copies)
+        self.crawler.stats.set_value("newsbot/url_trap/articles", self.articles)
         logger.warning("stopping: %d of the %d articles stored were copies of articles already seen under other "
                        "URLs: the site's URLs never repeat (a session id or token on every link?)",
                        self.copies, self.articles)
         # scheduled, not awaited: closing waits for the items in progress, this one among them
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason="url_trap"))
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=REASON))
+
+
+
+def describe(stats: Any) -> str:
+    """The stopped site's reason, for its summary line and the run report."""
+    copies, articles = stats.get("newsbot/url_trap/copies", 0), stats.get("newsbot/url_trap/articles", 0)
+    return (f"stopped: the site's URLs never repeat ({copies} of {articles} articles were copies seen under other "
+            "URLs; a session id or token on every link?)")

@@ -90,3 +90,45 @@ def test_postgres_advisory_lock_excludes_and_dies_with_its_holder(pg_url):  # no
         assert time.monotonic() < deadline, "advisory lock of a killed process never released"
         time.sleep(0.2)
     lock.release()
+
+
+RUN_THEN_RELEASE = textwrap.dedent(
+    """
+    import sys
+    from newsbot.jobs.run import CrawlJob
+    job = CrawlJob(sys.argv[1])
+    print(",".join(job.claim(["alarabiya.net"])), flush=True)
+    sys.stdin.readline()  # the server is stopped meanwhile
+    job.site_done("alarabiya.net", {"newsbot/site/alarabiya.net/pages": 3}, finish_reason="finished")
+    job.finish()
+    print("finished", flush=True)
+    """
+)
+
+
+@pytest.mark.postgres
+def test_releasing_a_postgres_lock_after_the_server_went_is_one_warning(tmp_path):
+    from tests.support.pg import ClusterUnavailable, TempCluster
+
+    cluster = TempCluster()  # of this test alone: it is stopped
+    try:
+        url = cluster.start()
+    except ClusterUnavailable as exc:
+        cluster.stop()
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    try:
+        env = {**os.environ, "NEWSBOT_STATE_DIR": str(tmp_path / "state")}
+        proc = subprocess.Popen([sys.executable, "-c", RUN_THEN_RELEASE, url], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        assert proc.stdout.readline().strip() == "alarabiya.net"
+        stopped = cluster._run(str(cluster.bin / "pg_ctl"), "-D", str(cluster.dir / "data"), "-m", "immediate",
+                               "-w", "stop")
+        assert stopped.returncode == 0, stopped.stderr
+        out, err = proc.communicate("go\n", timeout=60)
+    finally:
+        cluster.stop()
+    assert proc.returncode == 0 and out.strip() == "finished", err[-3000:]
+    assert "Traceback" not in err, err[-3000:]
+    told = [line for line in err.splitlines() if "site lock of alarabiya.net" in line]
+    assert len(told) == 1 and "database was gone" in told[0], err[-3000:]
+    assert list((tmp_path / "state" / "runs").glob("*.json")), "the run report was not written"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import os
 import sys
 from pathlib import Path
 
@@ -18,16 +19,33 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--url", help="the page's URL (one input only; otherwise its declared canonical URL)")
     p.add_argument("--encoding", help="force this character encoding instead of detecting it")
     p.add_argument("--format", choices=("jsonl", "json", "text"), default="jsonl")
+    p.add_argument("--max-bytes", type=_size, metavar="N",
+                   help="inputs larger than N bytes are refused (default: NEWSBOT_EXTRACT_MAX_BYTES, 20 MB)")
     p.set_defaults(func=run)
 
 
-def _read(path: str) -> bytes:
+def _size(text: str) -> int:
+    from newsbot.jobs.config import positive
+
+    return positive(int)(text)
+
+
+def _read(path: str, limit: int) -> bytes:
+    """The input, never more than limit + 1 bytes read (a device or a pipe has no size to ask for first)."""
     if path == "-":
-        return sys.stdin.buffer.read()
-    p = Path(path)
-    if p.is_dir():
-        raise ExtractionError("not-a-file", f"{path} is a directory")
-    return p.read_bytes()
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        p = Path(path)
+        if p.is_dir():
+            raise ExtractionError("not-a-file", f"{path} is a directory")
+        with open(p, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size if p.is_file() else 0
+            data = b"" if size > limit else fh.read(limit + 1)
+        if size > limit:
+            raise ExtractionError("too-large", f"{size} bytes, over the {limit}-byte input limit (--max-bytes)")
+    if len(data) > limit:
+        raise ExtractionError("too-large", f"more than {limit} bytes, the input limit (--max-bytes)")
+    return data
 
 
 def _extract(data: bytes, url: str | None, encoding: str | None) -> ArticleRecord:
@@ -52,12 +70,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"newsbot extract: --encoding: unknown encoding {args.encoding!r} (e.g. utf-8, windows-1256, "
                   "iso-8859-6)", file=sys.stderr)
             return 2
+    from newsbot.settings import NEWSBOT_EXTRACT_MAX_BYTES
+
+    limit = args.max_bytes or NEWSBOT_EXTRACT_MAX_BYTES
     out = utf8_stdout()
     records: list[dict] = []
     failed = 0
     for path in args.paths:
         try:
-            data = _read(path)
+            data = _read(path, limit)
             rec = _extract(data, args.url, args.encoding)
             row = {"input": path, **rec.to_dict()}
         except (OSError, ExtractionError) as exc:

@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def health_overview(db: str | None = None) -> dict:
     """Latest health per site and the last run report: for `newsbot health` and `newsbot stats`."""
+    from newsbot.jobs.damage import damage
     from newsbot.jobs.health_store import HealthStore
     from newsbot.jobs.report import RunReport
     from newsbot.jobs.state import state_dir
@@ -35,7 +36,9 @@ def health_overview(db: str | None = None) -> dict:
     try:
         with HealthStore(db, create=False) as hs:  # read-only: a store never crawled has no site_health yet
             sites = hs.latest()
-    except Exception:
+    except Exception as exc:
+        if damage(exc):  # a damaged file is not a store without health rows
+            raise
         sites = []
     last = state_dir(db) / "runs" / "last-run.json"
     run = None
@@ -66,13 +69,22 @@ def _pct(x: float | None) -> str:
 
 
 def run_health_cmd(args: argparse.Namespace) -> int:
-    from newsbot.cli.store_cmds import existing_store
-    from newsbot.jobs.health_store import HealthStore
+    from newsbot.cli.store_cmds import STORE_CHECK_SECONDS, damaged_store, existing_store
 
-    db, code = existing_store("health", args.db)
+    given = args.db
+    db, code = existing_store("health", given, check_seconds=STORE_CHECK_SECONDS)
     if db is None:
         return code
     args.db = db
+    try:
+        return _health(args)
+    except Exception as exc:
+        return damaged_store("health", given, db, exc)
+
+
+def _health(args: argparse.Namespace) -> int:
+    from newsbot.jobs.health_store import HealthStore
+
     if args.ack:
         with HealthStore(args.db) as hs:
             n = hs.acknowledge(args.ack)

@@ -11,6 +11,8 @@ from newsbot.cli.output import dumps, utf8_stdout
 from newsbot.store import Filters, export_jsonl, open_store, summarise
 from newsbot.store.timeutil import bound
 
+# `stats` and `health` read a part of the store: PRAGMA quick_check for this long looks at the rest
+STORE_CHECK_SECONDS = 3.0
 _DB_HELP = "store URL: a path, sqlite:///path or postgresql://... (default: $NEWSBOT_DB or data/newsbot.db)"
 
 
@@ -50,22 +52,36 @@ def _fail(command: str, message: str) -> int:
     return 2
 
 
-def existing_store(command: str, db: str | None) -> tuple[str | None, int]:
+def existing_store(command: str, db: str | None, check_seconds: float = 0.0) -> tuple[str | None, int]:
     """(store URL, 0) for a store that exists and answers; (None, exit code) after one line on stderr.
 
     Read-only commands never create a store: a mistyped path is an error (2), not an empty database;
     a store server that is down is a failure (1), never an empty result."""
     from newsbot.jobs.config import ConfigError, Unavailable, check_store, ping_store
+    from newsbot.jobs.damage import check_readable
 
     try:
         url = check_store(db, must_exist=True)
         ping_store(url)
+        check_readable(url, db, check_seconds=check_seconds)  # damaged: a failure, never an empty or healthy store
     except ConfigError as exc:
         return None, _fail(command, str(exc))
     except Unavailable as exc:
         print(f"newsbot {command}: {exc}", file=sys.stderr)
         return None, 1
     return url, 0
+
+
+def damaged_store(command: str, given: str | None, url: str, exc: Exception) -> int:
+    """Exit 1 after one line when `exc` is the store file's damage met while reading it; re-raise otherwise."""
+    from newsbot.jobs.damage import damage, unreadable
+    from newsbot.jobs.state import locate
+
+    why = damage(exc)
+    if why is None:
+        raise exc
+    print(f"newsbot {command}: {unreadable(given, locate(url).target, why)}", file=sys.stderr)
+    return 1
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -86,21 +102,33 @@ def run_export(args: argparse.Namespace) -> int:
     if db is None:
         return code
     with open_store(db) as store:
-        result = export_jsonl(store, args.output, filters, card=not args.no_card)
+        try:
+            result = export_jsonl(store, args.output, filters, card=not args.no_card)
+        except OSError as exc:  # a full disk, a read-only directory: export_jsonl removed its partial file
+            print(f"newsbot export: {args.output}: {exc.strerror or exc}; nothing exported (the partial "
+                  f"{args.output}.part was removed)", file=sys.stderr)
+            return 1
     card = f", card {result.card}" if result.card else ""
     print(f"newsbot export: {result.records} records to {result.path} ({result.bytes} bytes){card}", file=sys.stderr)
+    if result.card_error:
+        print(f"newsbot export: the dataset card beside {result.path} could not be written: {result.card_error}",
+              file=sys.stderr)
+        return 1
     return 0
 
 
 def run_stats(args: argparse.Namespace) -> int:
     from newsbot.cli.jobs_cmd import health_lines, health_overview
 
-    db, code = existing_store("stats", args.db)
+    db, code = existing_store("stats", args.db, check_seconds=STORE_CHECK_SECONDS)
     if db is None:
         return code
-    with open_store(db) as store:
-        summary = summarise(store)
-    summary["health"] = health_overview(db)  # extraction health per site and the last scheduled run
+    try:
+        with open_store(db) as store:
+            summary = summarise(store)
+        summary["health"] = health_overview(db)  # extraction health per site and the last scheduled run
+    except Exception as exc:
+        return damaged_store("stats", args.db, db, exc)
     out = utf8_stdout()
     if args.format == "json":
         out.write(dumps(summary, indent=2) + "\n")

@@ -78,11 +78,16 @@ def site_from_row(job: CrawlJob, slug: str, row: dict[str, Any]) -> SiteReport:
         f"newsbot/site/{slug}/invalid": row.get("invalid", 0),
         f"newsbot/site/{slug}/store_error": row.get("store_error", 0),
         f"newsbot/site/{slug}/errors": row.get("errors", 0) + row.get("extract_errors", 0),
+        f"newsbot/site/{slug}/sitemaps_too_deep": row.get("sitemaps_too_deep", 0),
+        f"newsbot/site/{slug}/spooled": row.get("spooled", 0),
+        f"newsbot/site/{slug}/replayed": row.get("replayed", 0),
     }
     rep = job.site_done(slug, stats, finish_reason=row.get("finish_reason") or "unknown", only_site=False)
     if rep.status == "ok" and not row.get("responses"):
         rep.status = "failed"
-    if rep.status == "failed" and not rep.pages and row.get("reason"):
+    # the runner may know better (a URL trap; where the unstored articles were kept)
+    generic = rep.reason == f"crawl ended: {rep.finish_reason}" or bool(rep.store_errors)
+    if rep.status == "failed" and (not rep.pages or generic) and row.get("reason"):
         rep.reason = row["reason"]  # the runner's words: unreachable: name not resolved, refused, HTTP 503...
     elif rep.status == "failed" and not rep.reason:
         rep.reason = "unreachable: no response from the site"

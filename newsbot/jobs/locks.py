@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import socket
@@ -24,6 +25,7 @@ from typing import Any, Protocol
 from newsbot.jobs.state import locate, state_dir
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -137,10 +139,20 @@ class PgAdvisorySiteLock:
     def release(self) -> None:
         if self._conn is None:
             return
+        import psycopg
+
         try:
             self._conn.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+        except psycopg.Error as exc:
+            # the server (or our connection to it) is gone: so is the session lock, which lived in that session
+            first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+            log.warning("site lock of %s: the database was gone before the lock was released (%s); the server "
+                        "drops it with the session", self.site, first)
         finally:
-            self._conn.close()
+            try:
+                self._conn.close()
+            except psycopg.Error:
+                pass
             self._conn = None
 
     def holder(self) -> Holder | None:

@@ -33,6 +33,9 @@ class SiteReport:
     invalid: int = 0
     errors: int = 0  # fetch and extraction errors
     store_errors: int = 0  # articles extracted but not stored (a failed write or commit): the site fails
+    sitemaps_too_deep: int = 0  # sitemaps an index nested past NEWSBOT_SITEMAP_DEPTH listed: not fetched
+    spooled: int = 0  # of the store errors, articles kept in a local spool file for the next crawl to store
+    replayed: int = 0  # articles an earlier crawl kept in the spool, stored by this one
     duration_s: float | None = None
     finish_reason: str | None = None
     health: dict[str, Any] | None = None
@@ -44,6 +47,25 @@ class SiteReport:
     @property
     def alarm(self) -> bool:
         return bool(self.health and self.health.get("alarm"))
+
+    def losses(self) -> list[str]:
+        return loss_notes({"sitemaps_too_deep": self.sitemaps_too_deep})
+
+
+def store_failure(errors: int, spooled: int, spool: str | None = None) -> str:
+    """A failed-store site's reason: what could not be stored, and what of it was kept for the next crawl."""
+    text = f"the store failed: {errors} articles could not be stored"
+    if spooled:
+        text += f"; {spooled} kept" + (f" in {spool}" if spool else "") + ", stored by the next crawl"
+    return text
+
+
+def loss_notes(counts: dict[str, Any]) -> list[str]:
+    """What a bound left out of a crawl that may still have succeeded, in the words of the site's line."""
+    notes = []
+    if counts.get("sitemaps_too_deep"):
+        notes.append(f"{counts['sitemaps_too_deep']} sitemap(s) nested past NEWSBOT_SITEMAP_DEPTH not followed")
+    return notes
 
 
 def _int(stats: dict[str, Any], key: str) -> int:
@@ -69,6 +91,9 @@ def counts_from_stats(stats: dict[str, Any], site: str, *, only_site: bool = Fal
         "invalid": pick("invalid", "newsbot/items/invalid"),
         "errors": pick("errors", "newsbot/pages/extract_error"),
         "store_errors": pick("store_error", "newsbot/items/store_error"),
+        "sitemaps_too_deep": pick("sitemaps_too_deep", "newsbot/sitemaps/too_deep"),
+        "spooled": pick("spooled", "newsbot/items/spooled"),
+        "replayed": pick("replayed"),
     }
     if only_site:
         # a site that answered nothing at all: Scrapy's own counters say so even when the spider bumped nothing
@@ -88,7 +113,7 @@ def judge(report: SiteReport) -> SiteReport:
     elif report.finish_reason and report.finish_reason not in COMPLETED_REASONS:
         report.status, report.reason = "failed", f"crawl ended: {report.finish_reason}"
     elif report.store_errors:
-        report.status, report.reason = "failed", f"{report.store_errors} articles could not be stored (see the log)"
+        report.status, report.reason = "failed", store_failure(report.store_errors, report.spooled)
     elif report.pages == 0 and report.errors > 0:
         report.status, report.reason = "failed", "unreachable: no page could be fetched"
     elif report.pages == 0 and report.finish_reason is not None:
@@ -169,7 +194,7 @@ class RunReport:
                 f"  {'site':<28} {'status':<11} {'pages':>6} {'new':>5} {'upd':>5} {'dup':>5} {'inv':>5} {'err':>5} {'time':>6}"
             )
         for s in self.sites:
-            notes = [s.reason] if s.reason else []
+            notes = ([s.reason] if s.reason else []) + s.losses()
             if s.health and s.health.get("score") is not None:
                 h = s.health
                 notes.append(
@@ -181,7 +206,7 @@ class RunReport:
                     f" {s.invalid:>5} {s.errors:>5} {_secs(s.duration_s):>6}"
                 )
                 lines.append(row + ("  " + " | ".join(notes) if notes else ""))
-            elif s.status != "ok" or s.alarm:
+            elif s.status != "ok" or s.alarm or s.losses():
                 lines.append(f"  {s.site}: {s.status}" + (" - " + " | ".join(notes) if notes else ""))
         if self.error:
             lines.append(f"  error: {self.error}")
@@ -197,9 +222,9 @@ class RunReport:
         """One line per site that did not simply succeed, and the notes: what `-q` (the cron form) still prints."""
         lines = []
         for s in self.sites:
-            if s.status in ("ok", "skipped") and not s.alarm:
+            if s.status in ("ok", "skipped") and not s.alarm and not s.losses():
                 continue
-            why = s.reason or ""
+            why = "; ".join(filter(None, [s.reason, *s.losses()]))
             if s.alarm:
                 why = "; ".join(filter(None, [why, "HEALTH ALARM: " + "; ".join(s.health.get("reasons") or [])]))
             lines.append(f"newsbot crawl: {s.site}: {s.status}" + (f": {why}" if why else ""))

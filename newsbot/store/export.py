@@ -56,6 +56,7 @@ class ExportResult:
     by_lang: Counter = field(default_factory=Counter)
     by_extractor: Counter = field(default_factory=Counter)
     duplicates: int = 0
+    card_error: str | None = None  # the export is complete, but its card could not be written (then card is None)
 
 
 def _base_name(path: Path) -> str:
@@ -132,8 +133,23 @@ def export_jsonl(store: Store, path: str | os.PathLike, filters: Filters | None 
     os.replace(part, path)
     result.bytes = path.stat().st_size
     if result.card is not None:
-        result.card.write_text(render_card(store, result, filters), encoding="utf-8")
+        try:
+            _write_whole(result.card, render_card(store, result, filters))
+        except OSError as exc:  # the export itself is complete: kept, and the missing card told
+            result.card_error = exc.strerror or str(exc)
+            result.card = None
     return result
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """The file appears complete or not at all (a full disk leaves no half card, and no .part)."""
+    part = path.with_name(path.name + ".part")
+    try:
+        part.write_text(text, encoding="utf-8")
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
 
 
 def _cell(text: object) -> str:

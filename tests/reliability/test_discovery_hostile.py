@@ -283,3 +283,58 @@ def test_feed_whose_titles_use_an_entity_bomb_still_gives_its_entries(caplog, ca
     assert not any("lollol" in (e.title or "") for e in entries)
     assert "declares XML entities" in caplog.text
     case.happened("the 3 entries read, the entity left unexpanded, a warning saying why")
+
+
+
+def _serve_sitemap_chain(srv, levels: int) -> None:
+    """robots.txt -> /s0.xml, an index listing /s1.xml and /art-0.xml, ... /s{levels-1}.xml listing only
+    /art-{levels-1}.xml; each /art-K.xml a urlset of one article. The homepage links nothing."""
+    from tests.reliability.test_hostile_sites import distinct_article
+    from tests.support.crawl import listing_html, sitemapindex, urlset, xml_route
+    from tests.support.httpserver import Route
+
+    srv.add("/robots.txt", Route(body=b"User-agent: *\nSitemap: /s0.xml\n"))
+    srv.add("/", Route.html(listing_html("الرئيسية", [])))
+    for k in range(levels):
+        children = [f"/s{k + 1}.xml", f"/art-{k}.xml"] if k + 1 < levels else [f"/art-{k}.xml"]
+        srv.add(f"/s{k}.xml", xml_route(sitemapindex([srv.url(c) for c in children])))
+        srv.add(f"/art-{k}.xml", xml_route(urlset([srv.url(f"/politics/2026/03/01/deep-{k}.html")])))
+        srv.add(f"/politics/2026/03/01/deep-{k}.html", Route.html(distinct_article(40 + k)))
+
+
+def _names(run) -> list[str]:
+    return sorted(r["url"].rsplit("/", 1)[-1] for r in run.records)
+
+
+def test_sitemap_index_chain_past_its_depth_is_cut_and_told(tmp_path, case):
+    import re
+    from pathlib import Path
+
+    from tests.support.crawl import crawl
+    from tests.support.httpserver import LocalServer
+
+    levels = 10
+    case(f"crawl of a site whose robots.txt leads to a chain of {levels} nested sitemap indexes, each also listing a "
+         "sitemap of one article; the default NEWSBOT_SITEMAP_DEPTH (6), then NEWSBOT_SITEMAP_DEPTH=12")
+    (tmp_path / "default").mkdir()
+    (tmp_path / "deep").mkdir()
+    with LocalServer({}) as srv:
+        _serve_sitemap_chain(srv, levels)
+        run = crawl(tmp_path / "default", srv.url("/"), extra=("-v",), timeout=180)
+        deep = crawl(tmp_path / "deep", srv.url("/"), extra=("-s", "NEWSBOT_SITEMAP_DEPTH=12"), timeout=180)
+    # depth 6: /s0.xml (level 0) .. /s6.xml (level 6) are read; what /s6.xml lists (level 7) is not fetched
+    kept = [f"deep-{k}.html" for k in range(6)]
+    case.count_lost(kept, _names(run), what="articles within the depth")
+    assert _names(run) == kept, run.stderr[-3000:]
+    assert re.search(r"sitemap index \S+/s6\.xml is nested 6 deep: the 2 sitemap\(s\) it lists are not followed",
+                     run.stderr), run.stderr[-3000:]
+    row = next(iter(run.summary["sites"].values()))
+    assert row["sitemaps_too_deep"] == 2 and row["status"] == "ok", row
+    assert "2 sitemap(s) nested past NEWSBOT_SITEMAP_DEPTH not followed" in run.stderr  # the site's summary line
+    report = json.loads(Path(re.search(r"report: (\S+)", run.stderr).group(1)).read_text("utf-8"))
+    assert report["sites"][0]["sitemaps_too_deep"] == 2, report["sites"]
+    # the depth is a setting, and a nested index no longer spends the articles' link depth (DEPTH_LIMIT 6)
+    assert deep.returncode == 0 and _names(deep) == sorted(f"deep-{k}.html" for k in range(levels)), deep.stderr[-3000:]
+    assert "not followed" not in deep.stderr
+    case.happened(f"{len(kept)} articles stored, the 2 sitemaps /s6.xml lists counted in the site's summary line "
+                  f"and the report and named in a warning; with NEWSBOT_SITEMAP_DEPTH=12 all {levels} stored")

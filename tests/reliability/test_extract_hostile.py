@@ -283,6 +283,54 @@ def test_extract_cli_gives_error_records_and_exit_status(tmp_path, case):
                   + "), 1 record, exit 1; exit 0 for the good page alone")
 
 
+
+_PEAK_CHILD = r"""
+import runpy, sys
+sys.argv = ["newsbot", *sys.argv[1:]]
+try:
+    runpy.run_module("newsbot", run_name="__main__")
+finally:  # VmHWM: the peak of this program alone (ru_maxrss keeps the forking parent's across exec)
+    with open("/proc/self/status") as fh:
+        print(next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")), file=sys.stderr)
+"""
+
+
+def test_extract_cli_input_size_is_bounded(tmp_path, case):
+    import time
+
+    case("`newsbot extract /dev/zero big.html good.html` (an endless device, a 50 MB file), then a 200 KB page "
+         "read from stdin with --max-bytes 100000")
+    (tmp_path / "good.html").write_bytes(page().encode())
+    with open(tmp_path / "big.html", "wb") as fh:
+        fh.truncate(50 * 2**20)  # sparse: 50 MB to read, nothing on the disk
+    started = time.monotonic()
+    try:
+        proc = subprocess.run([sys.executable, "-c", _PEAK_CHILD, "extract", "/dev/zero", "big.html", "good.html"],
+                              cwd=tmp_path, capture_output=True, timeout=60,
+                              env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    except subprocess.TimeoutExpired:
+        pytest.fail("newsbot extract /dev/zero was still reading after 60 s")
+    took = time.monotonic() - started
+    stderr = proc.stderr.decode("utf-8", "replace").splitlines()
+    peak_mb = int(stderr[-1]) / 1024
+    rows = [json.loads(line) for line in proc.stdout.decode("utf-8").splitlines() if line.strip()]
+    assert [r["input"] for r in rows] == ["/dev/zero", "big.html", "good.html"], rows
+    assert [r.get("error") for r in rows] == ["too-large", "too-large", None], rows
+    case.count_lost(["good.html"], [r["input"] for r in rows if r.get("body")], what="good pages")
+    told = [line for line in stderr[:-1] if line.startswith("newsbot extract:")]
+    assert len(told) == 2 and all("input limit" in line for line in told), stderr
+    assert "Traceback" not in "\n".join(stderr) and proc.returncode == 1
+    assert peak_mb < 200, f"peak RSS {peak_mb:.0f} MB: the input was read past its limit"
+    case.figure("peak_rss_mb", round(peak_mb))
+    case.figure("seconds", round(took, 1))
+    piped = subprocess.run([sys.executable, "-m", "newsbot", "extract", "--max-bytes", "100000", "-"],
+                           input=page(AR * 200).encode(), capture_output=True, timeout=60,
+                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert json.loads(piped.stdout)["error"] == "too-large" and piped.returncode == 1, piped.stderr
+    case.happened(f"both refused in one line each (too-large), good.html extracted, exit 1; {took:.1f} s, peak RSS "
+                  f"{peak_mb:.0f} MB; stdin past --max-bytes refused the same way")
+
+
 # ---------------------------------------------------------------- JSON a page embeds
 
 _DEEP = '{"a":' * 10_000 + "1" + "}" * 10_000

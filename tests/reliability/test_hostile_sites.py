@@ -4,6 +4,7 @@ measures what the crawl stored against what it should have."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import resource
 import subprocess
@@ -324,8 +325,16 @@ def test_site_whose_urls_never_repeat_is_stopped_with_a_reason(tmp_path: Path, c
     # stopped at 20 copies; the pages already fetched or in analysis then still come in
     assert len(names) <= 120, f"{len(names)} records stored for 5 articles: the trap was not stopped"
     assert "never repeat" in run.stderr
-    case.happened(f"stopped after {len(names)} records (5 articles, the rest flagged as copies), with a line "
-                  "saying the site's URLs never repeat")
+    # the site is stopped, not "finished": failed, with the reason in its summary line and the run report
+    row = next(iter(run.summary["sites"].values()))
+    assert row["status"] == "failed" and "URLs never repeat" in row["reason"], row
+    assert run.returncode == 1
+    report = json.loads(Path(re.search(r"report: (\S+)", run.stderr).group(1)).read_text("utf-8"))
+    site = report["sites"][0]
+    assert site["status"] == "failed" and "URLs never repeat" in site["reason"], site
+    assert re.search(r"failed: stopped: the site's URLs never repeat \(\d+ of \d+ articles", run.stderr)
+    case.happened(f"stopped after {len(names)} records (5 articles, the rest flagged as copies), exit 1; the site "
+                  f"failed with the reason in its line and the report: {site['reason']}")
 
 
 def test_nothing_is_sent_after_the_spider_starts_closing(tmp_path: Path, case):
@@ -380,3 +389,45 @@ def test_postgres_stopped_mid_crawl_does_not_freeze_it(tmp_path: Path, own_pg, c
     assert proc.returncode != 0, "a crawl whose store went away must not report success"
     case.happened(f"{stored_before} stored before the stop; the crawl ended {after:.0f} s later, exit "
                   f"{proc.returncode}, its store errors counted; the rest is fetched again by the next crawl")
+
+
+def test_articles_a_locked_store_could_not_take_are_kept_and_stored_next_run(tmp_path: Path, case):
+    import sys
+
+    from newsbot.store import open_store
+    from tests.reliability.conftest import sqlite_count
+
+    db = tmp_path / "store.db"
+    open_store(str(db)).close()
+    case("crawl (--max-runtime 20) of a 6-article site while another process holds the SQLite store's write lock; "
+         "then, the lock released and the site gone, the next crawl")
+    locker = subprocess.Popen([sys.executable, "-c", (
+        "import sqlite3, sys, time\n"
+        f"c = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
+        "c.execute('BEGIN IMMEDIATE')\nprint('locked', flush=True)\nsys.stdin.readline()\n")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert locker.stdout.readline().strip() == "locked"
+        with LocalServer(_polite_site(Route(404), n=6)) as srv:
+            for i in range(6):
+                srv.add(f"{A}/polite-{i}.html", Route.html(distinct_article(i)))
+            url = srv.url("/")
+            first = crawl(tmp_path, url, extra=("--max-runtime", "20"), name="first", timeout=120)
+    finally:
+        locker.communicate("\n", timeout=30)
+    row = next(iter(first.summary["sites"].values()))
+    spool = tmp_path / "store.jobs" / "spool"
+    kept = sorted(spool.glob("*.jsonl"))
+    assert first.returncode == 1 and row["store_error"] == 6 and row["spooled"] == 6, (row, first.stderr[-3000:])
+    assert "the store failed: 6 articles could not be stored; 6 kept in" in row["reason"], row
+    assert len(kept) == 1 and str(kept[0]) in first.stderr, (kept, first.stderr[-2000:])
+    assert sqlite_count(db) == 0
+    # the site is gone now: whatever the next crawl stores comes from the spool
+    again = crawl(tmp_path, url, name="again", timeout=120)
+    stored = sqlite_count(db)
+    case.count_lost(6, stored)
+    again_row = next(iter(again.summary["sites"].values()))
+    assert stored == 6 and again_row["replayed"] == 6, (again_row, again.stderr[-3000:])
+    assert list(spool.iterdir()) == [], "the spool file was not removed once stored"
+    case.happened(f"the 6 articles counted as store errors and kept in {kept[0].name} (site failed, exit 1); the "
+                  "next crawl, with the site unreachable, stored all 6 from it and removed the file")
