@@ -5,9 +5,12 @@ The first three tests are the disagreements the copies had: each must hold for e
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
-from newsbot import dedup
+from newsbot import dedup, lexicon
 from newsbot.extract import boilerplate, dates, extract
 
 PARAS = [
@@ -52,3 +55,73 @@ def test_a_dateline_in_any_month_tradition_is_parsed_and_left_out_of_the_body(li
     assert rec.published == published
     assert line not in rec.body
     assert all(p in rec.body for p in PARAS)
+
+
+# --- the lexicon as data -------------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+# one word of each vocabulary: it must be written in newsbot/lexicon/*.toml and in no string of the code
+SENTINELS = {
+    "months": ["شتنبر", "يونيه", "حزيران", "جويلية", "ربيع الآخر"],
+    "bylines": ["بقلم", "بواسطة", "حاورته"],
+    "furniture": ["اقرأ أيضا", "اخترنا لك", "رويترز", "شينخوا", "مواقع التواصل"],
+    "navigation": ["الصفحة التالية", "prayer-times", "columnists", "سرورق"],
+}
+
+
+def _code_strings() -> list[tuple[str, str]]:
+    """(file, string) for every string constant of the code that is not a docstring."""
+    out = []
+    for pkg in ("newsbot", "spiders", "pipelines"):
+        for path in (ROOT / pkg).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            docs = {id(n.body[0].value) for n in ast.walk(tree)
+                    if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.body
+                    and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+            out += [(str(path.relative_to(ROOT)), n.value) for n in ast.walk(tree)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs]
+    return out
+
+
+def test_each_vocabulary_is_written_once_in_the_lexicon():
+    strings = _code_strings()
+    for name, sentinels in SENTINELS.items():
+        text = (ROOT / "newsbot" / "lexicon" / f"{name}.toml").read_text(encoding="utf-8")
+        for word in sentinels:
+            assert word in text, f"{word!r} is not in lexicon/{name}.toml"
+            copies = [f for f, s in strings if word in s]
+            assert not copies, f"{word!r} is also written in {copies}"
+
+
+@pytest.mark.parametrize("name", ["months", "bylines", "furniture", "classnames", "navigation"])
+def test_no_list_holds_two_spellings_of_one_entry(name):
+    """Every list is folded on loading: an entry that folds like another is a copy to delete."""
+    def lists(node, key=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from lists(v, f"{key}.{k}" if key else k)
+        elif isinstance(node, list):
+            yield key, node
+
+    for key, items in lists(lexicon.table(name)):
+        folded = [lexicon.fold(w) for w in items]
+        twins = sorted({w for w in folded if folded.count(w) > 1})
+        assert not twins, f"{name}.toml {key}: entries that fold alike: {twins}"
+
+
+def test_a_month_name_belongs_to_one_month():
+    seen: dict[str, str] = {}
+    for calendar in lexicon.CALENDARS:
+        for month, names in lexicon.table("months")[calendar].items():
+            for n in names:
+                key = lexicon.fold(n)
+                assert key not in seen, f"{n!r} ({calendar} {month}) is also {seen[key]}"
+                seen[key] = f"{calendar} {month}"
+
+
+def test_dedup_folds_through_the_one_fold_with_its_own_options():
+    # presentation forms and ligatures are unfolded, zero-width joiners left for the tokeniser, case folded (ß)
+    text = "ﻻ ﺑﺄﺱ STRASSE Straße مي\u200cشود"
+    assert dedup.normalise_text(text) == lexicon.fold(text, dedup._FOLD)
+    assert dedup.normalise_text(text) == "لا باس strasse strasse مي\u200cشود"
+    assert lexicon.fold(text) != dedup.normalise_text(text)  # matching folds neither compat forms nor ß
