@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def health_overview(db: str | None = None) -> dict:
     """Latest health per site and the last run report: for `newsbot health` and `newsbot stats`."""
-    from newsbot.jobs.health_store import HealthStore
+    from newsbot.health.store import HealthStore
     from newsbot.jobs.report import RunReport
     from newsbot.jobs.state import state_dir
 
@@ -67,7 +67,7 @@ def _pct(x: float | None) -> str:
 
 def run_health_cmd(args: argparse.Namespace) -> int:
     from newsbot.cli.store_cmds import existing_store
-    from newsbot.jobs.health_store import HealthStore
+    from newsbot.health.store import HealthStore
 
     db, code = existing_store("health", args.db)
     if db is None:
