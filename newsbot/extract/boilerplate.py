@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from newsbot.lexicon import fold, month_names, words
+from newsbot.lexicon import folder, month_names, words
+
+fold = folder()  # the MATCH fold, cached (newsbot.lexicon)
 
 __all__ = ["fold", "hint_weight", "is_byline", "is_credit_line", "is_date_line", "is_furniture_line",
            "is_hidden_hint", "is_inline_drop_hint", "is_policy_text", "strip_edges"]

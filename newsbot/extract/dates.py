@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from urllib.parse import unquote, urlsplit
 
-from newsbot.lexicon import fold, month_names
+from newsbot.lexicon import folder, month_names
+
+fold = folder()  # the MATCH fold, cached (newsbot.lexicon)
 
 __all__ = ["ParsedDate", "date_from_url", "fold", "jalali_to_gregorian", "parse_date"]
 

@@ -29,7 +29,9 @@ from newsbot.extract.boilerplate import is_byline
 from newsbot.extract.dates import ParsedDate, date_from_url, parse_date
 from newsbot.extract.text import DELETED_CHARS, ascii_digits, clean_line
 from newsbot.extract.types import Metadata
-from newsbot.lexicon import fold, table, words
+from newsbot.lexicon import folder, table, words
+
+fold = folder()  # the MATCH fold, cached (newsbot.lexicon)
 
 _PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "article:published", "og:published_time",

@@ -1,6 +1,7 @@
 """What newsbot knows about words: one fold, and every word list as data.
 
     fold(text)                          the comparison form (fold.py; options in FoldOptions, MATCH by default)
+    folder(options)                     the same as a one-argument function, for hot loops (cached for MATCH)
     words("furniture", "exact.lines")   a list from newsbot/lexicon/furniture.toml, folded, duplicates dropped
     words("navigation", "url_segments.tag", folded=False)   as written (lower case)
     month_names()                       folded month name -> (calendar, month) for every tradition
@@ -21,9 +22,9 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from newsbot.lexicon.fold import MARKS, MATCH, FoldOptions, fold
+from newsbot.lexicon.fold import MARKS, MATCH, FoldOptions, fold, folder
 
-__all__ = ["MARKS", "MATCH", "FoldOptions", "fold", "month_names", "table", "words"]
+__all__ = ["MARKS", "MATCH", "FoldOptions", "fold", "folder", "month_names", "table", "words"]
 
 CALENDARS = {"gregorian": "g", "hijri": "h", "jalali": "j"}
 

@@ -7,8 +7,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from newsbot.lexicon import fold, words
+from newsbot.lexicon import folder, words
 from spiders.discovery.urlutil import absolute_http, base_href
+
+fold = folder()  # the MATCH fold, cached (newsbot.lexicon)
 
 # link texts that mean "next page" and pagination class tokens: newsbot/lexicon/navigation.toml
 _NEXT_TEXTS = frozenset(words("navigation", "next_page.texts"))
