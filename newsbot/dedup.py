@@ -18,7 +18,6 @@ import importlib.metadata
 import os
 import re
 import threading
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from newsbot.lexicon import FoldOptions, fold
 
 SHINGLE_WORDS = 3
 NUM_PERM = 128
@@ -37,17 +38,10 @@ SCHEME = "affine32"
 BANDS, ROWS = 25, 5
 PARAMS = f"minhash:{SCHEME}:perm={NUM_PERM}:seed={SEED}:shingle={SHINGLE_WORDS}:bands={BANDS}x{ROWS}:bucket32"
 
-# Arabic orthographic variants that copy-editors change freely
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, Quranic marks, tatweel
-_FOLD_PAIRS = tuple(
-    {
-        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
-        "ى": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه",
-        "ک": "ك", "ی": "ي",  # Persian letter forms met in Arabic text
-        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
-        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Extended Arabic-Indic digits
-    }.items()
-)
+# Arabic orthographic variants that copy-editors change freely, folded by the one lexicon fold with the options the
+# stored signatures were made with: compatibility forms first, hamza seats and digits folded, zero-width characters
+# and spacing left as they are (the tokeniser splits on them), ۀ kept, casefold
+_FOLD = FoldOptions(compat=True, format_chars=False, persian_heh=False, casefold=True, spaces=False)
 _WORD = re.compile(r"\w+")
 
 _local = threading.local()
@@ -137,12 +131,7 @@ def _direct_signature(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> bytes
 
 def normalise_text(text: str) -> str:
     """Fold the variants that do not change the story: diacritics, tatweel, alef/ya/ta forms, digits, case."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _DIACRITICS.sub("", text)
-    for old, new in _FOLD_PAIRS:
-        if old in text:
-            text = text.replace(old, new)
-    return text.casefold()
+    return fold(text, _FOLD)
 
 
 def words(text: str) -> list[str]:

@@ -1,4 +1,12 @@
-"""Scrapy settings for newsbot (scrapy.cfg points here). Components are small and wired here."""
+"""Scrapy settings for newsbot (scrapy.cfg points here), and the one place every NEWSBOT_* default is declared.
+
+Components are small and wired here. Code that runs without a crawler (the pipelines over a plain dict, `newsbot
+archive`, re-extraction) takes its defaults from this module too (`from newsbot import settings as defaults`).
+Imports nothing from spiders/ or pipelines/: components are named by their dotted paths.
+
+Environment variables read where they are used (no default beyond "unset"): NEWSBOT_STATE_DIR (newsbot/jobs/
+state.py), NEWSBOT_CACHE_DIR (newsbot/dedup.py), NEWSBOT_WORKER (set per worker process by newsbot/jobs/workers.py).
+"""
 
 import os
 
@@ -110,7 +118,7 @@ from newsbot.record import ArticleRecord  # noqa: E402
 FEED_EXPORT_FIELDS = ArticleRecord.field_names()
 
 # health -> validate -> normalise -> de-duplicate -> store (pipelines/ package); health comes first because it
-# must count the records validation drops (extraction health per site, newsbot/jobs/health.py)
+# must count the records validation drops (extraction health per site, newsbot/health)
 ITEM_PIPELINES = {
     "pipelines.health.HealthPipeline": 50,
     "pipelines.validate.ValidatePipeline": 100,
@@ -120,6 +128,29 @@ ITEM_PIPELINES = {
 }
 # store URL: a path, sqlite:///path or postgresql://...; empty = $NEWSBOT_DB or data/newsbot.db
 NEWSBOT_DB = ""
+# the store pipeline commits every NEWSBOT_COMMIT_EVERY records or NEWSBOT_COMMIT_SECONDS seconds, whichever comes
+# first (bulk runs without a crawler and SQLite worker pools use their own named values: pipelines/run.py
+# BULK_COMMIT, newsbot/jobs/workers.py SQLITE_WORKER_COMMIT_EVERY)
+NEWSBOT_COMMIT_EVERY = 200
+NEWSBOT_COMMIT_SECONDS = 2.0
+# validation (pipelines/validate.py): a body needs this many words and characters; NEWSBOT_LANGS lists the
+# accepted languages (comma or space separated; empty = any); dates this many hours ahead of now are refused
+NEWSBOT_MIN_WORDS = 30
+NEWSBOT_MIN_CHARS = 150
+NEWSBOT_LANGS = ""
+NEWSBOT_FUTURE_SLACK_HOURS = 24
+# extraction health per site (pipelines/health.py, newsbot/health): on by default; a run id and start time are set
+# per run by `newsbot crawl` (empty: the pipeline makes its own); workers of a shared run leave judging to their parent
+NEWSBOT_HEALTH_ENABLED = True
+NEWSBOT_HEALTH_JUDGE = True
+NEWSBOT_RUN_ID = ""
+NEWSBOT_RUN_STARTED = ""
+NEWSBOT_HEALTH_SHORT_WORDS = 50  # a body under this many words is "short"
+NEWSBOT_HEALTH_LOW_CONFIDENCE = 0.5  # extractor confidence under this is "low"
+NEWSBOT_HEALTH_MIN_PAGES = 5  # fewer article pages than this in a run (or its history): no verdict
+NEWSBOT_HEALTH_HISTORY_RUNS = 10  # how many earlier runs form the baseline
+NEWSBOT_HEALTH_MAX_DROP = 0.3  # alarm when the good share falls this much (absolute) under the baseline
+NEWSBOT_HEALTH_MAX_DEFECT_RISE = 0.4  # ... or any one defect's share rises this much over its baseline
 # SQLite page cache (MB) of the store's writing connection during a crawl: a crawl writes one article at a time,
 # and a bigger cache only makes the crawler's memory grow with the store (bulk loads use 96 MB)
 NEWSBOT_STORE_CACHE_MB = 16
@@ -131,9 +162,11 @@ NEWSBOT_STORE_WAIT_SECONDS = 5.0
 NEWSBOT_SPOOL_MAX_MB = 256
 
 # distributed crawling: with $REDIS_URL set, worker processes (on one or several machines) share each site's
-# crawl through scrapy-redis's scheduler queue and dupefilter (spiders/redis_support.py, docs/scheduling.md)
+# crawl through scrapy-redis's scheduler queue and dupefilter (spiders/redis_support.py, docs/scheduling.md).
+# The add-on puts them in place when a crawler starts (Scrapy's add-on API), not when this module is imported.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-if REDIS_URL:
-    from spiders.redis_support import redis_settings  # noqa: E402
-
-    globals().update(redis_settings(REDIS_URL))
+# the shared crawl's Redis keys are newsbot:<job>:<site>:...
+NEWSBOT_REDIS_JOB = os.environ.get("NEWSBOT_REDIS_JOB", "").strip() or "default"
+# set by `newsbot crawl` from --max-runtime: epoch seconds when every crawl of the run is closed (None: no budget)
+NEWSBOT_DEADLINE = None
+ADDONS = {"spiders.redis_addon.RedisAddon": 0}

@@ -7,7 +7,7 @@ verdict in the stats (`newsbot/health/<site>/score`, `newsbot/health/<site>/alar
 so that the crawl summary and the run report can show it.
 
 Settings: NEWSBOT_DB (store), NEWSBOT_RUN_ID (set by `newsbot crawl`; several workers of one run share
-it), NEWSBOT_HEALTH_ENABLED (default on), NEWSBOT_HEALTH_* thresholds (newsbot.jobs.health.HealthPolicy).
+it), NEWSBOT_HEALTH_ENABLED (default on), NEWSBOT_HEALTH_* thresholds (newsbot.health.HealthPolicy); defaults in newsbot/settings.py.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-from newsbot.jobs.health import HealthPolicy, HealthSample
-from newsbot.jobs.health_store import HealthStore
-from newsbot.jobs.run import new_run_id
+from newsbot import settings as defaults
+from newsbot.health.policy import HealthPolicy, HealthSample
+from newsbot.health.runid import new_run_id
+from newsbot.health.store import HealthStore
 from newsbot.urls import site_of
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class HealthPipeline:
         # a run started by `newsbot crawl` files every worker's counts under its start time
         self.run_started = settings.get("NEWSBOT_RUN_STARTED") or None
         # a single scrapy/scrapyd crawl judges its own run; workers of a shared run leave that to their parent
-        self.judge = settings.getbool("NEWSBOT_HEALTH_JUDGE", True)
+        self.judge = settings.getbool("NEWSBOT_HEALTH_JUDGE", defaults.NEWSBOT_HEALTH_JUDGE)
         self.policy = HealthPolicy.from_settings(settings.get)
         self.samples: dict[str, HealthSample] = {}
 
@@ -44,7 +45,7 @@ class HealthPipeline:
     def from_crawler(cls, crawler: Any) -> HealthPipeline:
         from scrapy.exceptions import NotConfigured
 
-        if not crawler.settings.getbool("NEWSBOT_HEALTH_ENABLED", True):
+        if not crawler.settings.getbool("NEWSBOT_HEALTH_ENABLED", defaults.NEWSBOT_HEALTH_ENABLED):
             raise NotConfigured("NEWSBOT_HEALTH_ENABLED is off")
         return cls(crawler)
 

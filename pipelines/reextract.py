@@ -32,7 +32,8 @@ def _records(store: Store, ids: list[int], stats: Any) -> Iterator[ArticleRecord
         url, site, raw = found
         stats.inc_value("newsbot/reextract/pages")
         try:
-            record = extract(raw.body, url=raw.url or url, headers=raw.headers, site=site)
+            # read in the layout its site served when it was fetched (a site profile's versions)
+            record = extract(raw.body, url=raw.url or url, headers=raw.headers, site=site, fetched=raw.fetched_at)
         except ExtractionError as exc:
             stats.inc_value(f"newsbot/reextract/extract_error/{exc.reason}")
             stats.inc_value("newsbot/reextract/extract_error")

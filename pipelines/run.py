@@ -18,6 +18,8 @@ from pipelines.prepare import prepared
 from pipelines.store import StorePipeline
 from pipelines.validate import ValidatePipeline
 
+# A bulk run (no crawler) commits in larger groups than a crawl (newsbot/settings.py NEWSBOT_COMMIT_EVERY / _SECONDS,
+# the base defaults): fewer rewrites of the same index pages. Per store dialect; 1000 elsewhere.
 BULK_DEFAULTS = {"NEWSBOT_COMMIT_EVERY": 1000, "NEWSBOT_COMMIT_SECONDS": 30}
 # SQLite writes every page a transaction dirtied into its WAL at commit, and a batch's LSH band rows land all
 # over the band index: each commit rewrites most of that index (35 MB at 100,000 articles), so fewer, larger

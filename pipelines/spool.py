@@ -3,7 +3,7 @@ by the next crawl of the site before it fetches anything.
 
     <state dir of the store>/spool/<site>.<pid>.jsonl     one exported record per line
 
-The state directory (newsbot.jobs.state: `<store>.jobs/` beside a SQLite file, a local directory for a
+The state directory (newsbot.state: `<store>.jobs/` beside a SQLite file, a local directory for a
 PostgreSQL store) outlives the crawl, unlike the temporary queue directory a crawl without --jobdir uses.
 The next crawl of the site claims each of its files by renaming it, stores the records (upserts are
 idempotent: a replay cut short is replayed again) and deletes it; a store still unavailable leaves the file for
@@ -29,7 +29,7 @@ _CLAIMED = ".replaying."
 
 
 def spool_dir(store_url: str | None) -> Path:
-    from newsbot.jobs.state import state_dir
+    from newsbot.state import state_dir
 
     return state_dir(store_url) / "spool"
 

@@ -1,7 +1,7 @@
 """Storage: idempotent upsert of each record (and its raw page) into the store.
 
-Writes are grouped into transactions of NEWSBOT_COMMIT_EVERY records (default 200) or
-NEWSBOT_COMMIT_SECONDS (default 2) whichever comes first; each record is its own savepoint, so a
+Writes are grouped into transactions of NEWSBOT_COMMIT_EVERY records or NEWSBOT_COMMIT_SECONDS (defaults in
+newsbot/settings.py) whichever comes first; each record is its own savepoint, so a
 record the database rejects rolls back alone and the crawl goes on. A batch whose commit fails is counted
 as store errors (not as new or updated articles) in the stats the run report reads. Records the store could
 not take are kept in a local spool file and stored by the site's next crawl (pipelines/spool.py).
@@ -15,6 +15,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from newsbot import dedup
+from newsbot import settings as defaults
 from newsbot.record import ArticleRecord
 from newsbot.store.core import StoreUnavailable
 from pipelines.common import StorePipelineBase, as_record, bump, log, setting, setting_int
@@ -38,12 +39,13 @@ class StorePipeline(StorePipelineBase):
     def open_spider(self, spider: Any = None) -> None:
         super().open_spider(spider)
         dedup.warm()  # the store signs records the de-duplication pipeline did not see
-        self.commit_every = setting_int(self.settings, "NEWSBOT_COMMIT_EVERY", 200)
-        self.commit_seconds = float(setting(self.settings, "NEWSBOT_COMMIT_SECONDS", 2.0))
+        self.commit_every = setting_int(self.settings, "NEWSBOT_COMMIT_EVERY", defaults.NEWSBOT_COMMIT_EVERY)
+        self.commit_seconds = float(setting(self.settings, "NEWSBOT_COMMIT_SECONDS", defaults.NEWSBOT_COMMIT_SECONDS))
         self._pending = 0
         # (status, site, JSON line to keep should the commit fail) of the open batch's records
         self._uncommitted: list[tuple[str, str | None, str | None]] = []
         self._last_commit = time.monotonic()
+        # unset (a run without a crawler): the store's own cache and waits (a crawl has newsbot/settings.py's)
         cache = setting(self.settings, "NEWSBOT_STORE_CACHE_MB", None)
         self.store.begin_batch(cache_mb=int(cache) if cache is not None else None)
         wait = setting(self.settings, "NEWSBOT_STORE_WAIT_SECONDS", None)

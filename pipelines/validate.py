@@ -1,8 +1,8 @@
 """Validation: required fields and sane values. Failures are kept aside with their reason, never lost.
 
-Settings: NEWSBOT_MIN_WORDS (body words, default 30), NEWSBOT_MIN_CHARS (default 150),
-NEWSBOT_LANGS (accepted languages, default any), NEWSBOT_FUTURE_SLACK_HOURS (default 24: pages
-label local time as UTC, so a fresh article can look a few hours ahead).
+Settings (defaults in newsbot/settings.py): NEWSBOT_MIN_WORDS (body words), NEWSBOT_MIN_CHARS,
+NEWSBOT_LANGS (accepted languages, empty = any), NEWSBOT_FUTURE_SLACK_HOURS (pages label local time as UTC,
+so a fresh article can look a few hours ahead).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
+from newsbot import settings as defaults
 from newsbot.record import ArticleRecord
 from newsbot.store.timeutil import now_utc, parse_iso
 from pipelines.common import StorePipelineBase, as_record, bump, log, setting_int, setting_list
@@ -31,8 +32,9 @@ class Invalid(DropItem):
         self.reason = reason
 
 
-def check(record: ArticleRecord, *, min_words: int = 30, min_chars: int = 150, langs: list[str] | None = None,
-          future_slack: timedelta = timedelta(hours=24)) -> None:
+def check(record: ArticleRecord, *, min_words: int = defaults.NEWSBOT_MIN_WORDS,
+          min_chars: int = defaults.NEWSBOT_MIN_CHARS, langs: list[str] | None = None,
+          future_slack: timedelta = timedelta(hours=defaults.NEWSBOT_FUTURE_SLACK_HOURS)) -> None:
     """Raise Invalid(reason) when the record is not fit to store."""
     parts = urlsplit(record.url or "")
     if not record.url:
@@ -73,10 +75,11 @@ def check(record: ArticleRecord, *, min_words: int = 30, min_chars: int = 150, l
 class ValidatePipeline(StorePipelineBase):
     def open_spider(self, spider: Any = None) -> None:
         super().open_spider(spider)
-        self.min_words = setting_int(self.settings, "NEWSBOT_MIN_WORDS", 30)
-        self.min_chars = setting_int(self.settings, "NEWSBOT_MIN_CHARS", 150)
+        self.min_words = setting_int(self.settings, "NEWSBOT_MIN_WORDS", defaults.NEWSBOT_MIN_WORDS)
+        self.min_chars = setting_int(self.settings, "NEWSBOT_MIN_CHARS", defaults.NEWSBOT_MIN_CHARS)
         self.langs = [x.lower() for x in setting_list(self.settings, "NEWSBOT_LANGS")]
-        self.slack = timedelta(hours=setting_int(self.settings, "NEWSBOT_FUTURE_SLACK_HOURS", 24))
+        hours = setting_int(self.settings, "NEWSBOT_FUTURE_SLACK_HOURS", defaults.NEWSBOT_FUTURE_SLACK_HOURS)
+        self.slack = timedelta(hours=hours)
 
     def process_item(self, item: Any, spider: Any = None) -> ArticleRecord:
         try:

@@ -11,6 +11,8 @@ import re
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from newsbot.lexicon import words
+
 if TYPE_CHECKING:
     from spiders.registry import Site
 
@@ -31,23 +33,21 @@ _FEED_HOST = re.compile(r"^(rss|feeds?)\.", re.I)
 _SITEMAP_PATH = re.compile(r"sitemap|\.xml\.gz$", re.I)
 _SEARCH_PATH = re.compile(r"(^|/)(search|بحث|recherche|find)(/|$|\.)", re.I)
 _SEARCH_PARAMS = {"q", "s", "query", "search", "keyword", "keywords", "searchtext", "term", "w"}
-_LIVE_SEG = {"live", "liveblog", "live-blog", "live-updates", "liveupdates", "live-coverage"}
-_TAG_SEG = {"tag", "tags", "topic", "topics", "keyword", "keywords", "hashtag", "subject", "وسم", "وسوم"}
-_AUTHOR_SEG = {"author", "authors", "writer", "writers", "columnist", "columnists", "kuttab", "كتاب", "الكاتب"}
-_VIDEO_SEG = {"video", "videos", "vid", "watch", "tv", "فيديو", "program", "programs", "programmes", "episode"}
-_GALLERY_SEG = {"gallery", "galleries", "photos", "photo", "album", "albums", "pictures", "slideshow", "صور"}
-_SECTION_SEG = {"section", "sections", "category", "categories", "cat", "archive", "archives", "qism", "قسم", "listing"}
-# service pages: never articles, not listings either
-_SERVICE_SEG = {
-    "about", "about-us", "aboutus", "contact", "contact-us", "contactus", "privacy", "privacy-policy", "terms",
-    "terms-of-use", "terms-and-conditions", "advertise", "advertising", "login", "signin", "sign-in", "register",
-    "signup", "subscribe", "newsletter", "newsletters", "careers", "jobs", "faq", "help", "sitemap.html",
-    "cookies", "cookie-policy", "من-نحن", "اتصل-بنا", "سياسة-الخصوصية", "شروط-الاستخدام", "account", "profile",
-    "user", "users", "cart", "shop", "store", "weather", "prayer-times", "currency", "wp-login", "wp-admin",
-    "wp-signup", "login.php", "logout", "feedback",
-}  # fmt: skip
-# first words of service-page slugs ("terms-الشروط-والأحكام", "about-الجزيرة")
-_SERVICE_WORDS = {"about", "contact", "privacy", "terms", "advertise", "cookie", "cookies", "اتصل"}
+
+
+def _segment_words(kind: str) -> frozenset[str]:
+    """URL path words of one kind, as newsbot/lexicon/navigation.toml lists them."""
+    return frozenset(words("navigation", f"url_segments.{kind}", folded=False))
+
+
+_LIVE_SEG = _segment_words("live")
+_TAG_SEG = _segment_words("tag")
+_AUTHOR_SEG = _segment_words("author")
+_VIDEO_SEG = _segment_words("video")
+_GALLERY_SEG = _segment_words("gallery")
+_SECTION_SEG = _segment_words("section")
+_SERVICE_SEG = _segment_words("service")  # service pages: never articles, not listings either
+_SERVICE_WORDS = _segment_words("service_words")  # first words of service-page slugs ("about-الجزيرة")
 _SECTION_ID = re.compile(r"^(s|c|cat|section|sec)-\d+$", re.I)
 _PAGINATION = re.compile(r"(^|/)page/\d+/?$", re.I)
 _DATE_PATH = re.compile(r"/(19|20)\d{2}[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(/|$|[-_])")
@@ -68,7 +68,7 @@ _ID_PARAMS = {
     "cid",
 }
 _OPAQUE_ID = re.compile(r"^[a-z]{1,3}\d[a-z0-9]{6,}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_ARTICLE_SEG = {"article", "articles", "story", "stories", "news-details", "newsdetails", "details", "post", "amp"}
+_ARTICLE_SEG = _segment_words("article")
 
 
 def _segments(path: str) -> list[str]:

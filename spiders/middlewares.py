@@ -36,6 +36,7 @@ from twisted.internet.interfaces import IResolutionReceiver
 from w3lib.url import safe_url_string
 from zope.interface import provider
 
+from newsbot import settings as defaults
 from newsbot.urls import canonicalize
 from spiders.fence import is_private_address
 
@@ -309,7 +310,7 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
 class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, settings):
         super().__init__(settings)
-        self.max_wait = settings.getfloat("NEWSBOT_RETRY_AFTER_MAX", 600.0)
+        self.max_wait = settings.getfloat("NEWSBOT_RETRY_AFTER_MAX", defaults.NEWSBOT_RETRY_AFTER_MAX)
 
     def process_response(self, request: Request, response: Response, spider=None) -> Request | Response:
         if response.status in (429, 503) and not request.meta.get("dont_retry", False):

@@ -31,6 +31,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from newsbot import settings as defaults
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.urls import canonicalize
 from spiders.analysis_pool import AnalysisPool, processes_setting
@@ -153,7 +154,7 @@ class NewsSpider(scrapy.Spider):
             self.store = self._open_store()
         self._apply_politeness()
         processes = processes_setting(
-            self.settings.get("NEWSBOT_EXTRACT_PROCESSES"), self.settings.getint("NEWSBOT_LOCAL_WORKERS", 1)
+            self.settings.get("NEWSBOT_EXTRACT_PROCESSES"), self.settings.getint("NEWSBOT_LOCAL_WORKERS", defaults.NEWSBOT_LOCAL_WORKERS)
         )
         if processes:
             self.analysis = AnalysisPool(processes, time_limit=self.settings.getfloat("NEWSBOT_PAGE_TIME_LIMIT"))
@@ -216,8 +217,8 @@ class NewsSpider(scrapy.Spider):
     def _request(self, url: str, callback, priority: int, *, role: str, meta: dict | None = None, **kw) -> Request:
         m = {"newsbot_role": role, **(meta or {})}
         if role not in ("sitemap", "feed", "robots"):  # only sitemaps may be tens of MB
-            m.setdefault("download_maxsize", self.settings.getint("NEWSBOT_PAGE_MAXSIZE", 8 * 2**20))
-            m.setdefault("download_warnsize", self.settings.getint("NEWSBOT_PAGE_WARNSIZE", 2 * 2**20))
+            m.setdefault("download_maxsize", self.settings.getint("NEWSBOT_PAGE_MAXSIZE", defaults.NEWSBOT_PAGE_MAXSIZE))
+            m.setdefault("download_warnsize", self.settings.getint("NEWSBOT_PAGE_WARNSIZE", defaults.NEWSBOT_PAGE_WARNSIZE))
         if self.site.politeness.get("obey_robots") is False:
             m["dont_obey_robotstxt"] = True
         return Request(url, callback=callback, errback=self.on_error, priority=priority, meta=m, **kw)

@@ -36,6 +36,8 @@ import threading
 import uuid
 from typing import Any
 
+from newsbot import settings as defaults
+
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_INTERVAL = 1.0  # seconds between heartbeats (a thread) and bookkeeping ticks (the reactor)
@@ -43,33 +45,20 @@ HEARTBEAT_TTL = 10  # a worker silent for this long is dead: its in-flight reque
 
 
 def redis_settings(redis_url: str, job: str | None = None) -> dict[str, Any]:
-    """The Scrapy settings that put a crawl on the shared scrapy-redis scheduler at `redis_url`."""
+    """The Scrapy settings that put a crawl on the shared scrapy-redis scheduler at `redis_url` (applied by the
+    add-on in spiders/redis_addon.py when REDIS_URL is set, or by `newsbot crawl --redis-url`)."""
     return {
         "SCHEDULER": "spiders.redis_support.SharedScheduler",
         "DUPEFILTER_CLASS": "spiders.redis_support.CanonicalRedisDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "spiders.redis_support.SharedPriorityQueue",
         "SCHEDULER_PERSIST": True,
         "REDIS_URL": redis_url,
-        "NEWSBOT_REDIS_JOB": job or os.environ.get("NEWSBOT_REDIS_JOB") or "default",
+        "NEWSBOT_REDIS_JOB": job or defaults.NEWSBOT_REDIS_JOB,
     }
 
 
-def apply_redis_settings(settings: Any, redis_url: str | None = None, job: str | None = None) -> bool:
-    """Apply redis_settings() to a Scrapy Settings object or a dict when a Redis URL is given or in
-    $REDIS_URL; returns whether it did. Called by the runner (and by newsbot.settings)."""
-    redis_url = redis_url or os.environ.get("REDIS_URL") or ""
-    if not redis_url:
-        return False
-    values = redis_settings(redis_url, job)
-    if hasattr(settings, "setdict"):
-        settings.setdict(values, priority="cmdline")
-    else:
-        settings.update(values)
-    return True
-
-
 def _keys(settings: Any, spider: Any) -> dict[str, str]:
-    job = settings.get("NEWSBOT_REDIS_JOB") or "default"
+    job = settings.get("NEWSBOT_REDIS_JOB") or defaults.NEWSBOT_REDIS_JOB
     site = getattr(spider, "slug", None) or spider.name
     base = f"newsbot:{job}:{site}"
     return {"base": base, "queue": f"{base}:requests", "dupefilter": f"{base}:dupefilter", "workers": f"{base}:workers"}

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from newsbot.browse.app import create_app
-from newsbot.jobs.health_store import HealthStore
+from newsbot.health.store import HealthStore
 from newsbot.store import open_store
 from tests.support.browse import DEMO_SITE, HOSTILE_URL, SYNTH_SITE, fill_store
 from tests.support.store import store_url  # noqa: F401 (fixture)

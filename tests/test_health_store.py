@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsbot.jobs.health import HealthPolicy, HealthSample, assess
-from newsbot.jobs.health_store import HealthStore
+from newsbot.health.policy import HealthPolicy, HealthSample, assess
+from newsbot.health.store import HealthStore
 from tests.support.pg import pg_server, pg_url  # noqa: F401 - fixtures
 
 GOOD = {"body": "نص الخبر الكامل " * 40, "title": "عنوان", "published": "2026-01-01T10:00:00+03:00", "confidence": 0.9}

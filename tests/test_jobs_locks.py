@@ -12,7 +12,7 @@ import time
 import pytest
 
 from newsbot.jobs.locks import FileSiteLock, PgAdvisorySiteLock, site_lock
-from newsbot.jobs.state import state_dir
+from newsbot.state import state_dir
 from tests.support.pg import pg_server, pg_url  # noqa: F401 - fixtures
 
 HOLD = textwrap.dedent(

@@ -90,7 +90,8 @@ def extract_entry(entry: Entry, path: str, options: ArchiveOptions) -> ArticleRe
     """One page's record, with its raw page (a pointer into the archive file unless keep_raw); raises
     ExtractionError when the page holds no article, or not in the languages asked for."""
     url = entry.url or ""
-    record = extract(entry.payload or b"", url=url, headers=entry.headers, site=registry_slug(url, options))
+    record = extract(entry.payload or b"", url=url, headers=entry.headers, site=registry_slug(url, options),
+                     fetched=_fetched_at(entry.date))
     lang = (record.lang or "").split("-")[0].lower()
     if options.langs and lang not in options.langs:
         raise ExtractionError("unwanted-lang", f"language {lang or 'unknown'}")

@@ -28,9 +28,10 @@ from newsbot.archive.process import Chunk, ChunkResult, Start, extract_chunk, re
 from newsbot.archive.reader import NotAnArchive, sniff
 from newsbot.archive.report import ArchiveReport, FileReport, ProgressLine
 from newsbot.cpus import usable_cpus
-from newsbot.jobs.run import _iso, _redact, new_run_id
-from newsbot.jobs.state import state_dir, store_url
+from newsbot.health.runid import new_run_id
+from newsbot.jobs.run import _iso, _redact
 from newsbot.record import ArticleRecord
+from newsbot.state import state_dir, store_url
 from newsbot.store import Store, open_store
 from newsbot.store.timeutil import iso_now
 

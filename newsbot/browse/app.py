@@ -17,7 +17,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from newsbot.browse import plots, queries
 from newsbot.browse.inspector import render_report, style_hash, trace_page
-from newsbot.jobs.health import DEFECTS
+from newsbot.health.policy import DEFECTS
 from newsbot.store.timeutil import bound
 
 RECORD_ORDER = (

@@ -3,7 +3,7 @@
 Nothing here can change a store: SQLite is opened with the `mode=ro` URI (the file must exist and no
 statement may write), PostgreSQL with a read-only session (every transaction is READ ONLY; each read
 ends with a rollback). The SQL is the store's own schema (newsbot/store/schema.py, the site_health
-table of newsbot/jobs/health_store.py), written once with `?` placeholders.
+table of newsbot/health/store.py), written once with `?` placeholders.
 
 Article lists are keyset-paginated, newest published first: a page is "the next N after this
 (published_utc, id)", which the indexes articles_published (published_utc) and articles_site
@@ -22,8 +22,8 @@ from typing import Any
 from urllib.parse import quote
 
 from newsbot.jobs.report import RunReport
-from newsbot.jobs.state import locate, state_dir
 from newsbot.record import ArticleRecord, RawPage
+from newsbot.state import locate, state_dir
 from newsbot.store.backends import describe, resolve_url
 from newsbot.store.core import LIST_FIELDS, RECORD_FIELDS, Filters
 from newsbot.store.warc import decode_raw

@@ -28,10 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def health_overview(db: str | None = None) -> dict:
     """Latest health per site and the last run report: for `newsbot health` and `newsbot stats`."""
+    from newsbot.health.store import HealthStore
     from newsbot.jobs.damage import damage
-    from newsbot.jobs.health_store import HealthStore
     from newsbot.jobs.report import RunReport
-    from newsbot.jobs.state import state_dir
+    from newsbot.state import state_dir
 
     try:
         with HealthStore(db, create=False) as hs:  # read-only: a store never crawled has no site_health yet
@@ -83,7 +83,7 @@ def run_health_cmd(args: argparse.Namespace) -> int:
 
 
 def _health(args: argparse.Namespace) -> int:
-    from newsbot.jobs.health_store import HealthStore
+    from newsbot.health.store import HealthStore
 
     if args.ack:
         with HealthStore(args.db) as hs:

@@ -75,7 +75,7 @@ def existing_store(command: str, db: str | None, check_seconds: float = 0.0) -> 
 def damaged_store(command: str, given: str | None, url: str, exc: Exception) -> int:
     """Exit 1 after one line when `exc` is the store file's damage met while reading it; re-raise otherwise."""
     from newsbot.jobs.damage import damage, unreadable
-    from newsbot.jobs.state import locate
+    from newsbot.state import locate
 
     why = damage(exc)
     if why is None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -17,7 +18,8 @@ from newsbot.extract.body import extract_body, without_repeated_runs
 from newsbot.extract.decode import decode_html_utf8, looks_binary, nesting_too_deep
 from newsbot.extract.lang import detect_lang
 from newsbot.extract.metadata import extract_metadata
-from newsbot.extract.profiles import profile_for
+from newsbot.extract.profiles import choose_profile, site_profiles
+from newsbot.extract.profiles.fields import apply_fields
 from newsbot.extract.text import normalize_text
 from newsbot.extract.types import Metadata
 from newsbot.record import ArticleRecord
@@ -104,21 +106,35 @@ def extract(
     encoding: str | None = None,
     now: datetime | None = None,
     site: str | None = None,
+    fetched: datetime | str | None = None,
+    registry: Path | None = None,
 ) -> ArticleRecord:
     """Turn one page into an ArticleRecord, or raise ExtractionError with a clear reason."""
-    return extract_parsed(parse_page(data, headers, encoding), url=url, now=now, site=site)
+    return extract_parsed(parse_page(data, headers, encoding), url=url, now=now, site=site, fetched=fetched,
+                          registry=registry)
 
 
 def extract_parsed(
-    page: ParsedPage, url: str | None = None, now: datetime | None = None, site: str | None = None
+    page: ParsedPage, url: str | None = None, now: datetime | None = None, site: str | None = None,
+    fetched: datetime | str | None = None, registry: Path | None = None,
 ) -> ArticleRecord:
-    """The record of an already parsed page (does not change the tree, so callers may read it after)."""
+    """The record of an already parsed page (does not change the tree, so callers may read it after).
+
+    fetched: when the page was fetched (a stored page's fetch time; None: now, a live page): its site's profile
+    is read in the layout the site served that day. registry: the sites.toml to take profiles from (None: the
+    project's data/sites.toml)."""
     now = now or datetime.now(UTC)
     html, tree = page.html, page.tree
     url = url or ""
     with _gc_paused():
         meta = extract_metadata(tree, url, now)
-        profile = profile_for(url or meta.canonical_url or "")
+        profile = None
+        found = site_profiles(url or meta.canonical_url or "", registry)
+        if found:
+            fetch_day = fetched.isoformat() if isinstance(fetched, datetime) else fetched
+            profile = choose_profile(tree, found, (fetch_day or now.date().isoformat(), meta.published))
+            if profile is not None:
+                apply_fields(tree, profile, meta, now)
         result = extract_body(tree, meta, url, profile, html=html)
 
     paragraphs = without_repeated_runs([p for p in (normalize_text(p) for p in result.paragraphs) if p])

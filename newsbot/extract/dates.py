@@ -3,7 +3,7 @@
 Fast regex paths for the common forms; dateparser (slow) only as a last resort on short strings.
 
 - ISO 8601 / RFC 2822 / Unix timestamps (meta tags, JSON-LD, <time datetime>).
-- Arabic month names of every tradition: Levantine/Iraqi (كانون الثاني، شباط، آذار...), Egyptian/Gulf (يناير،
+- Arabic month names of every tradition (newsbot/lexicon/months.toml): Levantine/Iraqi (كانون الثاني، شباط، آذار...), Egyptian/Gulf (يناير،
   فبراير...), Maghrebi (جانفي، فيفري، أفريل، ماي، جوان، جويلية، أوت) and Moroccan (يوليوز، غشت، شتنبر...), the
   combined "مايو/أيار" form, Urdu (جنوری، مئی...) and English month names; weekday names are ignored.
 - Arabic-Indic (٠-٩) and Persian (۰-۹) digits; ص/م and صباحا/مساء (AM/PM); "GMT+0400"-style offsets.
@@ -26,69 +26,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from urllib.parse import unquote, urlsplit
 
-from newsbot.extract.text import ascii_digits
+from newsbot.lexicon import folder, month_names
 
-_HARAKAT = re.compile("[\u064b-\u0652\u0670\u0640]")
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ة": "ه", "ک": "ك", "ۀ": "ه"})
-# the same as (letter, replacement) pairs; no replacement is itself replaced, so applying them in turn == translate
-_FOLD_PAIRS = tuple((chr(k), v) for k, v in _FOLD.items())
+fold = folder()  # the MATCH fold, cached (newsbot.lexicon)
 
+__all__ = ["ParsedDate", "date_from_url", "fold", "jalali_to_gregorian", "parse_date"]
 
-def fold(text: str) -> str:
-    """Digits to ASCII, harakat/tatweel removed, alef/yeh/teh-marbuta/keheh variants unified, lower case."""
-    text = _HARAKAT.sub("", ascii_digits(text))
-    for a, b in _FOLD_PAIRS:  # one C-speed scan per letter beats translate()'s per-character table look-up
-        if a in text:
-            text = text.replace(a, b)
-    return text.lower()
-
-
-_GREGORIAN = {
-    1: "يناير جانفي كانون الثاني جنوري january jan",
-    2: "فبراير فيفري شباط فروري february feb",
-    3: "مارس اذار مارچ march mar",
-    4: "ابريل افريل نيسان اپريل april apr",
-    5: "مايو ماي ايار مئي may",
-    6: "يونيو يونيه جوان حزيران جون june jun",
-    7: "يوليو يوليه جويليه يوليوز تموز جولائي july jul",
-    8: "اغسطس اغسطوس غشت اوت اب اگست august aug",
-    9: "سبتمبر شتنبر ايلول ستمبر september sep sept",
-    10: "اكتوبر تشرين الاول اكتوبر october oct",
-    11: "نوفمبر نونبر تشرين الثاني نومبر november nov",
-    12: "ديسمبر دجنبر كانون الاول دسمبر december dec",
-}
-# multi-word names must stay together
-_MULTI = ["كانون الثاني", "كانون الاول", "تشرين الاول", "تشرين الثاني"]
-_HIJRI = {
-    1: ["محرم"], 2: ["صفر"], 3: ["ربيع الاول"], 4: ["ربيع الثاني", "ربيع الاخر"],
-    5: ["جمادي الاولي", "جمادي الاول"], 6: ["جمادي الثانيه", "جمادي الاخره", "جمادي الاخر"],
-    7: ["رجب"], 8: ["شعبان"], 9: ["رمضان"], 10: ["شوال"], 11: ["ذو القعده", "ذي القعده"], 12: ["ذو الحجه", "ذي الحجه"],
-}
-_JALALI = {
-    1: ["فروردين"], 2: ["ارديبهشت"], 3: ["خرداد"], 4: ["تير"], 5: ["مرداد"], 6: ["شهريور"],
-    7: ["مهر"], 8: ["ابان"], 9: ["اذر"], 10: ["دي"], 11: ["بهمن"], 12: ["اسفند"],
-}
-
-
-def _gregorian_names() -> dict[str, int]:
-    names: dict[str, int] = {}
-    for month, words in _GREGORIAN.items():
-        for multi in _MULTI:
-            if multi in words:
-                names[multi] = month
-                words = words.replace(multi, "")
-        for w in words.split():
-            names[w] = month
-    return names
-
-
-_MONTHS: dict[str, tuple[str, int]] = {}
-for _name, _m in _gregorian_names().items():
-    _MONTHS[_name] = ("g", _m)
-for _cal, _table in (("h", _HIJRI), ("j", _JALALI)):
-    for _m, _names in _table.items():
-        for _name in _names:
-            _MONTHS[_name] = (_cal, _m)
+# folded name -> (calendar, month): every tradition's names, written once in newsbot/lexicon/months.toml
+_MONTHS: dict[str, tuple[str, int]] = month_names()
 
 _MONTH_ALT = "|".join(sorted((re.escape(n) for n in _MONTHS), key=len, reverse=True))
 _B = r"(?<![\w])"  # word start (Arabic letters are \w too)
@@ -132,7 +77,8 @@ _PERSIAN_DIGIT = re.compile("[۰-۹]")
 _RFC = re.compile(r"[a-z]{3},?\s+\d{1,2}\s+[a-z]{3}\s+\d{4}", re.I)
 _EPOCH = re.compile(r"^\s*(\d{10})(\d{3})?\s*$")
 
-_UNIT_SECONDS = {
+# keys folded like the text they are matched in (دقائق -> دقايق)
+_UNIT_SECONDS = {fold(k): v for k, v in {
     "ثانيه": 1, "ثواني": 1, "ثوان": 1, "ثانيتين": 2, "ثانيتان": 2,
     "دقيقه": 60, "دقائق": 60, "دقيقتين": 120, "دقيقتان": 120,
     "ساعه": 3600, "ساعات": 3600, "ساعتين": 7200, "ساعتان": 7200,
@@ -141,7 +87,7 @@ _UNIT_SECONDS = {
     "شهر": 2592000, "اشهر": 2592000, "شهور": 2592000, "شهرين": 5184000, "شهران": 5184000,
     "سنه": 31536000, "سنوات": 31536000, "سنتين": 63072000, "عام": 31536000, "اعوام": 31536000,
     "عامين": 63072000,
-}
+}.items()}
 _DUALS = {k for k in _UNIT_SECONDS if k.endswith(("ين", "ان")) and k not in ("شهور",)}
 _UNIT_ALT = "|".join(sorted(_UNIT_SECONDS, key=len, reverse=True))
 _REL_AR = re.compile(rf"(?:منذ|قبل)\s+(?:(\d+)\s+)?({_UNIT_ALT})(?![\w])")

@@ -25,9 +25,13 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsbot.extract import jsonld
-from newsbot.extract.dates import ParsedDate, date_from_url, fold, parse_date
+from newsbot.extract.boilerplate import is_byline
+from newsbot.extract.dates import ParsedDate, date_from_url, parse_date
 from newsbot.extract.text import DELETED_CHARS, ascii_digits, clean_line
 from newsbot.extract.types import Metadata
+from newsbot.lexicon import folder, table, words
+
+fold = folder()  # the MATCH fold, cached (newsbot.lexicon)
 
 _PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "article:published", "og:published_time",
@@ -55,8 +59,10 @@ _DATE_NODES = (
 _UPDATE_WORDS = re.compile(r"(?:آخر تحديث|اخر تحديث|تم التحديث|تحديث|updated|last update|modified|به‌?\s?روز|بروزرسان)",
                            re.I)
 _YEAR = re.compile(r"(?<![\d+:-])(?:19|20|13|14)\d{2}(?!\d)")
+# the credit words of newsbot/lexicon/bylines.toml as pages write them and folded (matched on cleaned, unfolded text)
+_CREDIT_WORDS = tuple(dict.fromkeys([*table("bylines")["credit"]["words"], *words("bylines", "credit.words")]))
 _BYLINE_PREFIX = re.compile(
-    r"^\s*(?:كتبت|كتبه|كتبها|كتب|بقلم|حوار|إعداد|اعداد|تقرير|تحرير|بواسطة|written by|by|author,?)"
+    r"^\s*(?:" + "|".join(re.escape(w) for w in sorted(_CREDIT_WORDS, key=len, reverse=True)) + r"),?"
     r"(?=[\s:：\-–])\s*[:：\-–]?\s*",
     re.I,
 )
@@ -433,7 +439,9 @@ def _clean_org(name: str) -> str:
     return parts[0].strip() if parts else name
 
 
-_BYLINE_FIRST = frozenset("كبحإاتaAbBwW")  # first letters of the _BYLINE_PREFIX words and of "by" (any case)
+# first letters of the credit words, in both cases and as NFD's first letter (what _may_start_byline compares)
+_BYLINE_FIRST = frozenset(c for w in _CREDIT_WORDS for c in {unicodedata.normalize("NFD", w[0])[0], w[0].upper(),
+                                                               w[0].lower()})
 
 
 def _may_start_byline(raw: str) -> bool:
@@ -475,7 +483,9 @@ def _visible_bylines(tree: LexborHTMLParser, title_node: LexborNode | None) -> l
             text = _short_raw(raw, 60)
             if len(text) <= 4:
                 continue
-            if _BYLINE_PREFIX.match(text) and not re.match(r"^\s*by\b", text, re.I) or \
+            # a credit line by the body's own rule (boilerplate.is_byline: short, no sentence): what the body
+            # leaves out as a byline is what gets credited, and a sentence opening with متابعة is neither
+            if _BYLINE_PREFIX.match(text) and not re.match(r"^\s*by\b", text, re.I) and is_byline(text) or \
                     re.match(r"^\s*by\s+[A-Z]", text):
                 names = _split_names(text)
                 if names:
@@ -609,7 +619,7 @@ def _breadcrumb_section(nodes: list[dict], site_names: list[str]) -> str | None:
     return None
 
 
-_HOME = {"الرئيسية", "الرئيسيه", "home", "خانه", "صفحه اصلي", "صفحه نخست", "ہوم", "سرورق"}
+_HOME = frozenset(words("navigation", "breadcrumb.home"))
 
 
 def _links_below(tree: LexborHTMLParser, boxes: str, limit: int) -> list[LexborNode]:

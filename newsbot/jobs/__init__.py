@@ -4,11 +4,11 @@
     budget.py       a wall-clock budget across the sites of one run (--max-runtime)
     report.py       the run report: JSON for machines, a short summary for the terminal
     exitcodes.py    the documented exit codes (docs/scheduling.md)
-    health.py       extraction health per site and the alarm when it drops against its own history
-    health_store.py the `site_health` table, kept in the store's database (SQLite or PostgreSQL)
     state.py        where a store keeps its locks and run reports (next to the store)
     run.py          CrawlJob: ties the above together for `newsbot crawl`
     workers.py      N local worker processes sharing one crawl through scrapy-redis
+
+Extraction health per site (what a run judges and reports) is in newsbot/health, shared with the pipelines.
 
 Imports no Scrapy: the crawler hands in its stats as a plain dict.
 """

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsbot.jobs.state import locate
+from newsbot.state import locate
 from newsbot.store.backends import describe, resolve_url
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 from newsbot.jobs.config import Unavailable, store_setting
-from newsbot.jobs.state import locate
+from newsbot.state import locate
 
 # the SQLite result codes of a damaged file (as opposed to a locked or missing one)
 _DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}

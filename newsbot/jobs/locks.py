@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from newsbot.jobs.state import locate, state_dir
+from newsbot.state import locate, state_dir
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 log = logging.getLogger(__name__)

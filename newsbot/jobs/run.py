@@ -16,18 +16,18 @@ How the crawl command uses it (whatever runs the spiders: one process, one crawl
 from __future__ import annotations
 
 import logging
-import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsbot.health.policy import HealthPolicy
+from newsbot.health.runid import new_run_id
+from newsbot.health.store import HealthStore
 from newsbot.jobs.budget import TimeBudget
-from newsbot.jobs.health import HealthPolicy
-from newsbot.jobs.health_store import HealthStore
 from newsbot.jobs.locks import site_lock
 from newsbot.jobs.report import RunReport, SiteReport, counts_from_stats, judge
-from newsbot.jobs.state import state_dir, store_url
+from newsbot.state import state_dir, store_url
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,6 @@ def _prune(runs: Path, keep: int) -> None:
     reports = sorted(p for p in runs.glob("*.json") if p.name != "last-run.json")
     for old in reports[: max(0, len(reports) - keep)]:  # run ids start with a UTC timestamp: name order is age
         old.unlink(missing_ok=True)
-
-
-def new_run_id(now: datetime | None = None) -> str:
-    now = now or datetime.now(UTC)
-    return f"{now:%Y%m%dT%H%M%SZ}-{os.getpid()}"
 
 
 def _iso(ts: float) -> str:

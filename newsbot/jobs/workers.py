@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsbot.jobs.report import COMPLETED_REASONS
-from newsbot.jobs.state import locate
+from newsbot.state import locate
 
 _NOT_SUMMED = {"duration", "finish_reason", "ok"}
 
@@ -51,6 +51,12 @@ def _describe(code: int) -> str:
     return f"exit {code}"
 
 
+# workers sharing one SQLite file: it has one writer at a time, and a worker holding a batch transaction open for
+# a second stalls the others; a commit per article keeps each lock short (WAL commits do not fsync). The base
+# default (NEWSBOT_COMMIT_EVERY) is in newsbot/settings.py.
+SQLITE_WORKER_COMMIT_EVERY = 1
+
+
 def run_workers(targets: list[str], kwargs: dict[str, Any], n: int) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Run n workers over `targets`; (merged rows per site slug, notes about workers that failed)."""
     kwargs = dict(kwargs)
@@ -62,9 +68,7 @@ def run_workers(targets: list[str], kwargs: dict[str, Any], n: int) -> tuple[dic
     settings["NEWSBOT_HEALTH_JUDGE"] = False  # this process judges the run once all workers are done
     settings.setdefault("NEWSBOT_LOCAL_WORKERS", n)  # "auto" extraction processes share the cores among the workers
     if not locate(kwargs.get("store_url") or settings.get("NEWSBOT_DB") or None).is_postgres:
-        # one SQLite file has one writer at a time: a worker holding a batch transaction open for a second
-        # stalls the others; a commit per article keeps each lock short (WAL commits do not fsync)
-        settings.setdefault("NEWSBOT_COMMIT_EVERY", 1)
+        settings.setdefault("NEWSBOT_COMMIT_EVERY", SQLITE_WORKER_COMMIT_EVERY)
     kwargs["settings"] = settings
     tmp = Path(tempfile.mkdtemp(prefix="newsbot-workers-"))
     procs = []

@@ -7,42 +7,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from newsbot.lexicon import folder, words
 from spiders.discovery.urlutil import absolute_http, base_href
 
-# link texts that mean "next page" (Arabic first; "»"/"›" as LTR themes render it)
-_NEXT_TEXTS = {
-    "التالي",
-    "التالى",
-    "التالية",
-    "الصفحة التالية",
-    "الصفحة التالية »",
-    "التالي »",
-    "التالي ›",
-    "« التالي",
-    "المزيد من الأخبار",
-    "»",
-    "›",
-    "next",
-    "next »",
-    "next page",
-    "suivant",
-    "page suivante",
-    ">",
-    ">>",
-}
-# class tokens pagination widgets use (WordPress, WP-PageNavi, Drupal, Bootstrap); not "next-article"
-_NEXT_CLASSES = {
-    "next",
-    "next-page",
-    "nextpage",
-    "next_page",
-    "page-next",
-    "pagination-next",
-    "pagination__next",
-    "pager-next",
-    "pager__item--next",
-    "nextpostslink",
-}
+fold = folder()  # the MATCH fold, cached (newsbot.lexicon)
+
+# link texts that mean "next page" and pagination class tokens: newsbot/lexicon/navigation.toml
+_NEXT_TEXTS = frozenset(words("navigation", "next_page.texts"))
+_NEXT_CLASSES = frozenset(words("navigation", "next_page.classes", folded=False))
+_NEXT_TEXT_MAX = max(map(len, _NEXT_TEXTS)) + 10  # longer link texts are headlines: not worth folding
 _PAGE_PATH = re.compile(r"/page/(\d{1,5})/?$", re.I)
 _PAGE_PARAMS = ("page", "paged", "p", "pg", "pageno", "pagenum", "start_page")
 MAX_NEXT_PAGES = 20  # pagination links kept per page, best first (a hostile page may offer thousands)
@@ -71,6 +44,10 @@ def _has_next_class(node) -> bool:
     if node is None:
         return False
     return not _NEXT_CLASSES.isdisjoint((node.attributes.get("class") or "").lower().split())
+
+
+def _is_next_text(text: str | None) -> bool:
+    return bool(text) and len(text) <= _NEXT_TEXT_MAX * 3 and fold(text) in _NEXT_TEXTS
 
 
 def page_number(url: str) -> int | None:
@@ -114,9 +91,9 @@ def next_pages(html: str | HTMLParser, base_url: str) -> list[str]:
     for node in tree.css("a[href]"):
         if len(out) >= MAX_NEXT_PAGES:
             return list(out)
-        text = " ".join((node.text(deep=True) or "").split()).lower()
-        label = " ".join((node.attributes.get("aria-label") or node.attributes.get("title") or "").split()).lower()
-        if text in _NEXT_TEXTS or label in _NEXT_TEXTS or _has_next_class(node) or _has_next_class(node.parent):
+        if _is_next_text(node.text(deep=True)) or \
+                _is_next_text(node.attributes.get("aria-label") or node.attributes.get("title")) or \
+                _has_next_class(node) or _has_next_class(node.parent):
             add(node.attributes.get("href"))
     current = page_number(base_url) or 1
     key = _listing_key(base_url)

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from newsbot.demo_server import DEMO_ROOT
 from newsbot.extract import extract
-from newsbot.jobs.health import HealthSample, Verdict
-from newsbot.jobs.health_store import HealthStore
+from newsbot.health.policy import HealthSample, Verdict
+from newsbot.health.store import HealthStore
 from newsbot.jobs.report import RunReport, SiteReport
-from newsbot.jobs.state import state_dir
 from newsbot.record import ArticleRecord, RawPage
+from newsbot.state import state_dir
 from newsbot.store import open_store
 from tests.support.crawl import env_for
 from tests.support.store import make_record

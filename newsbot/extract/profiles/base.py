@@ -12,7 +12,9 @@ class Profile:
     domains: tuple[str, ...]
     body: tuple[str, ...] = ()  # CSS selectors of the body container(s); the first that matches wins
     drop: tuple[str, ...] = ()  # CSS selectors of blocks left out of the body
-    title: tuple[str, ...] = ()
+    title: tuple[str, ...] = ()  # CSS selectors of the headline; the first that matches gives the title
+    date: tuple[str, ...] = ()  # CSS selectors of the publication date (datetime/content attribute, else text)
     extra: dict = field(default_factory=dict)
     # Optional last word on the paragraphs: (paragraphs, tree) -> paragraphs.
     hook: Callable | None = field(default=None, compare=False)
+    valid_until: str | None = None  # a site layout's last day (ISO); None: the current layout

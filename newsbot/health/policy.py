@@ -13,18 +13,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from newsbot import settings as defaults
+
 # the defects counted per article page (column names of site_health)
 DEFECTS = ("empty_body", "short_body", "no_title", "no_date", "low_confidence", "extract_error")
 
 
 @dataclass
 class HealthPolicy:
-    short_words: int = 50  # a body under this many words is "short"
-    low_confidence: float = 0.5  # extractor confidence under this is "low"
-    min_pages: int = 5  # fewer article pages than this in a run (or its history): no verdict
-    history_runs: int = 10  # how many earlier runs form the baseline
-    max_drop: float = 0.3  # alarm when the good share falls this much (absolute) under the baseline
-    max_defect_rise: float = 0.4  # ... or any one defect's share rises this much over its baseline
+    """The thresholds (NEWSBOT_HEALTH_* in newsbot/settings.py, where each is explained)."""
+
+    short_words: int = defaults.NEWSBOT_HEALTH_SHORT_WORDS
+    low_confidence: float = defaults.NEWSBOT_HEALTH_LOW_CONFIDENCE
+    min_pages: int = defaults.NEWSBOT_HEALTH_MIN_PAGES
+    history_runs: int = defaults.NEWSBOT_HEALTH_HISTORY_RUNS
+    max_drop: float = defaults.NEWSBOT_HEALTH_MAX_DROP
+    max_defect_rise: float = defaults.NEWSBOT_HEALTH_MAX_DEFECT_RISE
 
     @classmethod
     def from_settings(cls, get: Any) -> HealthPolicy:

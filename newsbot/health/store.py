@@ -16,9 +16,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from newsbot.jobs.health import DEFECTS, HealthPolicy, HealthSample, Verdict, assess
-from newsbot.jobs.state import store_url
-from newsbot.store.backends import connect
+from newsbot.health.policy import DEFECTS, HealthPolicy, HealthSample, Verdict, assess
+from newsbot.store.backends import connect, resolve_url
 
 COUNTS = ("pages", "good", *DEFECTS)
 
@@ -44,7 +43,7 @@ def _now() -> str:
 
 class HealthStore:
     def __init__(self, url: str | None = None, *, create: bool = True):
-        self._db = connect(store_url(url))
+        self._db = connect(resolve_url(url))
         self.dialect = self._db.dialect
         self._lock = threading.Lock()
         if create:
