@@ -35,7 +35,7 @@ DUP_EVERY = 20
 def synthetic(n: int, timer: list[float]):
     """The benchmark records, made lazily (constant memory); time spent making them goes to timer[0] (wall)
     and timer[1] (CPU)."""
-    from tests.support.store import make_record
+    from tests.support.records import make_record
 
     for i in range(n):
         t, c = time.perf_counter(), time.process_time()
@@ -59,7 +59,7 @@ def step_insert(db: str, n: int) -> dict:
     from newsbot.store import open_store
     from pipelines import run_records
 
-    dedup.signature("")  # load datasketch (and the scipy it imports) before the clock starts, as a crawler has
+    dedup.warm()  # draw the MinHash permutations before the clock starts, as a crawler has
     timer = [0.0, 0.0]
     with open_store(db) as store:
         t, c = time.perf_counter(), time.process_time()
@@ -111,7 +111,7 @@ def run_step(args: list[str]) -> tuple[dict, float]:
 
 
 def pg_url(given: str | None) -> tuple[str, object | None]:
-    from tests.support.pg import TempCluster, fresh_schema
+    from tests.support.pgcluster import TempCluster, fresh_schema
 
     if given or os.environ.get("NEWSBOT_TEST_PG"):
         url, _schema = fresh_schema(given or os.environ["NEWSBOT_TEST_PG"])
