@@ -156,18 +156,28 @@ def warm() -> None:
     _permutations()
 
 
-PRECOMPUTED_ATTR = "_newsbot_signature_ahead"  # (content_hash, signature); transient, never exported
+# (content_hash, signature, band buckets); transient, never exported
+PRECOMPUTED_ATTR = "_newsbot_signature_ahead"
+
+
+def signed_ahead(content_hash: str | None, body: str) -> tuple[str | None, bytes, tuple[int, ...]]:
+    """What `attach_signature` attaches: computed where the CPU is free (extraction workers, helper processes)."""
+    sig = signature(body)
+    return content_hash, sig, _band_buckets(sig)
 
 
 def attach_signature(record: Any) -> None:
     """Compute a record's signature ahead of the pipelines (the crawler does it in its extraction workers)."""
-    setattr(record, PRECOMPUTED_ATTR, (record.content_hash, signature(record.body)))
+    setattr(record, PRECOMPUTED_ATTR, signed_ahead(record.content_hash, record.body))
 
 
 def signature_of_record(record: Any) -> bytes:
-    """The record's signature: the one computed ahead when its body has not changed since, else computed now."""
+    """The record's signature: the one computed ahead when its body has not changed since, else computed now
+    (its band buckets, computed ahead too, are then what `band_buckets` answers for it)."""
     ahead = getattr(record, PRECOMPUTED_ATTR, None)
     if ahead is not None and ahead[0] and ahead[0] == record.content_hash:
+        if len(ahead) > 2:
+            _remember_buckets(ahead[1], ahead[2])
         return ahead[1]
     return signature(record.body)
 
@@ -183,22 +193,51 @@ _SHIFT33 = np.uint64(33)
 _BAND_SEEDS = (np.arange(BANDS, dtype=np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
 
 
-@lru_cache(maxsize=256)  # asked twice per record (lookup, then storage): hash each signature once
+# the buckets of the last signatures asked (three times per record: look-up, match, storage), oldest out first;
+# the ones computed ahead join them (signature_of_record)
+_BUCKETS: dict[bytes, tuple[int, ...]] = {}
+_BUCKETS_KEPT = 256
+
+
 def band_buckets(sig: bytes) -> tuple[int, ...]:
     """One signed 32-bit bucket id per LSH band; the band number is mixed in, so one index serves all bands.
 
     32 bits keep the index small (it is written at random places: its size is what costs); a chance
     collision only adds a candidate, which the signature comparison then rejects.
     """
-    # column-major copy: each step below reads one contiguous column
-    cols = np.frombuffer(sig, dtype="<u4")[: BANDS * ROWS].reshape(BANDS, ROWS).T.astype(np.uint64)
-    h = _BAND_SEEDS.copy()
+    found = _BUCKETS.get(sig)
+    if found is None:
+        found = _band_buckets(sig)
+        _remember_buckets(sig, found)
+    return found
+
+
+def _band_buckets(sig: bytes) -> tuple[int, ...]:
+    return tuple(band_buckets_array(np.frombuffer(sig, dtype="<u4")[None, :])[0].tolist())
+
+
+def _remember_buckets(sig: bytes, buckets: tuple[int, ...]) -> None:
+    if sig not in _BUCKETS and len(_BUCKETS) >= _BUCKETS_KEPT:
+        try:
+            del _BUCKETS[next(iter(_BUCKETS))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first: the bound still holds
+            pass
+    _BUCKETS[sig] = buckets
+
+
+def band_buckets_array(sigs: np.ndarray) -> np.ndarray:
+    """`band_buckets` of each row of an (n, NUM_PERM) uint32 array of signatures, as an (n, BANDS) int32 array
+    (the store's in-memory band index is built from all stored signatures at once with it)."""
+    n = sigs.shape[0]
+    # (ROWS, n, BANDS): each step below reads one row of every band of every signature
+    cols = sigs[:, : BANDS * ROWS].reshape(n, BANDS, ROWS).transpose(2, 0, 1).astype(np.uint64)
+    h = np.broadcast_to(_BAND_SEEDS, (n, BANDS)).copy()
     for col in cols:  # uint64 arrays wrap silently: no errstate needed
         h ^= col
         h *= _M1
         h ^= h >> _SHIFT33
     h = (h * _M2) ^ (h >> _SHIFT29)
-    return tuple((h >> np.uint64(32)).astype(np.uint32).view(np.int32).tolist())
+    return (h >> np.uint64(32)).astype(np.uint32).view(np.int32)
 
 
 def similarity(sig_a: bytes, sig_b: bytes) -> float:
