@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from tests.support.crawl import FAST, env_for  # noqa: E402
 from tests.support.httpserver import LocalServer  # noqa: E402
-from tests.support.redis import RedisServer  # noqa: E402
+from tests.support.redisserver import RedisServer  # noqa: E402
 from tests.support.sitegen import generate_site  # noqa: E402
 
 
@@ -106,7 +106,7 @@ def crawl_once(site: Site, workdir: Path, store: str, extra: list[str], processe
 def fresh_store(kind: str, workdir: Path, pg_url: str | None, n: int) -> str:
     if kind == "sqlite":
         return str(workdir / f"store{n}.db")
-    from tests.support.pg import fresh_schema
+    from tests.support.pgcluster import fresh_schema
 
     return fresh_schema(pg_url)[0]
 
@@ -130,7 +130,7 @@ def main() -> int:
     pg = None
     pg_url = None
     if "postgresql" in args.store:
-        from tests.support.pg import TempCluster
+        from tests.support.pgcluster import TempCluster
 
         pg = TempCluster()
         pg_url = pg.start()

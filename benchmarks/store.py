@@ -10,6 +10,11 @@ PostgreSQL: $NEWSBOT_TEST_PG or --pg URL, else a private throwaway cluster (dura
 fsync on) like the tests start. 1 in 20 records is a near-duplicate of an earlier one (another site,
 a new headline, a few words changed), so de-duplication has real work; the dedup step reports how
 many of those planted copies it linked.
+
+SQLite also gets a baseline in the same run: the rows the insert step stored (articles, raw pages, signatures,
+band rows, aliases) written again into an empty store by plain `executemany`, one transaction per 5,000
+articles like the bulk run's commits, timing only the writes. "insert vs raw executemany" is the raw write's
+seconds over the insert step's (1.0 = the store costs no more than writing its rows).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ DUP_EVERY = 20
 def synthetic(n: int, timer: list[float]):
     """The benchmark records, made lazily (constant memory); time spent making them goes to timer[0] (wall)
     and timer[1] (CPU)."""
-    from tests.support.store import make_record
+    from tests.support.records import make_record
 
     for i in range(n):
         t, c = time.perf_counter(), time.process_time()
@@ -59,7 +64,7 @@ def step_insert(db: str, n: int) -> dict:
     from newsbot.store import open_store
     from pipelines import run_records
 
-    dedup.signature("")  # load datasketch (and the scipy it imports) before the clock starts, as a crawler has
+    dedup.warm()  # draw the MinHash permutations before the clock starts, as a crawler has
     timer = [0.0, 0.0]
     with open_store(db) as store:
         t, c = time.perf_counter(), time.process_time()
@@ -96,6 +101,50 @@ def step_dedup(db: str) -> dict:
     return {"records": counts["articles"], "seconds": seconds, "exact": counts["exact"], "near": counts["near"]}
 
 
+RAW_TABLES = ("articles", "raw_pages", "minhashes", "url_aliases", "lsh_bands")
+RAW_CHUNK = 5000  # articles per transaction, as the bulk run commits (pipelines/run.py BULK_COMMIT_EVERY)
+
+
+def step_raw(db: str, out: str) -> dict:
+    """The insert step's rows, read back a chunk of articles at a time, written by executemany into `out`."""
+    import sqlite3
+
+    from newsbot.store import open_store
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(out + suffix).unlink(missing_ok=True)
+    open_store(out).close()  # the same schema (and indexes) the store writes into
+    src = sqlite3.connect(db)
+    dst = sqlite3.connect(out, isolation_level=None)
+    # the store's own connection settings while it writes a batch (backends.py, Store.WRITE_CACHE_MB)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "temp_store=MEMORY",
+                   "cache_size=-98304"):
+        dst.execute(f"PRAGMA {pragma}")
+    cols = {t: [r[1] for r in src.execute(f"PRAGMA table_info({t})")] for t in RAW_TABLES}
+    ids = [r[0] for r in src.execute("SELECT id FROM articles ORDER BY id")]
+    seconds, rows_written = 0.0, 0
+    for start in range(0, len(ids), RAW_CHUNK):
+        lo, hi = ids[start], ids[min(start + RAW_CHUNK, len(ids)) - 1]
+        chunk = {}
+        for table in RAW_TABLES:
+            id_col = "id" if table == "articles" else "article_id"
+            order = "bucket, article_id" if table == "lsh_bands" else id_col  # the store also writes bands sorted
+            chunk[table] = src.execute(f"SELECT {', '.join(cols[table])} FROM {table} WHERE {id_col} BETWEEN ? AND ?"
+                                       f" ORDER BY {order}", (lo, hi)).fetchall()
+        t = time.perf_counter()
+        dst.execute("BEGIN IMMEDIATE")
+        for table in RAW_TABLES:
+            if chunk[table]:
+                dst.executemany(f"INSERT INTO {table} ({', '.join(cols[table])}) VALUES "
+                                f"({', '.join('?' * len(cols[table]))})", chunk[table])
+                rows_written += len(chunk[table])
+        dst.execute("COMMIT")
+        seconds += time.perf_counter() - t
+    src.close()
+    dst.close()
+    return {"records": len(ids), "seconds": seconds, "rows": rows_written}
+
+
 def run_step(args: list[str]) -> tuple[dict, float]:
     """Run one step in a child process: (its JSON result + its CPU seconds, its peak RSS in MB)."""
     proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, cwd=ROOT)
@@ -111,7 +160,7 @@ def run_step(args: list[str]) -> tuple[dict, float]:
 
 
 def pg_url(given: str | None) -> tuple[str, object | None]:
-    from tests.support.pg import TempCluster, fresh_schema
+    from tests.support.pgcluster import TempCluster, fresh_schema
 
     if given or os.environ.get("NEWSBOT_TEST_PG"):
         url, _schema = fresh_schema(given or os.environ["NEWSBOT_TEST_PG"])
@@ -128,14 +177,14 @@ def main() -> int:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg", help="PostgreSQL server URL (default $NEWSBOT_TEST_PG or a private cluster)")
     parser.add_argument("--keep", help="directory for the SQLite store and exports (default: a temporary one)")
-    parser.add_argument("--step", choices=("insert", "export", "dedup"), help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=("insert", "export", "dedup", "raw"), help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.step:  # child process
         result = {"insert": lambda: step_insert(args.db, args.n), "export": lambda: step_export(args.db, args.out),
-                  "dedup": lambda: step_dedup(args.db)}[args.step]()
+                  "dedup": lambda: step_dedup(args.db), "raw": lambda: step_raw(args.db, args.out)}[args.step]()
         print(json.dumps(result))
         return 0
 
@@ -150,10 +199,12 @@ def main() -> int:
                 Path(db + suffix).unlink(missing_ok=True)
         else:
             db, cluster = pg_url(args.pg)
+        steps = [("insert", ["--n", str(args.n)])]
+        if backend == "sqlite":  # before the dedup step rewrites the band rows: the rows the insert step wrote
+            steps.append(("raw", ["--out", str(workdir / "raw.db")]))
+        steps += [("export", ["--out", str(workdir / f"export-{backend}.jsonl")]), ("dedup", [])]
         try:
-            for step, extra in (("insert", ["--n", str(args.n)]),
-                                ("export", ["--out", str(workdir / f"export-{backend}.jsonl")]),
-                                ("dedup", [])):
+            for step, extra in steps:
                 result, rss = run_step(["--step", step, "--db", db, *extra])
                 rate = result["records"] / result["seconds"] if result["seconds"] else 0.0
                 rows.append((backend, step, result, rss, rate))
@@ -176,9 +227,13 @@ def main() -> int:
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs "
           "(records/CPU-s is the rate an idle machine would give a single process; for insert it counts the "
           "pipelines' own CPU time and their helper processes', own_cpu_seconds, not making the records or importing)")
+    seconds = {(backend, step): result["seconds"] for backend, step, result, _rss, _rate in rows}
     for backend, step, _result, rss, rate in rows:
         if step == "insert" and backend == "sqlite":
             print(f"sqlite insert: {rate:.0f} records/s ({rate / 2000:.2f}x the 2000/s target)")
+            if seconds.get(("sqlite", "raw")):
+                ratio = seconds[("sqlite", "raw")] / seconds[("sqlite", "insert")]
+                print(f"sqlite insert vs raw executemany of the same rows: {ratio:.2f} (goal >= 0.6)")
         if step == "export":
             print(f"{backend} export peak RSS: {rss:.1f} MB ({rss / 150:.2f}x the 150 MB limit)")
     return 0

@@ -14,14 +14,10 @@ above 0.5; two different stories from the same site, even on the same subject, s
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
-import os
 import re
-import threading
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,8 +29,8 @@ NUM_PERM = 128
 THRESHOLD = 0.5
 SEED = 1
 SCHEME = "affine32"
-# datasketch's optimum for THRESHOLD and NUM_PERM (datasketch.lsh._optimal_param(0.5, 128, 0.5, 0.5));
-# written out because importing datasketch.lsh pulls in scipy (60 MB) for every export (a test checks it)
+# datasketch's optimum for THRESHOLD and NUM_PERM (datasketch.lsh._optimal_param(0.5, 128, 0.5, 0.5)), written
+# out: datasketch (and the 60 MB of scipy it imports) is only a test oracle, never a runtime dependency
 BANDS, ROWS = 25, 5
 PARAMS = f"minhash:{SCHEME}:perm={NUM_PERM}:seed={SEED}:shingle={SHINGLE_WORDS}:bands={BANDS}x{ROWS}:bucket32"
 
@@ -44,70 +40,19 @@ PARAMS = f"minhash:{SCHEME}:perm={NUM_PERM}:seed={SEED}:shingle={SHINGLE_WORDS}:
 _FOLD = FoldOptions(compat=True, format_chars=False, persian_heh=False, casefold=True, spaces=False)
 _WORD = re.compile(r"\w+")
 
-_local = threading.local()
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
 
-def _minhash_template():
-    """This thread's reusable MinHash (making one per record costs as much as hashing the record)."""
-    m = getattr(_local, "minhash", None)
-    if m is None:
-        from datasketch import MinHash  # lazy: storing and exporting records need not load datasketch
-
-        m = _local.minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity, scheme=SCHEME)
-    return m
-
-
-def _cache_path() -> Path | None:
-    """Where the verified permutations of this datasketch release are kept (None: datasketch not installed)."""
-    try:
-        version = importlib.metadata.version("datasketch")  # reads the package metadata, does not import it
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    root = Path(os.environ.get("NEWSBOT_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-                / "newsbot")
-    tag = hashlib.sha1(f"{PARAMS}|datasketch=={version}".encode()).hexdigest()[:16]
-    return root / f"minhash-permutations-{tag}.npy"
-
-
 @lru_cache(maxsize=1)
-def _permutations() -> tuple[np.ndarray, np.ndarray] | None:
-    """datasketch's affine32 permutations (a, b) as row vectors, for `signature`'s direct numpy path.
-
-    None when the direct path does not reproduce datasketch's `update_batch` on a sample (a datasketch
-    release that changed its scheme): `signature` then goes through datasketch, slower but the same.
-    Once verified they are cached on disk for this datasketch release and these parameters: importing
-    datasketch (and the scipy it loads) costs every crawler and worker process a third of a second.
-    """
-    path = _cache_path()
-    if path is not None:
-        try:
-            a, b = np.load(path, allow_pickle=False)
-            if a.shape == b.shape == (NUM_PERM,) and a.dtype == b.dtype == np.uint32:
-                return a, b
-        except (OSError, ValueError):
-            pass  # absent or damaged: derive them again
-    found = _derive_permutations()
-    if found is not None and path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                np.save(fh, np.stack(found), allow_pickle=False)
-            os.replace(tmp, path)  # atomic: concurrent processes never read a half-written file
-        except OSError:
-            pass  # a read-only home: derive them in each process, as without a cache
-    return found
-
-
-def _derive_permutations() -> tuple[np.ndarray, np.ndarray] | None:
-    m = _minhash_template()
-    a, b = (np.asarray(p, dtype=np.uint32) for p in m.permutations)
-    sample = "نص تجريبي قصير للتحقق من أن التوقيع المباشر يطابق توقيع datasketch كلمة كلمة"
-    m.clear()
-    m.update_batch(shingle_hashes(sample).tolist())
-    expected = m.hashvalues.astype("<u4").tobytes()
-    return (a, b) if _direct_signature(shingle_hashes(sample), a, b) == expected else None
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutations (a, b) for NUM_PERM and SEED, drawn as `MinHash._init_permutations` draws
+    them (datasketch 2.0: one RandomState(seed); `a` odd, then `b`), so that the store's signatures stay those of
+    `datasketch.MinHash(num_perm, seed, scheme="affine32")` without importing datasketch and the scipy it pulls
+    in (tests/test_dedup.py compares the two on corpus pages)."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 def _direct_signature(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> bytes:
@@ -194,50 +139,41 @@ def shingle_hashes(text: str, n: int = SHINGLE_WORDS) -> np.ndarray:
     return acc  # repeats are harmless to a minimum: no need to make them unique
 
 
-def _identity(value: int) -> int:
-    return value
-
-
-def minhash(text: str):
-    """A datasketch MinHash of the text's shingles."""
-    m = _minhash_template().copy()
-    m.clear()
-    # shingles arrive pre-hashed (stable crc32-based, see shingle_hashes); datasketch mixes them (fmix)
-    m.update_batch(shingle_hashes(text).tolist())
-    return m
-
-
 def warm() -> None:
-    """Load datasketch (and the scipy it imports: about half a second) and derive the permutations now, so that
-    the first record's signature does not pay for it (a crawl's first item, inside the crawl's clock)."""
+    """Draw the permutations now, so that the first record's signature does not pay for it (a crawl's first
+    item, inside the crawl's clock)."""
     _permutations()
 
 
-PRECOMPUTED_ATTR = "_newsbot_signature_ahead"  # (content_hash, signature); transient, never exported
+# (content_hash, signature, band buckets); transient, never exported
+PRECOMPUTED_ATTR = "_newsbot_signature_ahead"
+
+
+def signed_ahead(content_hash: str | None, body: str) -> tuple[str | None, bytes, tuple[int, ...]]:
+    """What `attach_signature` attaches: computed where the CPU is free (extraction workers, helper processes)."""
+    sig = signature(body)
+    return content_hash, sig, _band_buckets(sig)
 
 
 def attach_signature(record: Any) -> None:
     """Compute a record's signature ahead of the pipelines (the crawler does it in its extraction workers)."""
-    setattr(record, PRECOMPUTED_ATTR, (record.content_hash, signature(record.body)))
+    setattr(record, PRECOMPUTED_ATTR, signed_ahead(record.content_hash, record.body))
 
 
 def signature_of_record(record: Any) -> bytes:
-    """The record's signature: the one computed ahead when its body has not changed since, else computed now."""
+    """The record's signature: the one computed ahead when its body has not changed since, else computed now
+    (its band buckets, computed ahead too, are then what `band_buckets` answers for it)."""
     ahead = getattr(record, PRECOMPUTED_ATTR, None)
     if ahead is not None and ahead[0] and ahead[0] == record.content_hash:
+        if len(ahead) > 2:
+            _remember_buckets(ahead[1], ahead[2])
         return ahead[1]
     return signature(record.body)
 
 
 def signature(text: str) -> bytes:
     """The MinHash signature as bytes (what the store keeps): datasketch's, computed directly (see above)."""
-    perms = _permutations()
-    if perms is not None:
-        return _direct_signature(shingle_hashes(text), *perms)
-    m = _minhash_template()
-    m.clear()
-    m.update_batch(shingle_hashes(text).tolist())
-    return m.hashvalues.astype("<u4").tobytes()
+    return _direct_signature(shingle_hashes(text), *_permutations())
 
 
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
@@ -246,22 +182,51 @@ _SHIFT33 = np.uint64(33)
 _BAND_SEEDS = (np.arange(BANDS, dtype=np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
 
 
-@lru_cache(maxsize=256)  # asked twice per record (lookup, then storage): hash each signature once
+# the buckets of the last signatures asked (three times per record: look-up, match, storage), oldest out first;
+# the ones computed ahead join them (signature_of_record)
+_BUCKETS: dict[bytes, tuple[int, ...]] = {}
+_BUCKETS_KEPT = 256
+
+
 def band_buckets(sig: bytes) -> tuple[int, ...]:
     """One signed 32-bit bucket id per LSH band; the band number is mixed in, so one index serves all bands.
 
     32 bits keep the index small (it is written at random places: its size is what costs); a chance
     collision only adds a candidate, which the signature comparison then rejects.
     """
-    # column-major copy: each step below reads one contiguous column
-    cols = np.frombuffer(sig, dtype="<u4")[: BANDS * ROWS].reshape(BANDS, ROWS).T.astype(np.uint64)
-    h = _BAND_SEEDS.copy()
+    found = _BUCKETS.get(sig)
+    if found is None:
+        found = _band_buckets(sig)
+        _remember_buckets(sig, found)
+    return found
+
+
+def _band_buckets(sig: bytes) -> tuple[int, ...]:
+    return tuple(band_buckets_array(np.frombuffer(sig, dtype="<u4")[None, :])[0].tolist())
+
+
+def _remember_buckets(sig: bytes, buckets: tuple[int, ...]) -> None:
+    if sig not in _BUCKETS and len(_BUCKETS) >= _BUCKETS_KEPT:
+        try:
+            del _BUCKETS[next(iter(_BUCKETS))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first: the bound still holds
+            pass
+    _BUCKETS[sig] = buckets
+
+
+def band_buckets_array(sigs: np.ndarray) -> np.ndarray:
+    """`band_buckets` of each row of an (n, NUM_PERM) uint32 array of signatures, as an (n, BANDS) int32 array
+    (the store's in-memory band index is built from all stored signatures at once with it)."""
+    n = sigs.shape[0]
+    # (ROWS, n, BANDS): each step below reads one row of every band of every signature
+    cols = sigs[:, : BANDS * ROWS].reshape(n, BANDS, ROWS).transpose(2, 0, 1).astype(np.uint64)
+    h = np.broadcast_to(_BAND_SEEDS, (n, BANDS)).copy()
     for col in cols:  # uint64 arrays wrap silently: no errstate needed
         h ^= col
         h *= _M1
         h ^= h >> _SHIFT33
     h = (h * _M2) ^ (h >> _SHIFT29)
-    return tuple((h >> np.uint64(32)).astype(np.uint32).view(np.int32).tolist())
+    return (h >> np.uint64(32)).astype(np.uint32).view(np.int32)
 
 
 def similarity(sig_a: bytes, sig_b: bytes) -> float:

@@ -11,9 +11,6 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
-import courlan
-from w3lib.url import canonicalize_url
-
 _AMP_PATH = re.compile(r"(/amp)(?=/|$)|(\.amp)(?=$|\.html?$)", re.I)
 _AMP_QUERY = re.compile(r"(^|&)(amp|outputType=amp|output=amp)(=[^&]*)?(?=&|$)", re.I)
 _MOBILE_HOST = re.compile(r"^(m|mobile|amp)\.", re.I)
@@ -52,6 +49,11 @@ def canonicalize(url: str) -> str:
     url = url.strip()
     if not url:
         return url
+    # imported here: extraction (site_of, ascii_host) never canonicalises, and courlan + w3lib cost a one-page
+    # `newsbot extract` 35 ms of its start-up
+    import courlan
+    from w3lib.url import canonicalize_url
+
     if ";" in url:
         url = _PATH_SESSION.sub("", url)
     try:

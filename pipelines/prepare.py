@@ -23,6 +23,7 @@ from itertools import islice
 from newsbot import dedup
 from newsbot.cpus import usable_cpus
 from newsbot.record import ArticleRecord
+from newsbot.store.core import KEY_AHEAD_ATTR, record_key
 from newsbot.store.warc import encode_raw
 from pipelines.normalise import normalise
 
@@ -43,7 +44,8 @@ def prepare(record: ArticleRecord) -> ArticleRecord:
     if not isinstance(record, ArticleRecord):
         return record
     normalised = normalise(copy.copy(record))  # normalise assigns fields: a shallow copy keeps `record` intact
-    setattr(record, dedup.PRECOMPUTED_ATTR, (normalised.content_hash, dedup.signature(normalised.body)))
+    setattr(record, dedup.PRECOMPUTED_ATTR, dedup.signed_ahead(normalised.content_hash, normalised.body))
+    setattr(record, KEY_AHEAD_ATTR, (record.url, record_key(record)))
     if record.raw is not None and record.raw.packed is None:
         record.raw.packed = encode_raw(record.raw)
     return record

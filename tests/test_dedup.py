@@ -32,7 +32,8 @@ def test_arabic_normalisation_folds_spelling_variants():
 
 
 def test_lsh_parameters_are_datasketch_optimum():
-    from datasketch.lsh import _optimal_param
+    lsh = pytest.importorskip("datasketch.lsh", reason="datasketch (a dev dependency) is the parameters' oracle")
+    _optimal_param = lsh._optimal_param
 
     assert (dedup.BANDS, dedup.ROWS) == _optimal_param(dedup.THRESHOLD, dedup.NUM_PERM, 0.5, 0.5)
     assert dedup.BANDS * dedup.ROWS <= dedup.NUM_PERM
@@ -149,37 +150,28 @@ def test_hot_buckets_go_through_the_sorted_band_query(store, monkeypatch):
     assert store.row(record_key(b))["duplicate_of"] == record_key(a)
 
 
-def test_verified_permutations_are_cached_per_datasketch_release(tmp_path, monkeypatch):
-    """The permutations datasketch derives are verified once, then read from a cache keyed by the datasketch
-    release and the parameters, so a crawler process need not import datasketch (and scipy) at all."""
+def _datasketch_signature(text: str) -> bytes:
+    """The oracle: datasketch's own MinHash of the same pre-hashed shingles (what `dedup.signature` reproduces)."""
+    datasketch = pytest.importorskip("datasketch", reason="datasketch (a dev dependency) is the signatures' oracle")
+    m = datasketch.MinHash(num_perm=dedup.NUM_PERM, seed=dedup.SEED, hashfunc=lambda v: v, scheme=dedup.SCHEME)
+    m.update_batch(dedup.shingle_hashes(text).tolist())
+    return m.hashvalues.astype("<u4").tobytes()
+
+
+@pytest.mark.corpus
+def test_signatures_are_datasketch_minhashes_of_corpus_bodies(corpus):
+    """numpy draws the permutations itself: bit for bit datasketch's, on every corpus article body."""
+    bodies = [corpus_record(page, url).body for page, url in corpus_pages(corpus)]
+    assert len(bodies) >= 5
+    for body in [*bodies, "", "كلمتان فقط"]:
+        assert dedup.signature(body) == _datasketch_signature(body)
+
+
+def test_signing_imports_neither_datasketch_nor_scipy():
     import subprocess
     import sys
 
-    import numpy as np
-
-    from newsbot import dedup
-
-    monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path))
-    dedup._permutations.cache_clear()
-    try:
-        a, b = dedup._permutations()
-        path = dedup._cache_path()
-        assert path is not None and path.parent == tmp_path and path.exists()
-        da, db = dedup._derive_permutations()
-        assert np.array_equal(a, da) and np.array_equal(b, db)
-        text = "قالت الوزارة في بيان إن المحادثات ستستأنف الأسبوع المقبل في العاصمة بحضور الوفود"
-        expected = dedup.signature(text)
-        # a fresh process with the cache: the same signature, without importing datasketch
-        code = ("import sys; from newsbot import dedup; s = dedup.signature(sys.argv[1]); "
-                "print(s.hex(), 'datasketch' in sys.modules)")
-        env = {**__import__("os").environ, "NEWSBOT_CACHE_DIR": str(tmp_path)}
-        out = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True, env=env, check=True)
-        sig_hex, imported = out.stdout.split()
-        assert sig_hex == expected.hex() and imported == "False"
-        # a damaged cache file is derived (and verified) again
-        path.write_bytes(b"not an array")
-        dedup._permutations.cache_clear()
-        a2, b2 = dedup._permutations()
-        assert np.array_equal(a2, da) and np.array_equal(b2, db)
-    finally:
-        dedup._permutations.cache_clear()
+    code = ("import sys; from newsbot import dedup; dedup.signature('قالت الوزارة في بيان إن المحادثات ستستأنف'); "
+            "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -85,6 +85,27 @@ def test_dataset_card_describes_the_export(corpus_store, tmp_path):
         assert f"| `{name}` |" in card
 
 
+def test_exported_lines_are_the_stored_records(store, tmp_path):
+    """Each line is one stored record's fields, in order, as JSON: quotes, backslashes, control characters and
+    Arabic/Persian text come back as they went in, and nothing but control characters is \\u-escaped."""
+    records = [make_record(i, words=60) for i in range(5)]
+    records[1].title = 'قال "الوزير": \\ سطر\nثانٍ\tو\x01 گفت'
+    records[2].authors = ["أحمد", 'O"Brien']
+    records[3].tags = []
+    run_records(records, store)
+    out = tmp_path / "x.jsonl"
+    export_jsonl(store, out, Filters(include_duplicates=True), card=False)
+    raw = out.read_bytes()
+    assert raw.endswith(b"\n") and b"\\u06" not in raw
+    lines = raw.decode("utf-8").splitlines()
+    assert len(lines) == 5
+    for line in lines:
+        row = json.loads(line)
+        assert list(row) == ArticleRecord.field_names()
+        assert row == store.get(record_key(ArticleRecord(url=row["url"]))).to_dict()
+    assert any(json.loads(line)["title"] == records[1].title for line in lines)
+
+
 def test_filters_select_what_they_say(store, tmp_path):
     records = [make_record(i, site="a.com" if i % 2 else "b.com", words=40 + 5 * i) for i in range(24)]
     records[3].lang = "fa"

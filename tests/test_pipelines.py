@@ -203,7 +203,7 @@ def test_opening_the_pipelines_loads_the_signature_machinery(store):
     from pipelines.dedup import DedupPipeline
 
     dedup._permutations.cache_clear()
-    DedupPipeline(store=store).open_spider()  # datasketch + scipy load here, not on the crawl's first item
+    DedupPipeline(store=store).open_spider()  # the permutations are drawn here, not on the crawl's first item
     assert dedup._permutations.cache_info().currsize == 1
 
 

@@ -13,6 +13,7 @@ Extensions (same objects):
 
     with store.batch(): ...        # group writes in few transactions; each upsert is still its own savepoint,
     store.commit()                 #   so one failing record rolls back alone; commit() ends a group
+                                   #   (SQLite: new articles are written together at commit, fresh.py)
     store.upsert(record, seen=False, signature=sig)   # re-extraction: keep last_seen and the raw page;
                                    #   sig = newsbot.dedup.signature(body) when the caller has it already
     store.find_duplicate(record)   # -> newsbot.dedup.Match | None (exact content hash, else MinHash/LSH)

@@ -20,6 +20,8 @@ from typing import Any
 from newsbot import dedup
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.store.backends import Backend, connect, describe, resolve_url
+from newsbot.store.bandindex import BandIndex
+from newsbot.store.fresh import Fresh, FreshRows
 from newsbot.store.schema import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
 from newsbot.store.timeutil import iso_now, parse_iso, utc_text
 from newsbot.store.warc import decode_raw, encode_raw
@@ -42,14 +44,39 @@ MAX_CANDIDATES = 200  # near-duplicate candidates checked per record (boilerplat
 # the band look-up first fetches up to this many rows as they come (no DISTINCT and ORDER BY: no temporary
 # B-tree, which cost as much as the look-up); only buckets holding more go through the sorted query
 BAND_ROWS_UNSORTED = 1000
+# SQLite: the band look-ups go to an in-memory index (bandindex.py) once a run has made this many of them (a
+# short crawl never builds it), while the store holds at most BAND_INDEX_MAX_ROWS band rows (25 per article;
+# 8 bytes each: 32 MB at the limit, twice that while a commit merges its rows in)
+BAND_INDEX_AFTER = 2000
+BAND_INDEX_MAX_ROWS = 4_000_000
+# the held-back new articles of a SQLite batch (fresh.py), written at commit: table -> (INSERT head, tail)
+_FRESH_COLUMNS = {
+    "articles": ("id", *COLUMNS, "first_seen", "last_seen", "updated_at"),
+    "raw_pages": ("article_id", "warc", "final_url", "status", "fetched_at", "raw_size"),
+    "archived_pages": ("article_id", "warc", "final_url", "status", "fetched_at", "raw_size", "archive_path",
+                       "archive_offset", "archive_length"),
+    "minhashes": ("article_id", "signature"),
+    "url_aliases": ("key", "article_id"),
+}
+FRESH_STATEMENTS = {
+    table: (f"INSERT INTO {'raw_pages' if table == 'archived_pages' else table} ({', '.join(cols)}) VALUES",
+            "ON CONFLICT (key) DO NOTHING" if table == "url_aliases" else "")
+    for table, cols in _FRESH_COLUMNS.items()
+}
 
 
 # a record's URLs are canonicalised by several steps (dedup lookup, upsert, aliases): once is enough
 _canonical = lru_cache(maxsize=4096)(canonicalize)
 
 
+KEY_AHEAD_ATTR = "_newsbot_key_ahead"  # (url, record_key) computed ahead (pipelines/prepare.py); never exported
+
+
 def record_key(record: ArticleRecord) -> str:
     """The article's identity in the store: its fetched URL, canonicalised (what `known()` is asked)."""
+    ahead = getattr(record, KEY_AHEAD_ATTR, None)
+    if ahead is not None and ahead[0] == record.url:
+        return ahead[1]
     return index_key(_canonical(record.url))
 
 
@@ -202,6 +229,17 @@ class Store:
         # nothing was written in between (_writes counts write units and commits; see find_duplicate)
         self._writes = 0
         self._probe: tuple[str, int, tuple | None] | None = None
+        # SQLite batches: new articles held back until commit (fresh.py), with the ids they will have
+        self._fresh: FreshRows | None = None
+        self._next_id = 0
+        # SQLite: the band rows in memory (bandindex.py), as of PRAGMA data_version _bands_version; the band rows
+        # the open transaction removes (articles whose signature changed) reach it at commit, as its added rows do
+        self._bands: BandIndex | None = None
+        self._bands_version: int | None = None
+        self._bands_off = False
+        self._band_lookups = 0
+        self._removed_bands: list[tuple[tuple[int, ...], int]] = []
+        self._direct_bands: list[tuple[int, int]] = []  # band rows a unit outside a batch wrote
         self.dedup_params_current = True
         self.wait_seconds = RECONNECT_SECONDS
         self._down_until = 0.0  # monotonic time before which writes fail at once (StoreUnavailable)
@@ -221,10 +259,9 @@ class Store:
         """
         self._writes += 1
         if self._batching:
-            if not self._tx_open:
-                self.db.begin()
-                self._tx_open = True
+            self._open_tx()
             outer_unit, self._unit_bands = self._unit_bands, []
+            removed = len(self._removed_bands)
             try:
                 with self.db.pipeline():
                     self.db.execute("SAVEPOINT unit")
@@ -232,6 +269,7 @@ class Store:
                     self.db.execute("RELEASE SAVEPOINT unit")
             except BaseException:
                 self._unit_bands = outer_unit
+                del self._removed_bands[removed:]
                 self.db.execute("ROLLBACK TO SAVEPOINT unit")
                 self.db.execute("RELEASE SAVEPOINT unit")
                 raise
@@ -251,9 +289,47 @@ class Store:
             with self.db.pipeline():
                 yield
         except BaseException:
+            self._removed_bands, self._direct_bands = [], []
             self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        rows, self._direct_bands = self._direct_bands, []
+        self._committed(rows)
+
+    def _open_tx(self) -> None:
+        """The batch's transaction, begun on its first write."""
+        if self._tx_open:
+            return
+        self.db.begin()
+        self._tx_open = True
+        if self._holds_back():  # under the write lock: nobody else gives out ids meanwhile
+            self._next_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetchone()[0]
+
+    def _holds_back(self) -> bool:
+        """Whether new articles wait for the commit (SQLite batches: one writer, which holds the lock)."""
+        return self._batching and self.dialect == "sqlite"
+
+    def _fresh_rows(self) -> FreshRows:
+        if self._fresh is None:
+            not_null = {}
+            for table, cols in _FRESH_COLUMNS.items():
+                info = self.db.execute(f"PRAGMA table_info({'raw_pages' if table == 'archived_pages' else table})")
+                required = {row[1] for row in info.fetchall() if row[3]}
+                not_null[table] = frozenset(i for i, c in enumerate(cols) if c in required)
+            self._fresh = FreshRows(_FRESH_COLUMNS, not_null)
+        return self._fresh
+
+    def _write_fresh(self) -> None:
+        """Write the held-back articles now (a read that must see them, or the same article stored again)."""
+        if not self._fresh:
+            return
+        try:
+            self._fresh.write(self.db, FRESH_STATEMENTS)
+        except BaseException:  # the batch cannot be half written: it is lost as a failed commit would lose it
+            self._tx_open = False
+            self._pending_bands, self._removed_bands = {}, []
+            self._bands = None
+            self.db.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def batch(self) -> Iterator[Store]:
@@ -318,6 +394,10 @@ class Store:
         self._pending_bands = {}
         self._unit_bands = None
         self._probe = None
+        self._bands = None
+        self._removed_bands = []
+        if self._fresh is not None:
+            self._fresh.clear()
         replay, self._batch_log = self._batch_log, []
         for name, args, kwargs in replay:
             getattr(self, name)(*args, **kwargs)
@@ -332,18 +412,40 @@ class Store:
         if not self._tx_open:
             return
         self._tx_open = False
+        rows: list[tuple[int, int]] = []
         try:
+            if self._fresh:  # first: the band rows refer to them
+                self._fresh.write(self.db, FRESH_STATEMENTS)
             if self._pending_bands:
                 pending = self._pending_bands
                 # in bucket order (ids within one in the order they were stored): sorting plain ints, not pairs
                 rows = [(b, a) for b in sorted(pending) for a in pending[b]]
                 self.db.insert_many("INSERT INTO lsh_bands (bucket, article_id) VALUES", rows, "ON CONFLICT DO NOTHING")
         except BaseException:
+            self._removed_bands, self._bands = [], None
             self.db.execute("ROLLBACK")
             raise
         finally:
             self._pending_bands = {}
-        self.db.execute("COMMIT")
+            if self._fresh is not None:
+                self._fresh.clear()
+        self._committed(rows)
+
+    def _committed(self, band_rows: list[tuple[int, int]]) -> None:
+        """COMMIT, then the band index learns what the transaction changed."""
+        try:
+            self.db.execute("COMMIT")
+        except BaseException:
+            self._bands, self._removed_bands = None, []
+            raise
+        removed, self._removed_bands = self._removed_bands, []
+        if self._bands is None:
+            return
+        for buckets, article_id in removed:
+            self._bands.remove(buckets, article_id)
+        self._bands.add(sorted(band_rows))
+        if len(self._bands) > BAND_INDEX_MAX_ROWS:  # the store outgrew it: queries from now on
+            self._bands, self._bands_off = None, True
 
     def close(self) -> None:
         try:
@@ -432,11 +534,23 @@ class Store:
         now = iso_now()
         fp = fingerprint(record)
         probe, self._probe = self._probe, None
+        reuse = probe is not None and probe[0] == key and probe[1] == self._writes
+        if self._holds_back():
+            if key in self._fresh_rows().by_key:
+                self._write_fresh()  # the same article again in one batch: written, then updated as usual
+                reuse = False
+            else:
+                self._open_tx()
+                row = probe[2] if reuse else self._probe_key(key)
+                if row is None:
+                    self._hold_back(record, key, fp, now, signature)
+                    return "new"
+                probe, reuse = (key, self._writes, row), True
         with self._write():
-            if probe is not None and probe[0] == key and probe[1] == self._writes - 1:
+            if reuse:
                 row = probe[2]
             else:
-                row = self.db.execute("SELECT id, fingerprint FROM articles WHERE key = ?", (key,)).fetchone()
+                row = self._probe_key(key)
             if row is None:
                 values = self._values(record, key, fp)
                 cols = ", ".join(COLUMNS)
@@ -453,7 +567,7 @@ class Store:
                     self._save_raw(article_id, record.raw, replace=False)
                     self._save_aliases(article_id, key, record)
                     return "new"
-                row = self.db.execute("SELECT id, fingerprint FROM articles WHERE key = ?", (key,)).fetchone()
+                row = self._probe_key(key)
             article_id, old_fp = row
             seen_sql = ", last_seen = ?" if seen else ""
             seen_params = (now,) if seen else ()
@@ -479,6 +593,33 @@ class Store:
             self._save_aliases(article_id, key, record)
             return "updated"
 
+    def _probe_key(self, key: str) -> tuple | None:
+        return self.db.execute("SELECT id, fingerprint FROM articles WHERE key = ?", (key,)).fetchone()
+
+    def _hold_back(self, record: ArticleRecord, key: str, fp: str, now: str, signature: bytes | None) -> None:
+        """A new article of a SQLite batch: its rows wait for the commit (fresh.py); its band rows join the
+        batch's. Raises, holding nothing back, what writing it would raise."""
+        self._writes += 1
+        article_id = self._next_id
+        sig = signature if signature is not None else dedup.signature(record.body)
+        rows = {"articles": [(article_id, *self._values(record, key, fp), now, now, now)],
+                "minhashes": [(article_id, sig)]}
+        if record.raw is not None:
+            table, raw_row = self._raw_row(article_id, record.raw)
+            rows[table] = [raw_row]
+        aliases = self._aliases(key, record)
+        if aliases:
+            rows["url_aliases"] = [(alias, article_id) for alias in aliases]
+        fresh = Fresh(article_id, key, fp, record.content_hash, record.duplicate_of, record.cluster_id, sig, now)
+        self._fresh_rows().add(fresh, rows)
+        self._next_id += 1
+        pending = self._pending_bands
+        for bucket in dedup.band_buckets(sig):
+            if bucket in pending:
+                pending[bucket].append(article_id)
+            else:
+                pending[bucket] = [article_id]
+
     def _values(self, record: ArticleRecord, key: str, fp: str) -> tuple:
         values = list(_record_values(record))
         for i in _LIST_INDEXES:
@@ -491,20 +632,27 @@ class Store:
             return
         if replace:
             self.db.execute("DELETE FROM raw_pages WHERE article_id = ?", (article_id,))
-        if raw.source is not None and raw.packed is None:  # read from an archive file: keep its place, not a copy
-            self.db.execute(
-                "INSERT INTO raw_pages (article_id, warc, final_url, status, fetched_at, raw_size, archive_path,"
-                " archive_offset, archive_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, b"", raw.url, raw.status, raw.fetched_at, len(raw.body), *raw.source),
-            )
-            return
-        self.db.execute(
-            "INSERT INTO raw_pages (article_id, warc, final_url, status, fetched_at, raw_size) VALUES (?, ?, ?, ?, ?, ?)",
-            (article_id, raw.packed if raw.packed is not None else encode_raw(raw), raw.url, raw.status,
-             raw.fetched_at, len(raw.body)),
-        )
+        table, row = self._raw_row(article_id, raw)
+        head, tail = FRESH_STATEMENTS[table]
+        self.db.execute(f"{head} ({', '.join('?' * len(row))}) {tail}", row)
+
+    @staticmethod
+    def _raw_row(article_id: int, raw: RawPage) -> tuple[str, tuple]:
+        """(table, row) of a raw page: the WARC record, or (read from an archive file) its place, not a copy."""
+        if raw.source is not None and raw.packed is None:
+            return "archived_pages", (article_id, b"", raw.url, raw.status, raw.fetched_at, len(raw.body), *raw.source)
+        return "raw_pages", (article_id, raw.packed if raw.packed is not None else encode_raw(raw), raw.url,
+                             raw.status, raw.fetched_at, len(raw.body))
 
     def _save_aliases(self, article_id: int, key: str, record: ArticleRecord) -> None:
+        for alias in self._aliases(key, record):
+            self.db.execute(
+                "INSERT INTO url_aliases (key, article_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                (alias, article_id),
+            )
+
+    @staticmethod
+    def _aliases(key: str, record: ArticleRecord) -> list[str]:
         """Other URLs of the same article (pre-redirect URL, declared canonical on the same site) for `known()`."""
         aliases = set()
         if record.raw is not None and record.raw.request_url:
@@ -513,11 +661,7 @@ class Store:
             aliases.add(index_key(_canonical(record.canonical_url)))
         aliases.discard(key)
         aliases.discard("")
-        for alias in sorted(aliases):
-            self.db.execute(
-                "INSERT INTO url_aliases (key, article_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-                (alias, article_id),
-            )
+        return sorted(aliases)
 
     def _save_dedup_state(self, article_id: int, record: ArticleRecord, signature: bytes | None, *, replace: bool) -> None:
         sig = signature if signature is not None else dedup.signature(record.body)
@@ -535,6 +679,8 @@ class Store:
                 self._pending_bands[bucket].remove(article_id)
         if self._unit_bands:
             self._unit_bands[:] = [(b, a) for b, a in self._unit_bands if a != article_id]
+        if self._bands is not None:
+            self._removed_bands.append((buckets, article_id))
         self.db.execute(
             f"DELETE FROM lsh_bands WHERE article_id = ? AND bucket IN ({','.join('?' * len(buckets))})",
             (article_id, *buckets),
@@ -548,6 +694,7 @@ class Store:
             self._unit_bands.extend(rows)
             return
         self.db.executemany("INSERT INTO lsh_bands (bucket, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
+        self._direct_bands.extend(rows)
 
     @_reconnecting
     def add_invalid(self, record: ArticleRecord | dict[str, Any], reason: str) -> None:
@@ -582,14 +729,15 @@ class Store:
         """
         key = record_key(record)
         sig = signature if signature is not None else dedup.signature(record.body)
+        fresh = self._fresh.by_key.get(key) if self._fresh else None
         with self.db.pipeline():  # PostgreSQL: the three look-ups in one round trip
-            probe = self.db.execute("SELECT id, fingerprint FROM articles WHERE key = ?", (key,))
+            probe = None if fresh else self.db.execute("SELECT id, fingerprint FROM articles WHERE key = ?", (key,))
             exact, near = self._lookups(record.content_hash, sig)
-            row = probe.fetchone()
+            row = (fresh.id, fresh.fingerprint) if fresh else probe.fetchone()
         match = self._match(row[0] if row else None, record.content_hash, sig, (exact, near))
         # upsert may reuse the answer only while it cannot have gone stale: "absent" (the INSERT's ON CONFLICT
         # catches a concurrent insert), or read under SQLite's write lock (a batch's open transaction)
-        if row is None or (self.dialect == "sqlite" and self._tx_open):
+        if fresh is None and (row is None or (self.dialect == "sqlite" and self._tx_open)):
             self._probe = (key, self._writes, row)
         return match
 
@@ -606,6 +754,9 @@ class Store:
                 (content_hash,),
             )
         buckets = dedup.band_buckets(sig)
+        index = self._band_index()
+        if index is not None:
+            return exact, index.lookup(buckets, MAX_CANDIDATES)
         near = self.db.execute(
             f"SELECT article_id FROM lsh_bands WHERE bucket IN ({','.join('?' * len(buckets))})"
             f" LIMIT {BAND_ROWS_UNSORTED + 1}",
@@ -613,11 +764,41 @@ class Store:
         )
         return exact, near
 
+    def _band_index(self) -> BandIndex | None:
+        """The in-memory band rows (SQLite), while they are those of the store; None: ask the database."""
+        if self.dialect != "sqlite" or self._bands_off or not self.dedup_params_current:
+            return None
+        if self._bands is not None:
+            # in our own transaction we hold the write lock; otherwise another connection may have written
+            if self._tx_open or self._data_version() == self._bands_version:
+                return self._bands
+            self._bands, self._band_lookups = None, 0
+        self._band_lookups += 1
+        if self._band_lookups < BAND_INDEX_AFTER or self._tx_open:  # built between transactions: committed rows
+            return None
+        count = self.db.execute("SELECT COUNT(*) FROM minhashes").fetchone()[0]
+        if count * dedup.BANDS > BAND_INDEX_MAX_ROWS:
+            self._bands_off = True
+            return None
+        version = self._data_version()
+        self._bands = BandIndex.from_signatures(self.db.execute("SELECT article_id, signature FROM minhashes"))
+        self._bands_version = version
+        log.debug("near-duplicate band index: %d rows, %.1f MB", len(self._bands), self._bands.nbytes / 1e6)
+        return self._bands
+
+    def _data_version(self) -> int:
+        """SQLite's count of other connections' commits (PRAGMA data_version: unchanged by our own)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     def _near_ids(self, near: Any, buckets: tuple[int, ...]) -> set[int]:
         """Ids in the record's buckets: all of them, or (hot buckets) the MAX_CANDIDATES smallest.
 
         Either way the MAX_CANDIDATES smallest ids below any given id are among them, all the caller keeps.
+        (The band index answers with a set already: per bucket, all ids or its MAX_CANDIDATES smallest, which
+        holds the same smallest ids.)
         """
+        if isinstance(near, set):
+            return near
         rows = near.fetchall()
         if len(rows) <= BAND_ROWS_UNSORTED:
             return {r[0] for r in rows}
@@ -634,6 +815,8 @@ class Store:
                 looked = self._lookups(content_hash, sig)
         exact, near = looked
         hit = exact.fetchone() if exact is not None else None
+        if hit is None and content_hash and self._fresh and (held := self._fresh.by_hash.get(content_hash)):
+            hit = (held.id, held.key, held.duplicate_of, held.cluster_id)  # stored ones have the smaller ids
         if hit and (own_id is None or hit[0] < own_id):
             return dedup.Match(hit[2] or hit[1], hit[3] or dedup.cluster_id_for(hit[1]), 1.0, "exact")
         buckets = dedup.band_buckets(sig)
@@ -644,10 +827,14 @@ class Store:
         candidates = sorted(c for c in found if own_id is None or c < own_id)[:MAX_CANDIDATES]
         best: tuple[float, int] | None = None
         if candidates:
-            marks = ",".join("?" * len(candidates))
-            sigs = dict(self.db.execute(
-                f"SELECT article_id, signature FROM minhashes WHERE article_id IN ({marks})", candidates
-            ).fetchall())
+            held = self._fresh.by_id if self._fresh else {}
+            sigs = {c: held[c].signature for c in candidates if c in held}
+            stored = [c for c in candidates if c not in held]
+            if stored:
+                marks = ",".join("?" * len(stored))
+                sigs.update(self.db.execute(
+                    f"SELECT article_id, signature FROM minhashes WHERE article_id IN ({marks})", stored
+                ).fetchall())
             for cand_id in candidates:  # in id order: on a tie the oldest article wins
                 cand = sigs.get(cand_id)
                 if cand is None:
@@ -657,7 +844,12 @@ class Store:
                     best = (sim, cand_id)
         if best is None:
             return None
-        hit = self.db.execute("SELECT key, duplicate_of, cluster_id FROM articles WHERE id = ?", (best[1],)).fetchone()
+        held_best = self._fresh.by_id.get(best[1]) if self._fresh else None
+        if held_best is not None:
+            hit = (held_best.key, held_best.duplicate_of, held_best.cluster_id)
+        else:
+            hit = self.db.execute("SELECT key, duplicate_of, cluster_id FROM articles WHERE id = ?",
+                                  (best[1],)).fetchone()
         return dedup.Match(hit[1] or hit[0], hit[2] or dedup.cluster_id_for(hit[0]), round(best[0], 3), "near")
 
     def rebuild_dedup(self, chunk: int = 500) -> dict[str, int]:
@@ -666,6 +858,15 @@ class Store:
         Returns counts: articles, exact and near duplicates found.
         """
         counts = {"articles": 0, "exact": 0, "near": 0}
+        self._write_fresh()
+        self._bands, self._bands_off, bands_off = None, True, self._bands_off  # its band rows are being replaced
+        try:
+            self._rebuild_dedup(counts, chunk)
+        finally:
+            self._bands_off = bands_off
+        return counts
+
+    def _rebuild_dedup(self, counts: dict[str, int], chunk: int) -> None:
         ids = [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
         with self.batch():
             with self._write():  # old state may come from other parameters: start from nothing
@@ -694,7 +895,6 @@ class Store:
             with self._write():
                 self.db.execute("UPDATE meta SET value = ? WHERE name = 'dedup_params'", (dedup.PARAMS,))
         self.dedup_params_current = True
-        return counts
 
     # ---- reads ----------------------------------------------------------------------------------
 
@@ -711,26 +911,34 @@ class Store:
     @_reconnecting
     def _known(self, key: str) -> datetime | None:
         key = index_key(key)
+        held = self._fresh.by_key.get(key) if self._fresh else None
+        if held is not None:
+            return parse_iso(held.last_seen)
         row = self.db.execute("SELECT last_seen FROM articles WHERE key = ?", (key,)).fetchone()
         if row is None:
             row = self.db.execute(
                 "SELECT a.last_seen FROM url_aliases u JOIN articles a ON a.id = u.article_id WHERE u.key = ?", (key,)
             ).fetchone()
+        if row is None and self._fresh and (held := self._fresh.by_alias.get(key)):
+            return parse_iso(held.last_seen)
         return parse_iso(row[0]) if row else None
 
     def get(self, key: str) -> ArticleRecord | None:
+        self._write_fresh()  # held-back articles (fresh.py) are stored articles too
         key = index_key(key)
         row = self.db.execute(f"SELECT {', '.join(RECORD_FIELDS)} FROM articles WHERE key = ?", (key,)).fetchone()
         return _record(row) if row else None
 
     def row(self, key: str) -> dict[str, Any] | None:
         """Every column of one stored article (records plus store bookkeeping), for tools and tests."""
+        self._write_fresh()  # held-back articles (fresh.py) are stored articles too
         cols = (*COLUMNS, "id", "first_seen", "last_seen", "updated_at")
         key = index_key(key)
         row = self.db.execute(f"SELECT {', '.join(cols)} FROM articles WHERE key = ?", (key,)).fetchone()
         return dict(zip(cols, row, strict=True)) if row else None
 
     def count(self, filters: Filters | None = None) -> int:
+        self._write_fresh()  # held-back articles (fresh.py) are stored articles too
         where, params = (filters or Filters(include_duplicates=True)).where()
         return int(self.db.execute(f"SELECT COUNT(*) FROM articles{where}", params).fetchone()[0])
 
@@ -743,6 +951,7 @@ class Store:
 
     def iter_records(self, filters: Filters | None = None, size: int = 1000) -> Iterator[ArticleRecord]:
         """Stored records in canonical-key order (deterministic on both backends), streamed."""
+        self._write_fresh()  # held-back articles (fresh.py) are stored articles too
         where, params = (filters or Filters()).where()
         sql = f"SELECT {', '.join(RECORD_FIELDS)} FROM articles{where} ORDER BY key"
         for row in self.db.stream(sql, params, size):
@@ -750,6 +959,7 @@ class Store:
 
     def raw_ids(self, sites: list[str] | None = None, since: str | None = None) -> list[int]:
         """Ids of articles with a stored raw page (fetched at or after `since`), oldest first."""
+        self._write_fresh()  # held-back articles (fresh.py) are stored articles too
         clauses, params = [], []
         if sites:
             clauses.append(f"a.site IN ({','.join('?' * len(sites))})")
@@ -763,6 +973,7 @@ class Store:
 
     def raw_page(self, article_id: int) -> tuple[str, str | None, RawPage] | None:
         """(stored url, site, RawPage) for one stored article, decompressed from its WARC record."""
+        self._write_fresh()  # held-back articles (fresh.py) are stored articles too
         row = self.db.execute(
             "SELECT a.url, a.site, r.warc, r.fetched_at, r.archive_path, r.archive_offset, r.archive_length"
             " FROM raw_pages r JOIN articles a ON a.id = r.article_id WHERE r.article_id = ?",

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import orjson
+
 from newsbot import __version__
 from newsbot.record import ArticleRecord
 from newsbot.store.backends import describe
@@ -101,7 +103,8 @@ class _Output:
 
 
 def export_jsonl(store: Store, path: str | os.PathLike, filters: Filters | None = None, *, card: bool = True) -> ExportResult:
-    """Write the selected records, one `ArticleRecord.to_json()` line each, in canonical-key order.
+    """Write the selected records, one JSON object per line (the fields of `ArticleRecord.to_dict()`, in order),
+    in canonical-key order.
 
     Memory stays flat: rows are streamed (server-side cursor on PostgreSQL) and written as they come.
     The file appears complete or not at all (written beside, then renamed).
@@ -112,9 +115,11 @@ def export_jsonl(store: Store, path: str | os.PathLike, filters: Filters | None 
     part = path.with_name(path.name + ".part")
     result = ExportResult(path=path, card=card_path(path) if card else None)
     out = _Output(part, path.name)
+    names = ArticleRecord.field_names()
     try:
         for record in store.iter_records(filters):
-            out.write(record.to_json().encode("utf-8") + b"\n")
+            # orjson: UTF-8 bytes, never \u-escaped, several times faster than json.dumps (and no spaces after , :)
+            out.write(orjson.dumps({name: getattr(record, name) for name in names}, option=orjson.OPT_APPEND_NEWLINE))
             result.records += 1
             month = (utc_text(record.published) or "unknown")[:7]
             result.by_site_month[(record.site or "unknown", month)] += 1

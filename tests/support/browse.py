@@ -26,7 +26,7 @@ from newsbot.record import ArticleRecord, RawPage
 from newsbot.state import state_dir
 from newsbot.store import open_store
 from tests.support.crawl import env_for
-from tests.support.store import make_record
+from tests.support.records import make_record
 
 DEMO_SITE = "demo-news.test"
 SYNTH_SITE = "example-news.com"
