@@ -77,7 +77,7 @@ class StorePipeline(StorePipelineBase):
             self.stats.inc_value(f"newsbot/site/{site}/replayed", done)
         if left:
             self.stats.inc_value(f"newsbot/site/{site}/spool_left", left)
-        return Spool(directory, site, setting_int(self.settings, "NEWSBOT_SPOOL_MAX_MB", 256) * 2**20)
+        return Spool(directory, site, setting_int(self.settings, "NEWSBOT_SPOOL_MAX_MB", defaults.NEWSBOT_SPOOL_MAX_MB) * 2**20)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.store is not None:
