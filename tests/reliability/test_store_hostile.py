@@ -118,8 +118,7 @@ DAMAGES = ["second half overwritten", "truncated", "an index's root page overwri
 
 @pytest.mark.parametrize("how", DAMAGES)
 def test_damaged_store_is_unreadable_not_healthy(tmp_path, how, case):
-    from newsbot.jobs.health import HealthSample
-
+    from newsbot.health.policy import HealthSample
     from newsbot.health.store import HealthStore
     from newsbot.store import open_store
     from tests.support.crawl import newsbot
