@@ -14,13 +14,14 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
+
+from tests.support.ports import free_port
 
 
 class ClusterUnavailable(RuntimeError):
@@ -32,12 +33,6 @@ def _bin_dir() -> Path:
     if not found:
         raise ClusterUnavailable("no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb): run scripts/install.sh")
     return Path(found[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 PREFIX = "newsbot-pg-"
@@ -103,7 +98,7 @@ class TempCluster:
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         last = ""
         for _ in range(3):  # a free port can be taken between probing and binding: try another
-            port = _free_port()
+            port = free_port()
             done = self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.dir / "server.log"),
                              "-o", f"-p {port} {opts}", "-w", "-t", "60", "start")
             if done.returncode == 0:

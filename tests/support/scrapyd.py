@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.parse
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 # what the egg is built from (pyproject.toml is the source of truth; setup.py is scrapyd-deploy's shim)
@@ -36,12 +37,6 @@ class ScrapydUnavailable(RuntimeError):
     pass
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class ScrapydServer:
     def __init__(self, workdir: Path, env: dict[str, str] | None = None):
         if not shutil.which("scrapyd"):
@@ -50,7 +45,7 @@ class ScrapydServer:
         self.dir.mkdir(parents=True, exist_ok=True)
         last = ""
         for _ in range(3):  # a free port can be taken between probing and binding
-            self.port = _free_port()
+            self.port = free_port()
             (self.dir / "scrapyd.conf").write_text(
                 "[scrapyd]\n"
                 f"http_port = {self.port}\n"
