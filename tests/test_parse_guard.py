@@ -6,7 +6,7 @@ import gzip
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from newsbot.extract.decode import MAX_PARSE_WORK, parse_work
@@ -80,3 +80,83 @@ def test_real_pages_pass_the_guard_and_are_bounded_above(folder):
         fast = parse_work(html)
         assert fast <= MAX_PARSE_WORK, f"{name}: a real page would be refused as too deep ({fast})"
         assert fast >= reference_parse_work(html), name
+
+
+# The fast path (cheap_to_parse) skips the exact count on pages that two C scans show cheap. It must never pass a
+# page the exact count refuses, and never read fewer attributes in a tag than lexbor's own tokenizer does.
+_attr_forms = st.sampled_from(["{n}", "{n}=v", '{n}="q > u o"', "{n}='x'", "={n}", "{n}=", "{n} = 'y z'",
+                               '{n}="a"', "{n}=<b", '"{n}', "{n}/"])
+_separators = st.sampled_from([" ", "/", "\n", "\t", "\f", "  ", " / "])
+
+
+@st.composite
+def tag_with_attributes(draw) -> tuple[str, int]:
+    count = draw(st.integers(0, 90))
+    parts = []
+    for i in range(count):
+        form = draw(_attr_forms)
+        # after a quoted value HTML starts the next attribute with no separator at all
+        sep = "" if i and parts[-1].endswith(('"', "'")) and draw(st.booleans()) else draw(_separators)
+        parts.append(sep + form.format(n=f"a{i}"))
+    return "<div" + "".join(parts) + ">", count
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=tag_with_attributes())
+def test_risky_tag_search_reads_at_least_lexbor_s_attributes(case):
+    from selectolax.lexbor import LexborHTMLParser
+
+    from newsbot.extract.decode import _RISKY_TAG, FAST_MAX_ATTRS, tag_attributes
+
+    tag, _ = case
+    node = LexborHTMLParser("<body>" + tag + "</div>").css_first("div")
+    assume(node is not None)  # an unclosed quote holds the rest of the document: no element
+    seen = len(node.attributes)  # lexbor's own tokenizer (names are distinct, so none is dropped as a duplicate)
+    data = tag.encode()
+    assert tag_attributes(data, 0) >= seen
+    if seen > FAST_MAX_ATTRS:
+        assert _RISKY_TAG.search(data) is not None
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html=soup())
+def test_fast_path_never_passes_what_the_exact_count_refuses(html):
+    from newsbot.extract.decode import cheap_to_parse
+
+    data = html.encode("utf-8", "surrogatepass")
+    for budget in (200, 2_000, 20_000, 200_000):
+        if cheap_to_parse(data, budget):
+            assert reference_parse_work(html, stop_at=budget) <= budget
+
+
+_many = " ".join(f"a{i}" for i in range(7_000))
+
+
+@pytest.mark.parametrize("html", [
+    "<div " + _many + ">",
+    "<div " + "".join(f'a{i}="1"' for i in range(7_000)) + ">",  # no separator after a quoted value
+    "<div " + "".join(f"/=a{i}" for i in range(7_000)) + ">",  # a name may start with "=" (after a "/")
+    "</div " + _many + ">",  # an end tag's attributes are tokenized too
+    "<div" + "x" * 400 + " " + _many + ">",  # a long tag name
+    # a false hit in a script whose quoted "value" spans a real tag of many attributes after </script>
+    "<script>if(x<y c=\"</script><div " + _many + '>"' + " b" * 40 + "</script>",
+    "<div>" * 7_000,
+    "<!-->" + "<div>" * 7_000,
+], ids=["attributes", "quoted-no-separator", "equals-names", "end-tag", "long-name", "span-of-a-false-hit",
+        "nested", "empty-comment"])
+def test_fast_path_refuses_hostile_shapes(html):
+    from newsbot.extract.decode import cheap_to_parse
+
+    assert not cheap_to_parse(html.encode())
+    assert reference_parse_work(html) > MAX_PARSE_WORK or "</div " in html  # each is really over the budget
+
+
+@pytest.mark.parametrize("folder", ["corpus/pages", "wcxb-dev/pages"])
+def test_fast_path_takes_most_real_pages(folder):
+    from newsbot.extract.decode import cheap_to_parse
+
+    where = SHARED / folder
+    if not where.is_dir():
+        pytest.skip(f"{where} not present (third-party pages are read from ../shared, never copied here)")
+    pages = [html.encode("utf-8", "surrogatepass") for _, html in _pages(where)]
+    assert sum(map(cheap_to_parse, pages)) >= 0.8 * len(pages)

@@ -93,7 +93,7 @@ def parse_page(
         raise ExtractionError("not-html", "input is an XML document (feed or sitemap), not an HTML page")
     if "<" not in html:  # JSON, CSV or plain text served as a page: nothing to parse as HTML
         raise ExtractionError("not-html", "no markup: not an HTML page")
-    if nesting_too_deep(html):
+    if nesting_too_deep(html, data=utf8):
         raise ExtractionError("too-deep", "markup nested too deep to parse safely (hostile or broken page)")
     # lexbor parses UTF-8 bytes: handing over the page's own bytes spares encoding the text again (same tree)
     return ParsedPage(html, LexborHTMLParser(utf8 if utf8 is not None else html), used_encoding)

@@ -79,9 +79,63 @@ _TOKEN = re.compile(
 )
 
 
-def nesting_too_deep(html: str, limit: int = MAX_NESTING) -> bool:
-    """True when parsing `html` would cost more than the guard allows (hostile or broken markup)."""
-    return parse_work(html, stop_at=limit * limit * 5) > limit * limit * 5
+# The fast path: most pages are shown cheap by two scans in C, and the exact count (a Python loop over every tag,
+# costlier than lexbor's parse itself) runs only on the rest (3% of the wcxb-dev and corpus pages: many tags, or a
+# long run of minified script). Every token starts with "<": with t of them the stack work is at most
+# t(t+3)/2, and with no tag of more than FAST_MAX_ATTRS attributes the comparisons at most t * A(A+1)/2.
+# _RISKY_TAG reads attributes as HTML does (so that it never counts fewer than the tokenizer; it may count more,
+# e.g. inside a script, which only sends the page to the exact count) and keeps its own cost linear: a
+# stretch without separators holding many "<" would otherwise be rescanned from each of them.
+FAST_MAX_ATTRS = 32
+FAST_NAME_RUN = 300
+_ATTR_BYTES = (rb"""[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"""
+               rb"""(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >"'][^\t\n\f\r >]*+|))?+""")
+# one search finds both: a name run too long to scan from each "<" (group 1), or a possible tag of many attributes
+_RISKY_TAG = re.compile(rb"</?[a-zA-Z](?:([^\t\n\f\r />]{%d})|[^\t\n\f\r />]*+(?:" % (FAST_NAME_RUN - 1)
+                        + _ATTR_BYTES + rb"){%d})" % (FAST_MAX_ATTRS + 1))
+_TAG_ATTRS = re.compile(rb"</?[a-zA-Z][^\t\n\f\r />]*+((?:" + _ATTR_BYTES + rb")*+)")
+_ONE_ATTR = re.compile(_ATTR_BYTES)
+FAST_MAX_HITS = 64  # possible tags of many attributes counted one by one (mostly code in scripts) before giving up
+
+
+def tag_attributes(data: bytes, start: int) -> int:
+    """How many attributes the tag starting at `start` holds, read as the HTML tokenizer reads them."""
+    section = _TAG_ATTRS.match(data, start)
+    return len(_ONE_ATTR.findall(section.group(1))) if section is not None else 0
+
+
+def cheap_to_parse(data: bytes, budget: int = MAX_PARSE_WORK) -> bool:
+    """True when `data` (a page's UTF-8 bytes) provably costs lexbor less than `budget`; False: count exactly."""
+    tokens = data.count(b"<")
+    a = FAST_MAX_ATTRS
+    work = tokens * (tokens + 3) // 2 + tokens * (a * (a + 1) // 2)
+    if work > budget:
+        return False
+    # a possible tag of more than A attributes (often code in a script) adds its own count; the search goes on
+    # from the next character, since a real tag may start inside a false hit's span (a quoted "value" in a script)
+    pos = 0
+    for _ in range(FAST_MAX_HITS):
+        hit = _RISKY_TAG.search(data, pos)
+        if hit is None:
+            return True
+        if hit.group(1) is not None:
+            return False
+        n = tag_attributes(data, hit.start())
+        work += n * (n + 1) // 2
+        if work > budget:
+            return False
+        pos = hit.start() + 1
+    return False
+
+
+def nesting_too_deep(html: str, limit: int = MAX_NESTING, data: bytes | None = None) -> bool:
+    """True when parsing `html` would cost more than the guard allows (hostile or broken markup).
+
+    data: the UTF-8 bytes of `html` when the caller has them (spares encoding the page for the fast path)."""
+    budget = limit * limit * 5
+    if cheap_to_parse(data if data is not None else html.encode("utf-8", "surrogatepass"), budget):
+        return False
+    return parse_work(html, stop_at=budget) > budget
 
 
 def parse_work(html: str, stop_at: int = MAX_PARSE_WORK) -> int:
