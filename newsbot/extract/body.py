@@ -82,16 +82,15 @@ def _value(u: Unit) -> float:
 def _score(units: list[Unit], containers: list[Container]) -> list[float]:
     """Value every unit and add the values up every container above it (score, good/bad chars, units, sentences).
 
-    Integer tallies go to the unit's own block and are then handed up the tree once, children before parents
-    (`containers` lists every block before the blocks inside it); only the float score is added along each unit's
-    chain, in document order, so every sum is the one a unit-by-unit walk up the chain gives."""
+    Every tally goes to the unit's own block and is then handed up the tree once, children before parents
+    (`containers` lists every block before the blocks inside it): linear in the page, not units x depth."""
     values = [_value(u) for u in units]
     for u, v in zip(units, values, strict=False):
         u.owner.raw_chars += len(u.text)
         if v > 0:
             u.owner.raw_good += len(u.text)
             u.owner.raw_units += 1
-            if _is_sentence(u.text):
+            if _sentence(u):
                 u.owner.raw_sentences += 1
     for c in reversed(containers):
         if (p := c.parent) is not None:
@@ -125,19 +124,14 @@ def _score(units: list[Unit], containers: list[Container]) -> list[float]:
         n = len(u.text)
         owner = u.owner
         owner.units += 1
-        if v > 0:
-            k = owner.neg + 1
-            bad = -min(n, 200)
-            for c in u.chain[:k]:
-                c.score += bad
-            for c in u.chain[k:]:
-                c.score += v
+        if v > 0:  # its value up to the deepest furniture-named block above it, bad text from there up
+            owner.pos += v
+            owner.pos_bad -= min(n, 200)
             owner.good_chars += n
-            if _is_sentence(u.text):
+            if _sentence(u):
                 owner.sentences += 1
         else:
-            for c in u.chain:
-                c.score += v
+            owner.score += v
             if n >= SHORT or u.link_chars or u.junk:  # a short plain line (list item, cell) is neutral, not furniture
                 owner.bad_chars += n
     for c in reversed(containers):
@@ -145,11 +139,17 @@ def _score(units: list[Unit], containers: list[Container]) -> list[float]:
             c.bad_chars += c.good_chars
             c.good_chars = 0
             c.sentences = 0
+            c.score += c.pos_bad
+            c.pos = c.pos_bad = 0.0
         if (p := c.parent) is not None:
             p.units += c.units
             p.good_chars += c.good_chars
             p.bad_chars += c.bad_chars
             p.sentences += c.sentences
+            p.score += c.score
+            p.pos += c.pos
+            p.pos_bad += c.pos_bad
+        c.score += c.pos
     return values
 
 
@@ -229,7 +229,7 @@ def _keep(units: list[Unit], values: list[float], box: Container, ftitle: frozen
         kept.append(u)
     # Lines before the first real paragraph: kickers, section names and stamps go, but an opening question, a short
     # list or a body made of short lines (a calendar, results) is the article.
-    first = next((i for i, u in enumerate(kept) if values[u.index] > 0 and _is_sentence(u.text)), None)
+    first = next((i for i, u in enumerate(kept) if values[u.index] > 0 and _sentence(u)), None)
     if first is None:
         first = next((i for i, u in enumerate(kept) if values[u.index] > 0), None)
         if first is None:
@@ -294,6 +294,14 @@ def _weighted_len(text: str) -> int:
 def _is_sentence(text: str) -> bool:
     n = _weighted_len(text)
     return n >= 80 or (n >= 40 and text.rstrip().endswith(_SENTENCE_END))
+
+
+def _sentence(u: Unit) -> bool:
+    """_is_sentence of a unit's text, worked out once (the scorer, the keep rules and the signals all ask)."""
+    s = u.sentence
+    if s is None:
+        s = u.sentence = _is_sentence(u.text)
+    return s
 
 
 def _tokens(text: str) -> Counter:
@@ -377,7 +385,7 @@ def _looks_like_listing(units: list[Unit], values: list[float], box: Container, 
                 run = 0
             elif values[u.index] > 0:
                 seq.append("P")
-                if _is_sentence(u.text):
+                if _sentence(u):
                     sentences += 1
                     # running prose: sentences in a row in ONE block (paragraphs of an article are siblings; the
                     # blurbs of a home page sit one per teaser box)
@@ -567,7 +575,7 @@ def _signals(units: list[Unit], containers: list[Container], box: Container, kep
     """What the confidence is computed from: how much running prose was kept, how much of the page's prose the
     chosen block holds, how clear its lead over the best block outside it is."""
     chars = sum(len(u.text) for u in kept)
-    sentence_chars = sum(len(u.text) for u in kept if _is_sentence(u.text))
+    sentence_chars = sum(len(u.text) for u in kept if _sentence(u))
     page_good = containers[0].raw_good or 1
     rival = 0.0
     for c in containers:  # the best-scoring block that neither holds the chosen one nor sits inside it

@@ -54,6 +54,8 @@ class Container:
     media: bool = False  # holds an image/figure/video directly or in inline children
     text_chars: int = 0  # text of the units it owns directly
     score: float = 0.0
+    pos: float = 0.0  # prose value below not yet under a furniture-named block, and what it weighs as bad text
+    pos_bad: float = 0.0  # (the scorer's running sums, handed up the tree)
     good_chars: int = 0
     sentences: int = 0  # good units below that read as sentences (not headline-like teasers)
     raw_good: int = 0  # good text below, ignoring class hints (to overrule a weak furniture hint)
@@ -81,6 +83,7 @@ class Unit:
     after_media: bool = False  # first text after an image, nothing in between: caption/credit position
     junk: bool = False  # furniture line / credit / caption / policy text (set by the scorer)
     chain: tuple[Container, ...] = field(default=())
+    sentence: bool | None = None  # reads as a sentence (body.py decides, once, when first asked)
 
     @property
     def link_density(self) -> float:
@@ -124,7 +127,7 @@ class _Walker:
             return False
         # whitespace-only text nodes add nothing once the text is folded: leave them out (less text to fold)
         text = " ".join((node.text(deep=True, separator=" ", skip_empty=True) or "").split())
-        if box.hint > -3 and len(text) >= max(COLLAPSE_BELOW, COLLAPSE_SHARE * self.page_chars()):
+        if box.hint > -3 and len(text) >= COLLAPSE_BELOW and len(text) >= COLLAPSE_SHARE * self.page_chars():
             return False  # a furniture-named block with text enough to be the article's own wrapper: weigh it
         self.units.append(Unit(text or " ", 0, box.tag, box, len(self.units), chain=chain, junk=True))
         box.text_chars += len(text)
