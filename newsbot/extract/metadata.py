@@ -444,17 +444,29 @@ _BYLINE_FIRST = frozenset(c for w in _CREDIT_WORDS for c in {unicodedata.normali
                                                                w[0].lower()})
 
 
-def _may_start_byline(raw: str) -> bool:
+def _may_start_byline(raw: str) -> bool | None:
     """Can clean_line(raw) begin with a byline word (_BYLINE_PREFIX, "by Name")? Cleaning drops whitespace and
     DELETED_CHARS before the first letter; NFC may compose that letter with the marks after it, which keeps the first
-    letter of its decomposition; presentation forms are unfolded by cleaning, so they are not judged here."""
+    letter of its decomposition; presentation forms are unfolded by cleaning, so they are not judged here.
+    None: `raw` has nothing but such characters (what follows it decides)."""
     for ch in (raw.lstrip() if raw[:1].isspace() else raw):
         if ch in DELETED_CHARS or ch.isspace():
             continue
         if "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufefe":
             return True
         return unicodedata.normalize("NFD", ch)[0] in _BYLINE_FIRST
-    return False
+    return None
+
+
+def _may_open_byline(node: LexborNode) -> bool:
+    """_may_start_byline of the node's whole text, read from its first text child when that decides: most nodes
+    asked are body paragraphs, whose text need not be put together to see that they open with no byline word."""
+    first = node.child
+    if first is not None and first.tag == "-text":
+        decided = _may_start_byline(first.text_content or "")
+        if decided is not None:
+            return decided
+    return bool(_may_start_byline(node.text(deep=True, separator=" ")))
 
 
 def _visible_bylines(tree: LexborHTMLParser, title_node: LexborNode | None) -> list[str]:
@@ -477,9 +489,9 @@ def _visible_bylines(tree: LexborHTMLParser, title_node: LexborNode | None) -> l
             if node.mem_id in seen:
                 continue
             seen.add(node.mem_id)
-            raw = node.text(deep=True, separator=" ")
-            if not _may_start_byline(raw):
+            if not _may_open_byline(node):
                 continue  # most of these are body paragraphs: no need to clean their text to see that
+            raw = node.text(deep=True, separator=" ")
             text = _short_raw(raw, 60)
             if len(text) <= 4:
                 continue
