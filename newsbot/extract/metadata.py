@@ -27,6 +27,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from newsbot.extract import jsonld
 from newsbot.extract.boilerplate import is_byline
 from newsbot.extract.dates import ParsedDate, date_from_url, parse_date
+from newsbot.extract.pagekind import read_claim
 from newsbot.extract.text import DELETED_CHARS, ascii_digits, clean_line
 from newsbot.extract.types import Metadata
 from newsbot.lexicon import folder, table, words
@@ -693,7 +694,7 @@ def _abs(url: str | None, base: str | None) -> str | None:
 def extract_metadata(tree: LexborHTMLParser, url: str, now: datetime) -> Metadata:
     """Fill a Metadata from one parsed page. `url` may be "" (then the canonical URL stands in for it)."""
     metas = _collect_meta(tree)
-    all_nodes = jsonld.nodes(tree)
+    all_nodes = jsonld.page_nodes(tree)
     art = jsonld.article_node(all_nodes)
     ids = jsonld.id_index(all_nodes)
     # no article object: a WebPage node may still carry the dates
@@ -781,18 +782,9 @@ def extract_metadata(tree: LexborHTMLParser, url: str, now: datetime) -> Metadat
         src["image"] = '<link rel="image_src"> / meta image'
     image = _abs(image, page_url or None)
 
-    art_types = jsonld.types_of(art) if art else set()
-    og_type = (_first(metas, "og:type") or "").lower()
-    path = urlsplit(page_url).path.lower()
-    kind = None
-    if "liveblogposting" in art_types or "/liveblog/" in path or "/live-blog/" in path or \
-            (_first(metas, "contenttype") or "").lower() == "liveblog":
-        kind = "liveblog"
-    is_article: bool | None = None
-    if art is not None or og_type in ("article", "news", "og:article"):
-        is_article = True
-    elif og_type in ("website", "profile", "video.other", "music.song", "book", "blog"):
-        is_article = False
+    claim = read_claim(all_nodes, art, _first(metas, "og:type") or "", _first(metas, "contenttype") or "",
+                       urlsplit(page_url).path.lower())
+    src["kind"] = claim.reason
 
     body = jsonld.first_text(art.get("articleBody")) if art else None
 
@@ -809,8 +801,8 @@ def extract_metadata(tree: LexborHTMLParser, url: str, now: datetime) -> Metadat
         image=image,
         canonical_url=canonical,
         site_name=clean_line(site_name or publisher or website) or None,
-        kind=kind,
-        is_article=is_article,
+        kind=claim.hint,
+        is_article=claim.is_article,
         jsonld_body=body,
         sources=src,
     )
