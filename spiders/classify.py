@@ -1,17 +1,22 @@
 """What a URL (or a fetched page) is: article, liveblog, section, tag, author, video, ...
 
 `classify_url` decides from the URL's shape alone, before fetching, so the spider can prioritise
-article URLs and skip assets; `classify_page` decides after extraction, from what the page says
-about itself. Only "article" and "liveblog" pages become records.
+article URLs and skip assets; after extraction `page_kind` asks newsbot.extract.pagekind, where the page's
+own claim and prose decide and the URL's look is evidence. Only "article" and "liveblog" pages become records.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from selectolax.lexbor import LexborHTMLParser
+
+from newsbot.extract.pagekind import RECORD_KINDS, Claim, Verdict, claim_of, decide, link_density
 from newsbot.lexicon import words
+
+__all__ = ["RECORD_KINDS", "PageKind", "classify_page", "classify_url", "page_kind"]
 
 if TYPE_CHECKING:
     from spiders.registry import Site
@@ -20,8 +25,6 @@ PageKind = Literal[
     "article", "liveblog", "section", "tag", "author", "video", "gallery", "search", "feed", "sitemap", "static",
     "other",
 ]  # fmt: skip
-RECORD_KINDS: frozenset[str] = frozenset({"article", "liveblog"})
-LISTING_KINDS: frozenset[str] = frozenset({"section", "tag", "author", "search"})
 
 _STATIC_EXT = re.compile(
     r"\.(jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|css|js|mjs|map|json|pdf|docx?|xlsx?|pptx?|zip|rar|7z|gz|tgz|"
@@ -217,38 +220,30 @@ def classify_page(
     body_words: int,
     link_density: float | None = None,
 ) -> PageKind:
-    """The kind of a fetched page from what extraction found.
+    """The kind of a fetched page from a claim given by hand (pagekind.decide with this URL's look as evidence).
 
     is_article: the page's own claim (og:type / JSON-LD @type), None when silent; kind_hint: e.g.
     "liveblog" (LiveBlogPosting); body_words: extracted body length; link_density: share of the body
     text inside links (listing pages are mostly links).
     """
-    url_kind = classify_url(url)
-    if urlsplit(url).path in ("", "/") and not urlsplit(url).query:
-        return "section"  # the site's root is its homepage, whatever a lead story on it says
-    hint = (kind_hint or "").lower()
-    live = hint in ("liveblog", "liveblogposting", "live") or url_kind == "liveblog"
-    dense = link_density is not None and link_density > 0.5
-    if is_article is True:
-        # sites stamp og:type=article on listing pages too; a listing URL with little running text stays a listing
-        if url_kind in LISTING_KINDS and (body_words < 80 or dense):
-            return url_kind
-        return "liveblog" if live else "article"
-    if hint in ("video", "gallery"):
-        return hint  # type: ignore[return-value]
-    if is_article is False:
-        # many Arabic sites declare og:type=website on every page: a long, link-poor body on an
-        # article-shaped URL is still an article
-        if url_kind in ("article", "liveblog") and body_words >= 250 and not dense and (link_density or 0) < 0.3:
-            return "liveblog" if live else "article"
-        return url_kind if url_kind in LISTING_KINDS or url_kind in ("video", "gallery", "static") else "section"
-    # the page is silent: the URL and the body decide
-    if live and body_words >= 40:
-        return "liveblog"
-    if url_kind == "article":
-        return "article" if body_words >= 80 and not dense else ("section" if dense else "other")
-    if url_kind == "other" and body_words >= 150 and not dense and (link_density or 0) < 0.3:
-        return "article"  # five paragraphs of running text on a URL of no known shape
-    if url_kind == "section" and body_words >= 250 and link_density is not None and link_density < 0.2:
-        return "article"  # a long running text, few links: an article on a short URL
-    return url_kind
+    claim = Claim(is_article, kind_hint, "the page's claim")
+    return _kind(decide(claim, classify_url(url), body_words=body_words, link_density=link_density,
+                        homepage=_is_homepage(url)))
+
+
+def page_kind(url: str, tree: LexborHTMLParser, body_words: int) -> Verdict:
+    """The kind of a fetched page, as newsbot.extract.pagekind decides it from the page's claim (the JSON-LD parse
+    extraction made of this tree), its prose and, as evidence only, what the URL looks like."""
+    claim = claim_of(tree, urlsplit(url).path.lower())
+    return decide(claim, classify_url(url), body_words=body_words, link_density=link_density(tree),
+                  homepage=_is_homepage(url))
+
+
+def _is_homepage(url: str) -> bool:
+    # the site's root is its homepage, whatever a lead story on it says
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
+def _kind(verdict: Verdict) -> PageKind:
+    return cast(PageKind, verdict.kind)
