@@ -115,51 +115,21 @@ def classify_url(url: str, site: Site | None = None) -> PageKind:
         return "other"
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return "other"
-    if site is not None and site.article_patterns:
-        decoded = unquote(url)
-        for pattern in site.compiled_patterns:
-            if pattern.search(url) or pattern.search(decoded):
-                # a site's article pattern also covers its liveblogs (/news/liveblog/2024/5/20/...)
-                return "liveblog" if _is_live(_segments(urlsplit(url).path)) else "article"
+    if site is not None and site.article_patterns and (kind := _site_pattern_kind(url, site)) is not None:
+        return kind
     path = parts.path or "/"
-    segs = _segments(path)
-    low = [s.lower() for s in segs]
-    last = low[-1] if low else ""
     query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
-
-    if _SITEMAP_PATH.search(path):
-        return "sitemap"
-    if _FEED_PATH.search(path) or (_FEED_HOST.match(parts.hostname) and not _STATIC_EXT.search(path)):
-        return "feed"
-    if _STATIC_EXT.search(path):
-        return "static"
-    if last.endswith(".xml"):
-        return "sitemap"
-    if _SEARCH_PATH.search(path) or (_SEARCH_PARAMS & query.keys() and not (_ID_PARAMS & query.keys())):
-        return "search"
+    if (kind := _document_kind(path, parts.hostname, query)) is not None:
+        return kind
+    segs = _segments(path)
     if _PAGINATION.search(path):
-        segs, low = segs[:-2], low[:-2]  # /politics/page/2 is the politics section
+        segs = segs[:-2]  # /politics/page/2 is the politics section
         path = "/" + "/".join(segs) + "/"
         if not segs:
             return "section"
-
-    if _is_live(segs):
-        return "liveblog"
-    if any(s in _TAG_SEG for s in low):
-        return "tag"
-    if any(s in _AUTHOR_SEG for s in low):
-        return "author"
-    if any(s in _GALLERY_SEG for s in low):
-        return "gallery"
-    if any(s in _VIDEO_SEG for s in low):
-        return "video"
-    if any(s in _SECTION_SEG for s in low):
-        return "section"
-    if low and _is_service(low[-1]):
-        return "other"
-    if low and _SECTION_ID.match(low[-1]):
-        return "section"  # DW-style /ar/<name>/s-9106 (articles there are a-69123456)
-
+    low = [s.lower() for s in segs]
+    if (kind := _segment_word_kind(segs, low)) is not None:
+        return kind
     if _looks_like_article(path, segs, low, query):
         return "article"
     if not segs:
@@ -167,6 +137,52 @@ def classify_url(url: str, site: Site | None = None) -> PageKind:
     if len(segs) <= 3 and all(len(s) <= 30 and not _is_slug(s) and not _has_id(s) for s in segs):
         return "section"
     return "other"
+
+
+def _site_pattern_kind(url: str, site: Site) -> PageKind | None:
+    decoded = unquote(url)
+    for pattern in site.compiled_patterns:
+        if pattern.search(url) or pattern.search(decoded):
+            # a site's article pattern also covers its liveblogs (/news/liveblog/2024/5/20/...)
+            return "liveblog" if _is_live(_segments(urlsplit(url).path)) else "article"
+    return None
+
+
+def _document_kind(path: str, host: str, query: dict[str, str]) -> PageKind | None:
+    """sitemap, feed, static (assets, documents) or search, when the URL is one of those; else None."""
+    if _SITEMAP_PATH.search(path):
+        return "sitemap"
+    if _FEED_PATH.search(path) or (_FEED_HOST.match(host) and not _STATIC_EXT.search(path)):
+        return "feed"
+    if _STATIC_EXT.search(path):
+        return "static"
+    segs = _segments(path)
+    if segs and segs[-1].lower().endswith(".xml"):
+        return "sitemap"
+    if _SEARCH_PATH.search(path) or (_SEARCH_PARAMS & query.keys() and not (_ID_PARAMS & query.keys())):
+        return "search"
+    return None
+
+
+# path words that name a kind whatever else the path holds, in the order they are tried
+_SEGMENT_KINDS: tuple[tuple[frozenset[str], PageKind], ...] = (
+    (_TAG_SEG, "tag"), (_AUTHOR_SEG, "author"), (_GALLERY_SEG, "gallery"), (_VIDEO_SEG, "video"),
+    (_SECTION_SEG, "section"),
+)
+
+
+def _segment_word_kind(segs: list[str], low: list[str]) -> PageKind | None:
+    """The kind the path's words say (live, tag, author, gallery, video, section, a service page), or None."""
+    if _is_live(segs):
+        return "liveblog"
+    for seg_words, kind in _SEGMENT_KINDS:
+        if any(s in seg_words for s in low):
+            return kind
+    if low and _is_service(low[-1]):
+        return "other"
+    if low and _SECTION_ID.match(low[-1]):
+        return "section"  # DW-style /ar/<name>/s-9106 (articles there are a-69123456)
+    return None
 
 
 def _is_live(segs: list[str]) -> bool:
