@@ -1,17 +1,22 @@
 """What a URL (or a fetched page) is: article, liveblog, section, tag, author, video, ...
 
 `classify_url` decides from the URL's shape alone, before fetching, so the spider can prioritise
-article URLs and skip assets; `classify_page` decides after extraction, from what the page says
-about itself. Only "article" and "liveblog" pages become records.
+article URLs and skip assets; after extraction `page_kind` asks newsbot.extract.pagekind, where the page's
+own claim and prose decide and the URL's look is evidence. Only "article" and "liveblog" pages become records.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from selectolax.lexbor import LexborHTMLParser
+
+from newsbot.extract.pagekind import RECORD_KINDS, Claim, Verdict, claim_of, decide, link_density
 from newsbot.lexicon import words
+
+__all__ = ["RECORD_KINDS", "PageKind", "classify_page", "classify_url", "page_kind"]
 
 if TYPE_CHECKING:
     from spiders.registry import Site
@@ -20,8 +25,6 @@ PageKind = Literal[
     "article", "liveblog", "section", "tag", "author", "video", "gallery", "search", "feed", "sitemap", "static",
     "other",
 ]  # fmt: skip
-RECORD_KINDS: frozenset[str] = frozenset({"article", "liveblog"})
-LISTING_KINDS: frozenset[str] = frozenset({"section", "tag", "author", "search"})
 
 _STATIC_EXT = re.compile(
     r"\.(jpe?g|png|gif|webp|avif|svg|ico|bmp|tiff?|css|js|mjs|map|json|pdf|docx?|xlsx?|pptx?|zip|rar|7z|gz|tgz|"
@@ -112,51 +115,21 @@ def classify_url(url: str, site: Site | None = None) -> PageKind:
         return "other"
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return "other"
-    if site is not None and site.article_patterns:
-        decoded = unquote(url)
-        for pattern in site.compiled_patterns:
-            if pattern.search(url) or pattern.search(decoded):
-                # a site's article pattern also covers its liveblogs (/news/liveblog/2024/5/20/...)
-                return "liveblog" if _is_live(_segments(urlsplit(url).path)) else "article"
+    if site is not None and site.article_patterns and (kind := _site_pattern_kind(url, site)) is not None:
+        return kind
     path = parts.path or "/"
-    segs = _segments(path)
-    low = [s.lower() for s in segs]
-    last = low[-1] if low else ""
     query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
-
-    if _SITEMAP_PATH.search(path):
-        return "sitemap"
-    if _FEED_PATH.search(path) or (_FEED_HOST.match(parts.hostname) and not _STATIC_EXT.search(path)):
-        return "feed"
-    if _STATIC_EXT.search(path):
-        return "static"
-    if last.endswith(".xml"):
-        return "sitemap"
-    if _SEARCH_PATH.search(path) or (_SEARCH_PARAMS & query.keys() and not (_ID_PARAMS & query.keys())):
-        return "search"
+    if (kind := _document_kind(path, parts.hostname, query)) is not None:
+        return kind
+    segs = _segments(path)
     if _PAGINATION.search(path):
-        segs, low = segs[:-2], low[:-2]  # /politics/page/2 is the politics section
+        segs = segs[:-2]  # /politics/page/2 is the politics section
         path = "/" + "/".join(segs) + "/"
         if not segs:
             return "section"
-
-    if _is_live(segs):
-        return "liveblog"
-    if any(s in _TAG_SEG for s in low):
-        return "tag"
-    if any(s in _AUTHOR_SEG for s in low):
-        return "author"
-    if any(s in _GALLERY_SEG for s in low):
-        return "gallery"
-    if any(s in _VIDEO_SEG for s in low):
-        return "video"
-    if any(s in _SECTION_SEG for s in low):
-        return "section"
-    if low and _is_service(low[-1]):
-        return "other"
-    if low and _SECTION_ID.match(low[-1]):
-        return "section"  # DW-style /ar/<name>/s-9106 (articles there are a-69123456)
-
+    low = [s.lower() for s in segs]
+    if (kind := _segment_word_kind(segs, low)) is not None:
+        return kind
     if _looks_like_article(path, segs, low, query):
         return "article"
     if not segs:
@@ -164,6 +137,52 @@ def classify_url(url: str, site: Site | None = None) -> PageKind:
     if len(segs) <= 3 and all(len(s) <= 30 and not _is_slug(s) and not _has_id(s) for s in segs):
         return "section"
     return "other"
+
+
+def _site_pattern_kind(url: str, site: Site) -> PageKind | None:
+    decoded = unquote(url)
+    for pattern in site.compiled_patterns:
+        if pattern.search(url) or pattern.search(decoded):
+            # a site's article pattern also covers its liveblogs (/news/liveblog/2024/5/20/...)
+            return "liveblog" if _is_live(_segments(urlsplit(url).path)) else "article"
+    return None
+
+
+def _document_kind(path: str, host: str, query: dict[str, str]) -> PageKind | None:
+    """sitemap, feed, static (assets, documents) or search, when the URL is one of those; else None."""
+    if _SITEMAP_PATH.search(path):
+        return "sitemap"
+    if _FEED_PATH.search(path) or (_FEED_HOST.match(host) and not _STATIC_EXT.search(path)):
+        return "feed"
+    if _STATIC_EXT.search(path):
+        return "static"
+    segs = _segments(path)
+    if segs and segs[-1].lower().endswith(".xml"):
+        return "sitemap"
+    if _SEARCH_PATH.search(path) or (_SEARCH_PARAMS & query.keys() and not (_ID_PARAMS & query.keys())):
+        return "search"
+    return None
+
+
+# path words that name a kind whatever else the path holds, in the order they are tried
+_SEGMENT_KINDS: tuple[tuple[frozenset[str], PageKind], ...] = (
+    (_TAG_SEG, "tag"), (_AUTHOR_SEG, "author"), (_GALLERY_SEG, "gallery"), (_VIDEO_SEG, "video"),
+    (_SECTION_SEG, "section"),
+)
+
+
+def _segment_word_kind(segs: list[str], low: list[str]) -> PageKind | None:
+    """The kind the path's words say (live, tag, author, gallery, video, section, a service page), or None."""
+    if _is_live(segs):
+        return "liveblog"
+    for seg_words, kind in _SEGMENT_KINDS:
+        if any(s in seg_words for s in low):
+            return kind
+    if low and _is_service(low[-1]):
+        return "other"
+    if low and _SECTION_ID.match(low[-1]):
+        return "section"  # DW-style /ar/<name>/s-9106 (articles there are a-69123456)
+    return None
 
 
 def _is_live(segs: list[str]) -> bool:
@@ -217,38 +236,30 @@ def classify_page(
     body_words: int,
     link_density: float | None = None,
 ) -> PageKind:
-    """The kind of a fetched page from what extraction found.
+    """The kind of a fetched page from a claim given by hand (pagekind.decide with this URL's look as evidence).
 
     is_article: the page's own claim (og:type / JSON-LD @type), None when silent; kind_hint: e.g.
     "liveblog" (LiveBlogPosting); body_words: extracted body length; link_density: share of the body
     text inside links (listing pages are mostly links).
     """
-    url_kind = classify_url(url)
-    if urlsplit(url).path in ("", "/") and not urlsplit(url).query:
-        return "section"  # the site's root is its homepage, whatever a lead story on it says
-    hint = (kind_hint or "").lower()
-    live = hint in ("liveblog", "liveblogposting", "live") or url_kind == "liveblog"
-    dense = link_density is not None and link_density > 0.5
-    if is_article is True:
-        # sites stamp og:type=article on listing pages too; a listing URL with little running text stays a listing
-        if url_kind in LISTING_KINDS and (body_words < 80 or dense):
-            return url_kind
-        return "liveblog" if live else "article"
-    if hint in ("video", "gallery"):
-        return hint  # type: ignore[return-value]
-    if is_article is False:
-        # many Arabic sites declare og:type=website on every page: a long, link-poor body on an
-        # article-shaped URL is still an article
-        if url_kind in ("article", "liveblog") and body_words >= 250 and not dense and (link_density or 0) < 0.3:
-            return "liveblog" if live else "article"
-        return url_kind if url_kind in LISTING_KINDS or url_kind in ("video", "gallery", "static") else "section"
-    # the page is silent: the URL and the body decide
-    if live and body_words >= 40:
-        return "liveblog"
-    if url_kind == "article":
-        return "article" if body_words >= 80 and not dense else ("section" if dense else "other")
-    if url_kind == "other" and body_words >= 150 and not dense and (link_density or 0) < 0.3:
-        return "article"  # five paragraphs of running text on a URL of no known shape
-    if url_kind == "section" and body_words >= 250 and link_density is not None and link_density < 0.2:
-        return "article"  # a long running text, few links: an article on a short URL
-    return url_kind
+    claim = Claim(is_article, kind_hint, "the page's claim")
+    return _kind(decide(claim, classify_url(url), body_words=body_words, link_density=link_density,
+                        homepage=_is_homepage(url)))
+
+
+def page_kind(url: str, tree: LexborHTMLParser, body_words: int) -> Verdict:
+    """The kind of a fetched page, as newsbot.extract.pagekind decides it from the page's claim (the JSON-LD parse
+    extraction made of this tree), its prose and, as evidence only, what the URL looks like."""
+    claim = claim_of(tree, urlsplit(url).path.lower())
+    return decide(claim, classify_url(url), body_words=body_words, link_density=link_density(tree),
+                  homepage=_is_homepage(url))
+
+
+def _is_homepage(url: str) -> bool:
+    # the site's root is its homepage, whatever a lead story on it says
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
+def _kind(verdict: Verdict) -> PageKind:
+    return cast(PageKind, verdict.kind)

@@ -1,5 +1,6 @@
-"""One fetched page -> what the spider decides on: record, extraction error, page signals, page kind and
-the links worth following. The page is decoded and parsed once; extraction, signals and links all read it.
+"""One fetched page -> what the spider decides on: record, extraction error, page kind and the links worth
+following. The page is decoded and parsed once; extraction, the page's kind (newsbot.extract.pagekind, over
+extraction's own JSON-LD parse) and links all read it.
 
 Imports no Scrapy: plain bytes in, plain (picklable) values out, so it runs in the crawler process or in an
 extraction worker process alike (spiders/analysis_pool.py).
@@ -15,17 +16,15 @@ from newsbot import dedup
 from newsbot.extract import ExtractionError, extract_parsed, parse_page
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.store.warc import encode_raw
-from spiders.classify import RECORD_KINDS, classify_page
+from spiders.classify import RECORD_KINDS, page_kind
 from spiders.discovery.feeds import feed_links
 from spiders.discovery.links import next_pages, page_links
-from spiders.pagesignals import PageSignals, page_signals
 
 
 @dataclass
 class PageAnalysis:
     record: ArticleRecord | None
     error: str | None  # ExtractionError reason (e.g. "no-body", "too-deep")
-    signals: PageSignals
     tree: LexborHTMLParser | None  # None when the page could not be parsed safely (then: no links either)
 
 
@@ -36,27 +35,24 @@ class PageOutcome:
     record: ArticleRecord | None  # set only when the page is an article or liveblog (`kind`)
     error: str | None
     kind: str  # the page's kind: the URL's kind, refined by the page's own signals when it has an article
+    kind_reason: str = ""  # why the page got that kind (pagekind.Verdict.reason), when it had an article body
     feeds: list[str] = field(default_factory=list)  # <link rel=alternate> feeds (listing pages only)
     next_pages: list[str] = field(default_factory=list)  # pagination (listing pages only)
     links: list[str] = field(default_factory=list)  # every <a href> link, in document order
     packed_raw: bytes | None = None  # the page as the store keeps it (RawPage.packed), for a record
 
 
-_NO_SIGNALS = PageSignals(None, None, None)
-
-
 def analyse_page(body: bytes, url: str, headers: dict[str, str], slug: str, want_record: bool) -> PageAnalysis:
     try:
         page = parse_page(body, headers)
     except ExtractionError as exc:
-        return PageAnalysis(None, exc.reason, _NO_SIGNALS, None)
-    signals = page_signals(page.tree)
+        return PageAnalysis(None, exc.reason, None)
     if not want_record:
-        return PageAnalysis(None, None, signals, page.tree)
+        return PageAnalysis(None, None, page.tree)
     try:
-        return PageAnalysis(extract_parsed(page, url=url, site=slug), None, signals, page.tree)
+        return PageAnalysis(extract_parsed(page, url=url, site=slug), None, page.tree)
     except ExtractionError as exc:
-        return PageAnalysis(None, exc.reason, signals, page.tree)
+        return PageAnalysis(None, exc.reason, page.tree)
 
 
 def page_outcome(
@@ -77,18 +73,13 @@ def page_outcome(
     store pipelines would otherwise do on the crawler's one core: pack the raw page (WARC, compressed) and
     compute the body's MinHash signature (reused by the dedup pipeline while the body stays unchanged)."""
     page = analyse_page(body, url, headers, slug, want_record)
-    record, signals, kind = page.record, page.signals, url_kind
-    if record is not None:
-        kind = classify_page(
-            url,
-            is_article=signals.is_article,
-            kind_hint=signals.kind_hint or record.kind,
-            body_words=record.word_count,
-            link_density=signals.link_density,
-        )
+    record, kind, why = page.record, url_kind, ""
+    if record is not None and page.tree is not None:
+        verdict = page_kind(url, page.tree, record.word_count)
+        kind, why = verdict.kind, verdict.reason
         if kind not in RECORD_KINDS:
             record = None
-    out = PageOutcome(record, page.error, kind)
+    out = PageOutcome(record, page.error, kind, kind_reason=why)
     if record is not None and raw is not None:
         out.packed_raw = encode_raw(RawPage(url=url, body=body, headers=headers, **raw))
         dedup.attach_signature(record)

@@ -9,10 +9,9 @@ import scrapy
 from scrapy.http import Request, Response
 
 from newsbot.extract import ExtractionError, extract_parsed, parse_page
-from spiders.classify import classify_page
+from spiders.classify import page_kind
 from spiders.failures import reason as failure_reason
 from spiders.news import _headers
-from spiders.pagesignals import page_signals
 
 
 class ScrapeSpider(scrapy.Spider):
@@ -40,14 +39,7 @@ class ScrapeSpider(scrapy.Spider):
             self.sink(index, {"url": response.url, "error": exc.reason, "message": str(exc)})
             return
         if b"html" in (response.headers.get(b"Content-Type") or b"html"):
-            signals = page_signals(page.tree)
-            record.kind = classify_page(
-                response.url,
-                is_article=signals.is_article,
-                kind_hint=signals.kind_hint or record.kind,
-                body_words=record.word_count,
-                link_density=signals.link_density,
-            )
+            record.kind = page_kind(response.url, page.tree, record.word_count).kind
         self.sink(index, record.to_dict())
 
     def on_error(self, failure) -> None:

@@ -251,3 +251,20 @@ def test_classify_page(url, is_article, hint, words, density, kind):
 
 def test_record_kinds():
     assert RECORD_KINDS == {"article", "liveblog"}
+
+
+def test_page_kind_reads_the_page_and_says_why():
+    from newsbot.extract import parse_page
+    from spiders.classify import page_kind
+    from spiders.pageanalysis import page_outcome
+
+    paras = "".join(f"<p>The harbour plan, part {i}, was approved by the council after a long debate about homes, "
+                    "parks and the berths of the fishing fleet on the old quay.</p>" for i in range(6))
+    html = ('<html><head><meta property="og:type" content="article"><title>Harbour plan</title></head>'
+            f"<body><article><h1>Harbour plan approved</h1>{paras}</article></body></html>")
+    verdict = page_kind(SECTION, parse_page(html).tree, 120)
+    assert classify_url(SECTION) == "section"
+    assert verdict.kind == "article" and "og:type article" in verdict.reason
+    out = page_outcome(html.encode(), SECTION, {}, "hespress", url_kind="section", want_record=True,
+                       links_of_articles=False)
+    assert out.record is not None and out.kind == "article" and "og:type article" in out.kind_reason

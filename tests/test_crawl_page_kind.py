@@ -43,3 +43,27 @@ def test_articles_on_section_and_other_looking_urls_are_stored(tmp_path):
     stored = {r["url"].split(srv.url(""), 1)[-1].lstrip("/") for r in run.records}
     assert {"ar/555", "news/1.html", "details/2024/1/1/55"} <= stored, stored
     assert "sport" not in stored  # a real section page stays a listing
+
+
+def _says_article_in_json_ld(title: str, ld: str) -> str:
+    """An article page whose og:type says website (as on every page of many sites) and whose JSON-LD says article."""
+    page = article(title, og=False)
+    return page.replace("</head>", '<meta property="og:type" content="website">'
+                        f'<script type="application/ld+json">{ld}</script></head>')
+
+
+def test_an_article_declared_in_json_ld_is_stored_on_a_section_looking_url(tmp_path):
+    # once the crawler read JSON-LD with its own parser and type list: a schema.org article type it did not list, or
+    # a block with a trailing comma (extraction repairs it), left only og:type=website, and the page was a "section"
+    routes = {
+        "/robots.txt": Route(body="User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"}),
+        "/": Route(body='<html><body><a href="/ar/556">Harbour questions</a> <a href="/ar/557">Quay</a></body></html>'),
+        "/ar/556": Route(body=_says_article_in_json_ld(
+            "Readers ask about the harbour plan", '{"@type": "AskPublicNewsArticle", "headline": "Readers ask"}')),
+        "/ar/557": Route(body=_says_article_in_json_ld(
+            "The quay after the vote", '{"@type": "NewsArticle", "headline": "The quay after the vote",}')),
+    }
+    with LocalServer(routes) as srv:
+        run = crawl(tmp_path, srv.url("/")).check()
+    stored = {r["url"].split(srv.url(""), 1)[-1].lstrip("/") for r in run.records}
+    assert {"ar/556", "ar/557"} <= stored, stored

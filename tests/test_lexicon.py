@@ -66,6 +66,8 @@ SENTINELS = {
     "bylines": ["بقلم", "بواسطة", "حاورته"],
     "furniture": ["اقرأ أيضا", "اخترنا لك", "رويترز", "شينخوا", "مواقع التواصل"],
     "navigation": ["الصفحة التالية", "prayer-times", "columnists", "سرورق"],
+    # schema.org types and og:type values: the crawler and extraction once kept two disagreeing lists
+    "pagetypes": ["reportagenewsarticle", "askpublicnewsarticle", "collectionpage", "searchresultspage", "music.song"],
 }
 
 
@@ -93,7 +95,7 @@ def test_each_vocabulary_is_written_once_in_the_lexicon():
             assert not copies, f"{word!r} is also written in {copies}"
 
 
-@pytest.mark.parametrize("name", ["months", "bylines", "furniture", "classnames", "navigation"])
+@pytest.mark.parametrize("name", ["months", "bylines", "furniture", "classnames", "navigation", "pagetypes"])
 def test_no_list_holds_two_spellings_of_one_entry(name):
     """Every list is folded on loading: an entry that folds like another is a copy to delete."""
     def lists(node, key=""):

@@ -205,23 +205,25 @@ NESTED_PAGE = """<html><body><div class="outer-meta"><section class="byline-box"
 
 
 def test_css_nested_matches_one_query_per_scope():
-    from newsbot.extract.metadata import _BYLINE_NODES, _DATE_NODES, _ancestors, _css_nested
+    from newsbot.extract.metadata.bylines import _BYLINE_NODES
+    from newsbot.extract.metadata.common import ancestors, css_nested
+    from newsbot.extract.metadata.pagedates import _DATE_NODES
 
     tree = LexborHTMLParser(NESTED_PAGE)
     h1 = tree.css_first("h1")
-    for scopes in (_ancestors(h1, 6), [*_ancestors(h1, 2), tree.body], [h1, tree.css_first("footer")]):
+    for scopes in (ancestors(h1, 6), [*ancestors(h1, 2), tree.body], [h1, tree.css_first("footer")]):
         for sel in (_DATE_NODES, _BYLINE_NODES, "a", "p, span"):
             expected = [[n.mem_id for n in s.css(sel)] for s in scopes]
-            assert [[n.mem_id for n in found] for found in _css_nested(scopes, sel)] == expected
+            assert [[n.mem_id for n in found] for found in css_nested(scopes, sel)] == expected
 
 
 def test_links_below_boxes_matches_descendant_selector():
-    from newsbot.extract.metadata import _links_below
+    from newsbot.extract.metadata.common import links_below
 
     tree = LexborHTMLParser(NESTED_PAGE)
     for limit in (1, 2, 12):
         expected = [n.mem_id for n in tree.css('[class*="crumb" i] a')[:limit]]
-        assert [n.mem_id for n in _links_below(tree, '[class*="crumb" i]', limit)] == expected
+        assert [n.mem_id for n in links_below(tree, '[class*="crumb" i]', limit)] == expected
 
 
 @pytest.mark.parametrize("raw", [
@@ -229,7 +231,7 @@ def test_links_below_boxes_matches_descendant_selector():
     "By Jane Smith", "written by Jane", "AUTHOR: Jane", "\ufedb\ufe98\ufe92 فلان", "\n\t by Omar Ali",
 ])
 def test_byline_first_letter_filter_keeps_bylines(raw):
-    from newsbot.extract.metadata import _BYLINE_PREFIX, _may_start_byline
+    from newsbot.extract.metadata.bylines import _BYLINE_PREFIX, _may_start_byline
 
     text = clean_line(raw)
     assert _BYLINE_PREFIX.match(text) or re.match(r"^\s*by\s+[A-Z]", text)
@@ -238,6 +240,23 @@ def test_byline_first_letter_filter_keeps_bylines(raw):
 
 @pytest.mark.parametrize("raw", ["قال الوزير إن", "  \u200b  ", "", "The minister said", "١٢ مايو"])
 def test_byline_first_letter_filter_drops_other_text(raw):
-    from newsbot.extract.metadata import _may_start_byline
+    from newsbot.extract.metadata.bylines import _may_start_byline
 
     assert not _may_start_byline(raw)
+
+
+@pytest.mark.parametrize("html, expected", [
+    ("<p><strong>By</strong> Jane Smith</p>", True),  # the first child is an element: the whole text decides
+    ("<p>  \u200b <b>كتب</b> فلان</p>", True),  # the first text child has no letter: what follows decides
+    ("<p>بقلم سامر</p>", True),
+    ("<p>The minister said <b>by</b> then</p>", False),
+    ("<p>قال الوزير <span>كتب</span></p>", False),
+])
+def test_byline_filter_on_a_node_agrees_with_its_whole_text(html, expected):
+    from selectolax.lexbor import LexborHTMLParser
+
+    from newsbot.extract.metadata.bylines import _may_open_byline, _may_start_byline
+
+    node = LexborHTMLParser(html).css_first("p")
+    assert _may_open_byline(node) is expected
+    assert bool(_may_start_byline(node.text(deep=True, separator=" "))) is expected

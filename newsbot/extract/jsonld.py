@@ -14,13 +14,10 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.extract import safejson
+from newsbot.lexicon import words
 
-ARTICLE_TYPES = {
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-    "backgroundnewsarticle", "reviewnewsarticle", "asknewsarticle", "askpublicnewsarticle", "liveblogposting",
-    "blogposting", "socialmediaposting", "report", "techarticle", "scholarlyarticle", "satiricalarticle",
-    "medicalscholarlyarticle", "advertisercontentarticle",
-}
+# the article types of schema.org (NewsArticle and its kin): newsbot/lexicon/pagetypes.toml
+ARTICLE_TYPES = frozenset(words("pagetypes", "schema.article", folded=False))
 _WRAPPERS = re.compile(r"^\s*(?:<!--|<!\[CDATA\[|//\s*<!\[CDATA\[)|(?:-->|\]\]>|//\s*\]\]>)\s*$")
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
@@ -108,6 +105,23 @@ def nodes(tree: LexborHTMLParser) -> list[dict]:
         for value in parse_block(script.text(deep=True) or ""):
             walk(_unescape(value))
     return out
+
+
+# the last page read by page_nodes: held (not weakly: lexbor trees take no weak reference) so that its identity
+# cannot pass to a new tree; one page's nodes, replaced by the next page's
+_last_page: tuple[LexborHTMLParser, list[dict]] | None = None
+
+
+def page_nodes(tree: LexborHTMLParser) -> list[dict]:
+    """nodes(tree), parsed once per page: the metadata and the page's kind (pagekind) read the same parse. Only
+    the latest tree is remembered (a page is read through before the next); the nodes are shared, read-only."""
+    global _last_page
+    last = _last_page
+    if last is not None and last[0] is tree:
+        return last[1]
+    found = nodes(tree)
+    _last_page = (tree, found)
+    return found
 
 
 def types_of(node: dict) -> set[str]:

@@ -12,6 +12,7 @@ The lists live in the .toml files beside this module, one topic each:
     furniture.toml    "read also" phrases, share/comment headers, exact furniture lines, photo credits, policy words
     classnames.toml   class/id words of furniture and of article text
     navigation.toml   next-page link texts, breadcrumb home labels, URL path words
+    pagetypes.toml    schema.org types and og:type values that say what a page is (extract/pagekind.py)
 Each file is read once per process (importlib.resources: works from a zipped egg too).
 """
 
