@@ -85,6 +85,18 @@ def _score(units: list[Unit], containers: list[Container]) -> list[float]:
     Every tally goes to the unit's own block and is then handed up the tree once, children before parents
     (`containers` lists every block before the blocks inside it): linear in the page, not units x depth."""
     values = [_value(u) for u in units]
+    _raw_tallies(units, values, containers)
+    _weigh_names(containers)
+    # the deepest furniture-named block of each chain: the blocks down to it count the units below as bad text
+    for c in containers:
+        c.neg = c.depth if c.hint < 0 else (c.parent.neg if c.parent is not None else -1)
+        c.furniture = c.hint <= -2 or (c.parent is not None and c.parent.furniture)
+    _tallies(units, values, containers)
+    return values
+
+
+def _raw_tallies(units: list[Unit], values: list[float], containers: list[Container]) -> None:
+    """The text and prose below each block, class names aside (what overrules a furniture name)."""
     for u, v in zip(units, values, strict=False):
         u.owner.raw_chars += len(u.text)
         if v > 0:
@@ -98,9 +110,12 @@ def _score(units: list[Unit], containers: list[Container]) -> list[float]:
             p.raw_units += c.raw_units
             p.raw_chars += c.raw_chars
             p.raw_sentences += c.raw_sentences
-    # Class words are evidence weighed against the prose a block holds: a block named like layout or weak furniture
-    # ("date_author", "content-sidebar-wrap", "elementor-widget") full of prose is the article after all, and so is
-    # a block named like furniture ("__next", "related-wrap") that holds most of the page's running prose.
+
+
+def _weigh_names(containers: list[Container]) -> None:
+    """Class words are evidence weighed against the prose a block holds: a block named like layout or weak furniture
+    ("date_author", "content-sidebar-wrap", "elementor-widget") full of prose is the article after all, and so is
+    a block named like furniture ("__next", "related-wrap") that holds most of the page's running prose."""
     page_good = containers[0].raw_good if containers else 0
     # furniture-named blocks are judged with their same-named siblings: an article cut into five
     # "content-nav-section" blocks holds most of the page's prose together, not in any one of them
@@ -116,10 +131,10 @@ def _score(units: list[Unit], containers: list[Container]) -> list[float]:
         if c.hint == -1 and ((c.raw_good >= 400 and c.raw_units >= 3) or
                              (c.raw_sentences and c.raw_good >= 0.7 * c.raw_chars)):
             c.hint = 0  # (page builders wrap each paragraph of the article in its own "widget")
-    # the deepest furniture-named block of each chain: the blocks down to it count the units below as bad text
-    for c in containers:
-        c.neg = c.depth if c.hint < 0 else (c.parent.neg if c.parent is not None else -1)
-        c.furniture = c.hint <= -2 or (c.parent is not None and c.parent.furniture)
+
+
+def _tallies(units: list[Unit], values: list[float], containers: list[Container]) -> None:
+    """Score, good and bad chars, units and sentences of every block, furniture names counted."""
     for u, v in zip(units, values, strict=False):
         n = len(u.text)
         owner = u.owner
@@ -150,7 +165,6 @@ def _score(units: list[Unit], containers: list[Container]) -> list[float]:
             p.pos += c.pos
             p.pos_bad += c.pos_bad
         c.score += c.pos
-    return values
 
 
 def _best_container(containers: list[Container], near_title: set[int] | None = None) -> Container | None:
@@ -389,10 +403,7 @@ def _looks_like_listing(units: list[Unit], values: list[float], box: Container, 
                     sentences += 1
                     # running prose: sentences in a row in ONE block (paragraphs of an article are siblings; the
                     # blurbs of a home page sit one per teaser box)
-                    block = u.owner.parent if u.owner.tag in _PARAGRAPH_TAGS and u.owner.parent else u.owner
-                    while block.end - block.first <= 1 and block.tag not in _ENTRY_TAGS and \
-                            block.parent is not None and block.parent.depth >= depth:
-                        block = block.parent  # a wrapper of this one paragraph (<div class=paragraph><p>)
+                    block = _paragraph_block(u, depth)
                     run = run + 1 if block is run_block else 1
                     run_block = block
                     best_run = max(best_run, run)
@@ -404,6 +415,16 @@ def _looks_like_listing(units: list[Unit], values: list[float], box: Container, 
         return True
     # fewer alternations: an article with a few inline linked headlines looks the same, unless its headline is there
     return changes >= 10 and links >= 5 and not _headline_near(units, box, ftitle)
+
+
+def _paragraph_block(u: Unit, depth: int) -> Container:
+    """The block whose children a prose unit's paragraph is one of: the paragraph's parent, above the wrappers of
+    this one paragraph (<div class=paragraph><p>), never above an entry of a list or feed, nor above `depth`."""
+    block = u.owner.parent if u.owner.tag in _PARAGRAPH_TAGS and u.owner.parent else u.owner
+    while block.end - block.first <= 1 and block.tag not in _ENTRY_TAGS and \
+            block.parent is not None and block.parent.depth >= depth:
+        block = block.parent
+    return block
 
 
 def _one_of_peer_entries(containers: list[Container], box: Container) -> bool:
@@ -610,33 +631,57 @@ def extract_body(
 ) -> BodyResult:
     ftitle = _title_keys(tree, meta)
     warnings: list[str] = []
-    strategy = "dom"
     roots = _profile_roots(tree, profile)
     skip = None
     if profile is not None and profile.drop:
         skip = {n.mem_id for sel in profile.drop for n in tree.css(sel)}
-    if roots is not None:
+    if roots is not None and profile is not None:
         strategy = f"profile:{profile.slug}"
-        units, containers = [], []
-        for r in roots:
-            u, c = walk_units(r, skip)
-            for x in u:
-                x.index = len(units)
-                units.append(x)
-            containers.extend(c)
-        values = [_value(u) for u in units]
-        paras = []
-        for r_units in _group_by_top(units):
-            top = r_units[0].chain[0]
-            paras.extend(u.text for u in _keep(r_units, values, top, ftitle))
-        conf = 0.9 if sum(map(len, paras)) >= 200 else 0.4
+        units, paras, conf = _profile_body(roots, skip, ftitle)
     else:
+        strategy = "dom"
         root = tree.body or tree.root
         units, containers = walk_units(root, skip) if root is not None else ([], [])
         paras, conf, listing = _dom_result(units, containers, ftitle, meta.is_article)
         if listing:
             warnings.append("listing-page")
+    paras, strategy, conf = _structured_opinion(tree, meta, html, paras, strategy, conf, ftitle, warnings)
 
+    if "listing-page" in warnings and strategy == "dom":
+        return BodyResult([], "dom", 0.05, warnings)
+    if meta.is_article is False and strategy == "dom" and conf < 0.7 and not _running_prose(paras):
+        # og:type "website" on a page without running prose; many blogs say "website" on every article
+        return BodyResult([], "dom", round(conf, 3), warnings + ["not-article"])
+    if html and strategy == "dom":
+        fallback = _trafilatura_opinion(html, url, paras, conf, units, meta.is_article, warnings)
+        if isinstance(fallback, BodyResult):
+            return fallback
+        conf = fallback
+    if profile is not None and profile.hook is not None and strategy.startswith("profile:"):
+        paras = list(profile.hook(paras, tree))
+    return BodyResult(paras, strategy, round(conf, 3), warnings)
+
+
+def _profile_body(roots: list, skip: set[int] | None, ftitle: frozenset[str]
+                  ) -> tuple[list[Unit], list[str], float]:
+    """The units, paragraphs and confidence of the blocks a site profile names as the body."""
+    units: list[Unit] = []
+    for r in roots:
+        for x in walk_units(r, skip)[0]:
+            x.index = len(units)
+            units.append(x)
+    values = [_value(u) for u in units]
+    paras = []
+    for r_units in _group_by_top(units):
+        top = r_units[0].chain[0]
+        paras.extend(u.text for u in _keep(r_units, values, top, ftitle))
+    return units, paras, 0.9 if sum(map(len, paras)) >= 200 else 0.4
+
+
+def _structured_opinion(tree: LexborHTMLParser, meta: Metadata, html: str, paras: list[str], strategy: str,
+                        conf: float, ftitle: frozenset[str], warnings: list[str]) -> tuple[list[str], str, float]:
+    """The DOM body weighed against the structured bodies (JSON-LD articleBody, app state): the structured one
+    replaces a DOM teaser, confirms an agreeing DOM body, and lowers the confidence of one it contradicts."""
     dom_text = "\n".join(paras)
     # App state is only decoded when the DOM text is thin (it can be megabytes of JSON).
     with_state = len(dom_text) < 1500 or conf < 0.6
@@ -648,43 +693,38 @@ def extract_body(
         agree = _overlap(dom_text, s_text) if dom_text else 0.0
         if len(s_text) > 1.5 * len(dom_text) + 150 and (sb.title_match or agree >= 0.6 or sb.source == "jsonld"):
             # the DOM shows a teaser / collapsed text; the structured body is the article
-            paras, strategy = s_paras, sb.source
-            conf = 0.75 + (0.15 if agree >= 0.6 else 0.0)
-            dom_text = s_text
-            break
+            return s_paras, sb.source, 0.75 + (0.15 if agree >= 0.6 else 0.0)
         back = _overlap(s_text, dom_text)
         if agree >= 0.8 and back >= 0.8:
-            conf = min(1.0, conf + 0.2)
-            break
+            return paras, strategy, min(1.0, conf + 0.2)
         if back < 0.3 and sb.source == "jsonld":
             warnings.append("dom-jsonld-disagree")
             conf = max(0.0, conf - 0.15)
+    return paras, strategy, conf
 
-    if "listing-page" in warnings and strategy == "dom":
-        return BodyResult([], "dom", 0.05, warnings)
-    if meta.is_article is False and strategy == "dom" and conf < 0.7 and not _running_prose(paras):
-        # og:type "website" on a page without running prose; many blogs say "website" on every article
-        return BodyResult([], "dom", round(conf, 3), warnings + ["not-article"])
-    # A second opinion when the DOM choice is weak: trafilatura's generic extraction. Both agreeing confirms the DOM
-    # body (its furniture rules are finer); disagreeing, the DOM choice was the doubtful one, so trafilatura's
-    # body is taken and the strategy says so. Pages whose only candidate is nothing ask too, unless they said
-    # they are no article (og:type website without prose) — a listing verdict was returned above.
+
+def _trafilatura_opinion(html: str, url: str, paras: list[str], conf: float, units: list[Unit],
+                         declared_article: bool | None, warnings: list[str]) -> BodyResult | float:
+    """A second opinion when the DOM choice is weak: trafilatura's generic extraction. Both agreeing confirms the DOM
+    body (its furniture rules are finer): the confidence it earns is returned. Disagreeing, the DOM choice was the
+    doubtful one, so trafilatura's body is returned and the strategy says so. Pages whose only candidate is nothing
+    ask too, unless they said they are no article (og:type website without prose; a listing verdict returned
+    before)."""
     dom_chars = sum(map(len, paras))
-    if html and strategy == "dom" and ((dom_chars >= 200 and conf < SECOND_OPINION_BELOW) or
-                                       (dom_chars < 200 and meta.is_article is True)):
-        fb = _without_rejected(_trafilatura(html, url), units)
-        fb_text = "\n".join(fb)
-        if len(fb_text) >= 200:
-            dom_text = "\n".join(paras)
-            agree, back = _overlap(dom_text, fb_text), _overlap(fb_text, dom_text)
-            if agree >= 0.8 and back >= 0.8:
-                conf = max(conf, SECOND_OPINION_BELOW)
-            elif len(fb_text) > 0.5 * dom_chars:
-                return BodyResult(fb, "trafilatura", round(min(conf, SECOND_OPINION_BELOW) * 0.9, 3),
-                                  warnings + (["dom-empty"] if not paras else ["dom-weak"]))
-    if profile is not None and profile.hook is not None and strategy.startswith("profile:"):
-        paras = list(profile.hook(paras, tree))
-    return BodyResult(paras, strategy, round(conf, 3), warnings)
+    if not ((dom_chars >= 200 and conf < SECOND_OPINION_BELOW) or (dom_chars < 200 and declared_article is True)):
+        return conf
+    fb = _without_rejected(_trafilatura(html, url), units)
+    fb_text = "\n".join(fb)
+    if len(fb_text) < 200:
+        return conf
+    dom_text = "\n".join(paras)
+    agree, back = _overlap(dom_text, fb_text), _overlap(fb_text, dom_text)
+    if agree >= 0.8 and back >= 0.8:
+        return max(conf, SECOND_OPINION_BELOW)
+    if len(fb_text) > 0.5 * dom_chars:
+        return BodyResult(fb, "trafilatura", round(min(conf, SECOND_OPINION_BELOW) * 0.9, 3),
+                          warnings + (["dom-empty"] if not paras else ["dom-weak"]))
+    return conf
 
 
 def without_repeated_runs(paras: list[str]) -> list[str]:

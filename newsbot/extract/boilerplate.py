@@ -11,6 +11,7 @@ Matching is done on the folded form (newsbot.lexicon.fold). The words themselves
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from newsbot.lexicon import folder, month_names, words
@@ -66,22 +67,35 @@ def hint_weight(hint: str) -> int:
     if not hint or not hint.strip():
         return 0
     toks = hint_tokens(hint)
-    if any(t in NEVER_BODY_TOKENS or t.startswith(NEVER_BODY_PREFIXES) for t in toks):
+    if _any_token(toks, NEVER_BODY_TOKENS, NEVER_BODY_PREFIXES):
         return -3
-    if any(t in STRONG_NEG_TOKENS or t.startswith(STRONG_NEG_PREFIXES) for t in toks):
+    if _any_token(toks, STRONG_NEG_TOKENS, STRONG_NEG_PREFIXES):
         return -2
-    if any(t in LAYOUT_NEG_TOKENS or t.startswith(LAYOUT_NEG_PREFIXES) for t in toks):
+    if _any_token(toks, LAYOUT_NEG_TOKENS, LAYOUT_NEG_PREFIXES):
         return -1
-    weak = any(t in WEAK_NEG_TOKENS or t.startswith(WEAK_NEG_PREFIXES) for t in toks)
+    weak = _any_token(toks, WEAK_NEG_TOKENS, WEAK_NEG_PREFIXES)
     pos = any(t in POS_TOKENS for t in toks)
     if not weak and not pos and any("\u0600" <= c <= "\u06ff" for c in hint):
-        f = fold(hint)
-        if any(w in f for w in NEG_WORDS):
-            return -3 if "تعليق" in f else -2
-        pos = any(w in f for w in POS_WORDS)
+        arabic = _arabic_hint_weight(hint)
+        if arabic < 0:
+            return arabic
+        pos = arabic > 0
     if weak:
         return 0 if pos else -1
     return 1 if pos else 0
+
+
+def _any_token(toks: Iterable[str], tokens: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+    return any(t in tokens or t.startswith(prefixes) for t in toks)
+
+
+def _arabic_hint_weight(hint: str) -> int:
+    """Arabic words in a class or id (page builders name blocks in Arabic too): -3 comments, -2 furniture, +1
+    article-ish, 0 none of these."""
+    f = fold(hint)
+    if any(w in f for w in NEG_WORDS):
+        return -3 if "تعليق" in f else -2
+    return 1 if any(w in f for w in POS_WORDS) else 0
 
 
 @lru_cache(maxsize=8192)

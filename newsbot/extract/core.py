@@ -19,6 +19,7 @@ from newsbot.extract.decode import decode_html_utf8, looks_binary, nesting_too_d
 from newsbot.extract.lang import detect_lang
 from newsbot.extract.metadata import extract_metadata
 from newsbot.extract.profiles import choose_profile, site_profiles
+from newsbot.extract.profiles.base import Profile
 from newsbot.extract.profiles.fields import apply_fields
 from newsbot.extract.text import normalize_text
 from newsbot.extract.types import Metadata
@@ -128,13 +129,7 @@ def extract_parsed(
     url = url or ""
     with _gc_paused():
         meta = extract_metadata(tree, url, now)
-        profile = None
-        found = site_profiles(url or meta.canonical_url or "", registry)
-        if found:
-            fetch_day = fetched.isoformat() if isinstance(fetched, datetime) else fetched
-            profile = choose_profile(tree, found, (fetch_day or now.date().isoformat(), meta.published))
-            if profile is not None:
-                apply_fields(tree, profile, meta, now)
+        profile = _site_profile(tree, url, meta, now, fetched, registry)
         result = extract_body(tree, meta, url, profile, html=html)
 
     paragraphs = without_repeated_runs([p for p in (normalize_text(p) for p in result.paragraphs) if p])
@@ -148,14 +143,14 @@ def extract_parsed(
         site=site or (site_of(url) or None),
         kind=meta.kind or "article",
         lang=detect_lang(body or (meta.title or "")),
-        title=normalize_text(meta.title) if meta.title else None,
-        description=normalize_text(meta.description) if meta.description else None,
+        title=_normalized(meta.title),
+        description=_normalized(meta.description),
         body=body,
         published=meta.published,
         modified=meta.modified,
         published_raw=meta.published_raw,
         authors=[normalize_text(a) for a in meta.authors],
-        section=normalize_text(meta.section) if meta.section else None,
+        section=_normalized(meta.section),
         tags=[normalize_text(t) for t in meta.tags],
         image=meta.image,
         extracted_at=now.astimezone(UTC).isoformat(timespec="seconds"),
@@ -173,6 +168,24 @@ def extract_parsed(
 
 _DERIVED_SOURCES = {"lang": "detected from the body text", "kind": "page type (JSON-LD @type, URL)",
                     "encoding": "decoding (HTTP charset, BOM, <meta>, detection)", "warnings": "the body finder"}
+
+
+def _site_profile(tree: LexborHTMLParser, url: str, meta: Metadata, now: datetime, fetched: datetime | str | None,
+                  registry: Path | None) -> Profile | None:
+    """The page's site profile in the layout the site served when the page was fetched (its fields applied to
+    `meta`), or None for a site without one."""
+    found = site_profiles(url or meta.canonical_url or "", registry)
+    if not found:
+        return None
+    fetch_day = fetched.isoformat() if isinstance(fetched, datetime) else fetched
+    profile = choose_profile(tree, found, (fetch_day or now.date().isoformat(), meta.published))
+    if profile is not None:
+        apply_fields(tree, profile, meta, now)
+    return profile
+
+
+def _normalized(text: str | None) -> str | None:
+    return normalize_text(text) if text else None
 
 
 def _trace_fields(t: trace.Trace, rec: ArticleRecord, meta: Metadata) -> None:
