@@ -166,33 +166,12 @@ def site_from_dict(entry: dict, where: str = "site") -> Site:
         raise RegistryError(f"{where}: region {region!r} is not one of {', '.join(REGIONS)}")
     feeds = [_http_url(u, where, "feeds") for u in _str_list(entry, "feeds", where)]
     sitemaps = [_http_url(u, where, "sitemaps") for u in _str_list(entry, "sitemaps", where)]
-    patterns = _str_list(entry, "article_patterns", where)
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise RegistryError(f"{where}: bad article pattern {p!r}: {exc}") from exc
-    politeness = entry.get("politeness", {})
-    if not isinstance(politeness, dict):
-        raise RegistryError(f"{where}: 'politeness' must be a table")
-    for key, value in politeness.items():
-        kind = _POLITENESS_KEYS.get(key)
-        if kind is None:
-            raise RegistryError(f"{where}: unknown politeness key {key!r}")
-        ok = (
-            isinstance(value, bool) if kind is bool else isinstance(value, (int, float)) and not isinstance(value, bool)
-        )
-        if not ok or (kind is not bool and value < 0):
-            raise RegistryError(f"{where}: politeness.{key} must be a non-negative {kind.__name__}")
+    patterns = _patterns(entry, where)
+    politeness = _politeness(entry, where)
     verified = entry.get("verified", False)
     if not isinstance(verified, bool):
         raise RegistryError(f"{where}: 'verified' must be true or false")
-    profile = entry.get("profile")
-    layouts: list[Layout] = []
-    if isinstance(profile, dict):
-        layouts, profile = _layouts(profile, where), None
-    elif profile is not None and not isinstance(profile, str):
-        raise RegistryError(f"{where}: 'profile' must be a profile name or a table of selectors")
+    profile, layouts = _profile(entry, where)
     return Site(
         slug=slug,
         name=entry["name"].strip(),
@@ -212,6 +191,42 @@ def site_from_dict(entry: dict, where: str = "site") -> Site:
         lang=str(entry.get("lang", "ar")),
         notes=entry.get("notes"),
     )
+
+
+def _patterns(entry: dict, where: str) -> list[str]:
+    patterns = _str_list(entry, "article_patterns", where)
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise RegistryError(f"{where}: bad article pattern {p!r}: {exc}") from exc
+    return patterns
+
+
+def _politeness(entry: dict, where: str) -> dict:
+    politeness = entry.get("politeness", {})
+    if not isinstance(politeness, dict):
+        raise RegistryError(f"{where}: 'politeness' must be a table")
+    for key, value in politeness.items():
+        kind = _POLITENESS_KEYS.get(key)
+        if kind is None:
+            raise RegistryError(f"{where}: unknown politeness key {key!r}")
+        ok = (
+            isinstance(value, bool) if kind is bool else isinstance(value, (int, float)) and not isinstance(value, bool)
+        )
+        if not ok or (kind is not bool and value < 0):
+            raise RegistryError(f"{where}: politeness.{key} must be a non-negative {kind.__name__}")
+    return politeness
+
+
+def _profile(entry: dict, where: str) -> tuple[str | None, list[Layout]]:
+    """(a named profile, or the layouts of a profile written as a table of selectors)."""
+    profile = entry.get("profile")
+    if isinstance(profile, dict):
+        return None, _layouts(profile, where)
+    if profile is not None and not isinstance(profile, str):
+        raise RegistryError(f"{where}: 'profile' must be a profile name or a table of selectors")
+    return profile, []
 
 
 _LAYOUT_KEYS = ("body", "drop", "title", "date")

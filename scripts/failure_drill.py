@@ -67,7 +67,17 @@ def check(name: str, ok: bool, detail: str) -> None:
 
 
 def drill(work: Path, site: str) -> None:
-    # 1. kill -9 mid-crawl, then resume
+    """Each failure in turn, each in its own folder."""
+    _drill_1(work, site)
+    _drill_2(work, site)
+    _drill_3(work, site)
+    _drill_4(work, site)
+    _drill_5(work, site)
+    _drill_6(work, site)
+
+
+def _drill_1(work: Path, site: str) -> None:
+    """1. kill -9 mid-crawl, then resume"""
     d1 = work / "1"
     d1.mkdir()
     db1 = d1 / "store.db"
@@ -88,7 +98,9 @@ def drill(work: Path, site: str) -> None:
           f"killed with {killed_with} stored; resume exit {resumed.returncode}, {total} stored ({distinct} distinct); "
           f"told: {told[0].strip()[:150] if told else 'nothing'}")
 
-    # 2. the store is down
+
+def _drill_2(work: Path, site: str) -> None:
+    """2. the store is down"""
     d2 = work / "2"
     d2.mkdir()
     down = f"postgresql://newsbot@127.0.0.1:{free_port()}/newsbot"
@@ -104,7 +116,9 @@ def drill(work: Path, site: str) -> None:
           f"crawl exit {r2.returncode}; 'success' in: {said or 'nowhere'}; health exit {health.returncode}: "
           f"{health.stderr.strip()[:120]}")
 
-    # 3. a store URL of another database
+
+def _drill_3(work: Path, site: str) -> None:
+    """3. a store URL of another database"""
     d3 = work / "3"
     d3.mkdir()
     r3 = newsbot(d3, "crawl", site, "--allow-private", db="mysql://x/y")
@@ -112,20 +126,26 @@ def drill(work: Path, site: str) -> None:
     check("3 mysql:// store", r3.returncode == 2 and not created,
           f"exit {r3.returncode}, created {created or 'nothing'}; said: {r3.stderr.strip()[:150]}")
 
-    # 4. --max-articles 3
+
+def _drill_4(work: Path, site: str) -> None:
+    """4. --max-articles 3"""
     d4 = work / "4"
     d4.mkdir()
     r4 = newsbot(d4, "crawl", site, "--allow-private", "--max-articles", "3", *FAST, db=d4 / "store.db")
     n4 = count(d4 / "store.db")[0]
     check("4 --max-articles 3", r4.returncode == 0 and 1 <= n4 <= 3, f"exit {r4.returncode}, {n4} stored")
 
-    # 5. scrape a name that does not resolve
+
+def _drill_5(work: Path, site: str) -> None:
+    """5. scrape a name that does not resolve"""
     r5 = newsbot(work, "scrape", "http://no-such-host.invalid/x", db=work / "none.db")
     lines = r5.stderr.strip().splitlines()
     check("5 unresolvable scrape", r5.returncode != 0 and len(lines) <= 5 and "Traceback" not in r5.stderr,
           f"exit {r5.returncode}, {len(lines)} stderr lines; last: {lines[-1][:120] if lines else ''}")
 
-    # 6. --since 2d
+
+def _drill_6(work: Path, site: str) -> None:
+    """6. --since 2d"""
     d6 = work / "6"
     d6.mkdir()
     cutoff = datetime.now(UTC) - timedelta(days=2)
@@ -135,7 +155,6 @@ def drill(work: Path, site: str) -> None:
     older = [p for (p,) in rows if p and _utc(p) < cutoff]
     check("6 --since 2d", r6.returncode == 0 and not older,
           f"exit {r6.returncode}, {len(rows)} stored, {len(older)} published earlier than {cutoff:%Y-%m-%d %H:%M}Z")
-
 
 def _utc(text: str) -> datetime:
     value = datetime.fromisoformat(text)

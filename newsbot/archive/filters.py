@@ -126,6 +126,21 @@ def skip_reason(entry: Entry, options: ArchiveOptions) -> str | None:
     url = entry.url or ""
     if not url.startswith(("http://", "https://")):
         return "not-http-url"
+    reason = _url_skip(url, options) or _date_skip(entry, options)
+    if reason:
+        return reason
+    status = entry.status or 0
+    if status not in KEPT_STATUS:
+        return "redirect" if 300 <= status < 400 else f"http-{status}"
+    ctype = next((v for k, v in entry.headers.items() if k.lower() == "content-type"), "")
+    ctype = ctype.split(";", 1)[0].strip().lower()
+    if ctype and ctype not in HTML_TYPES:
+        return "not-html"
+    return None
+
+
+def _url_skip(url: str, options: ArchiveOptions) -> str | None:
+    """A URL outside the hosts, sites or URL patterns asked for."""
     if options.hosts:
         host = _host(url)
         if not any(host == h or host.endswith("." + h) for h in options.hosts):
@@ -136,21 +151,20 @@ def skip_reason(entry: Entry, options: ArchiveOptions) -> str | None:
             return "other-site"
     if options.url_patterns and not any(p.search(url) for p in _compiled(options.url_patterns)):
         return "url-pattern"
-    if options.since or options.until:
-        when = parse_bound(entry.date) if entry.date else None
-        if when is None:  # a date range was asked for, and this record's date is not known
-            return "no-warc-date"
-        if options.since and when < parse_bound(options.since):
-            return "before-since"
-        if options.until and when >= _until(options.until):
-            return "after-until"
-    status = entry.status or 0
-    if status not in KEPT_STATUS:
-        return "redirect" if 300 <= status < 400 else f"http-{status}"
-    ctype = next((v for k, v in entry.headers.items() if k.lower() == "content-type"), "")
-    ctype = ctype.split(";", 1)[0].strip().lower()
-    if ctype and ctype not in HTML_TYPES:
-        return "not-html"
+    return None
+
+
+def _date_skip(entry: Entry, options: ArchiveOptions) -> str | None:
+    """A record outside the date range asked for (or of unknown date when one is asked for)."""
+    if not (options.since or options.until):
+        return None
+    when = parse_bound(entry.date) if entry.date else None
+    if when is None:
+        return "no-warc-date"
+    if options.since and when < parse_bound(options.since):
+        return "before-since"
+    if options.until and when >= _until(options.until):
+        return "after-until"
     return None
 
 
