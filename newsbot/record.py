@@ -30,47 +30,72 @@ class RawPage:
     source: tuple[str, int, int] | None = field(default=None, compare=False)
 
 
+def _field(doc: str, role: str, default: Any = None, factory: Any = None) -> Any:
+    """A record field with its one description (the export's data card and docs read it) and its role: `content`
+    (a change makes a re-crawl an update), `provenance` (how it was extracted), `derived` (computed from the body),
+    `link` (filled by the de-duplication pipeline), `identity` (which page it is)."""
+    meta = {"doc": doc, "role": role}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
 @dataclass
 class ArticleRecord:
-    # identity
-    url: str = ""  # URL fetched, after redirects
-    canonical_url: str | None = None  # as the page declares it (<link rel=canonical>, og:url, JSON-LD)
-    site: str | None = None  # registry slug or host
-    kind: str = "article"  # article | liveblog
-    # content
-    lang: str | None = None  # detected from the body text (ISO 639-1)
-    title: str | None = None  # visible headline
-    description: str | None = None  # standfirst / dek
-    body: str = ""  # plain text, paragraphs separated by a blank line
+    """One article: every field is declared here once, with its description and role. A new field also becomes a
+    store column (newsbot/store/schema.py reads the annotations) and an export field."""
+
+    url: str = _field("URL fetched, after redirects", "identity", "")
+    canonical_url: str | None = _field("canonical URL as the page declares it (<link rel=canonical>, og:url, "
+                                       "JSON-LD)", "content")
+    site: str | None = _field("site slug (registry) or host", "content")
+    kind: str = _field("article | liveblog", "content", "article")
+    lang: str | None = _field("language detected from the body (ISO 639-1)", "content")
+    title: str | None = _field("visible headline", "content")
+    description: str | None = _field("standfirst / dek", "content")
+    body: str = _field("plain text, paragraphs separated by a blank line", "content", "")
     # dates: ISO 8601, with UTC offset when the page gives or implies one
-    published: str | None = None
-    modified: str | None = None
-    published_raw: str | None = None  # the date text as found (Hijri, Arabic month names, ...)
-    # people and places
-    authors: list[str] = field(default_factory=list)
-    section: str | None = None
-    tags: list[str] = field(default_factory=list)
-    image: str | None = None
-    # derived
-    word_count: int = 0
-    content_hash: str | None = None  # sha256 of the normalised body
-    extracted_at: str | None = None  # ISO 8601 UTC
-    # provenance / diagnostics
-    extractor_version: str | None = None
-    strategy: str | None = None  # which strategy produced the body (dom, jsonld, appstate, profile:<slug>, trafilatura)
-    confidence: float = 0.0  # 0..1
-    encoding: str | None = None  # how the bytes were decoded
-    warnings: list[str] = field(default_factory=list)
-    # storage-side links (filled by the de-duplication pipeline)
-    duplicate_of: str | None = None
-    cluster_id: str | None = None
+    published: str | None = _field("publication date, ISO 8601 (with UTC offset when known)", "content")
+    modified: str | None = _field("last modification date, ISO 8601", "content")
+    published_raw: str | None = _field("the date text as found on the page (Hijri, Arabic month names, ...)",
+                                       "content")
+    authors: list[str] = _field("list of author names", "content", factory=list)
+    section: str | None = _field("section / category", "content")
+    tags: list[str] = _field("list of tags / keywords", "content", factory=list)
+    image: str | None = _field("lead image URL", "content")
+    word_count: int = _field("number of whitespace-separated words in body", "derived", 0)
+    content_hash: str | None = _field("sha256 of the whitespace-normalised body", "derived")
+    extracted_at: str | None = _field("when the record was extracted (ISO 8601, UTC)", "provenance")
+    extractor_version: str | None = _field("extractor that produced the record", "provenance")
+    strategy: str | None = _field("how the body was found (dom, jsonld, appstate, profile:<slug>, trafilatura)",
+                                  "provenance")
+    confidence: float = _field("extractor confidence, 0..1", "provenance", 0.0)
+    encoding: str | None = _field("character encoding the page was decoded with", "provenance")
+    warnings: list[str] = _field("extraction warnings", "provenance", factory=list)
+    duplicate_of: str | None = _field("canonical URL key of the earlier article this one duplicates (null for "
+                                      "originals)", "link")
+    cluster_id: str | None = _field("story cluster: the same id for an original and all its duplicates", "link")
     # not exported: the response the record came from, handed from the spider to the store pipeline
     raw: RawPage | None = field(default=None, repr=False, compare=False, metadata={"export": False})
+
+    @classmethod
+    def fields_with(cls, role: str) -> tuple[str, ...]:
+        """The exported fields of one role, in order."""
+        return tuple(f.name for f in fields(cls) if f.metadata.get("role") == role)
+
+    @classmethod
+    def field_docs(cls) -> dict[str, str]:
+        return {f.name: f.metadata["doc"] for f in fields(cls) if "doc" in f.metadata}
 
     @classmethod
     def field_names(cls) -> list[str]:
         """The exported fields, in order (the JSONL shape, also Scrapy's FEED_EXPORT_FIELDS)."""
         return [f.name for f in fields(cls) if f.metadata.get("export", True)]
+
+    @classmethod
+    def field_types(cls) -> dict[str, str]:
+        """The exported fields' annotations, in order (the store's columns are made from them)."""
+        return {f.name: str(f.type) for f in fields(cls) if f.metadata.get("export", True)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ArticleRecord:

@@ -57,6 +57,26 @@ def test_older_store_is_upgraded_in_order(store_url):
         assert s.upsert(make_record(1)) == "new"
 
 
+def test_a_record_field_newer_than_the_store_becomes_a_column(store_url):
+    # a store made before `image` and `warnings` were record fields: they are added when it is opened
+    with open_store(store_url) as s:
+        assert s.upsert(make_record(1)) == "new"
+        s.db.begin()
+        s.db.execute("ALTER TABLE articles DROP COLUMN image")
+        s.db.execute("ALTER TABLE articles DROP COLUMN warnings")
+        s.db.execute("COMMIT")
+    with open_store(store_url) as s:
+        columns = s._article_columns()
+        assert {"image", "warnings"} <= columns
+        rec = make_record(2)
+        rec.image, rec.warnings = "https://example.com/a.jpg", ["dom-weak"]
+        assert s.upsert(rec) == "new"
+        old, new = s.get(record_key(make_record(1))), s.get(record_key(rec))
+        assert (old.image, old.warnings) == (None, [])  # the older article: empty, never invented
+        assert (new.image, new.warnings) == ("https://example.com/a.jpg", ["dom-weak"])
+        assert s.migrate() == []
+
+
 def test_reinserting_the_same_1000_records_changes_nothing(store):
     records = [make_record(i, words=60) for i in range(1000)]
     with store.batch():

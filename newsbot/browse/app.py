@@ -18,14 +18,13 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from newsbot.browse import plots, queries
 from newsbot.browse.inspector import render_report, style_hash, trace_page
 from newsbot.health.policy import DEFECTS
+from newsbot.record import ArticleRecord
 from newsbot.store.timeutil import bound
 
-RECORD_ORDER = (
-    "url", "canonical_url", "site", "kind", "lang", "section", "published", "published_raw", "published_utc",
-    "modified", "authors", "tags", "description", "image", "word_count", "strategy", "confidence", "warnings",
-    "encoding", "extractor_version", "extracted_at", "content_hash", "duplicate_of", "cluster_id", "first_seen",
-    "last_seen", "updated_at",
-)
+# the record page's table: every record field (a new one shows without an edit here), then the store's own
+SHOWN_ABOVE = ("title", "body")
+RECORD_ORDER = (*(name for name in ArticleRecord.field_names() if name not in SHOWN_ABOVE),
+                "published_utc", "first_seen", "last_seen", "updated_at")
 
 
 def csp() -> str:

@@ -22,7 +22,7 @@ from newsbot.record import ArticleRecord, RawPage
 from newsbot.store.backends import Backend, connect, describe, resolve_url
 from newsbot.store.bandindex import BandIndex
 from newsbot.store.fresh import Fresh, FreshRows
-from newsbot.store.schema import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
+from newsbot.store.schema import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE, missing_record_columns
 from newsbot.store.timeutil import iso_now, parse_iso, utc_text
 from newsbot.store.warc import decode_raw, encode_raw
 from newsbot.urls import canonicalize, site_of
@@ -31,14 +31,11 @@ log = logging.getLogger(__name__)
 RECONNECT_SECONDS = 60.0  # how long a lost database (a PostgreSQL restart) is waited for (a crawl: bound_waits)
 
 RECORD_FIELDS = ArticleRecord.field_names()
-LIST_FIELDS = ("authors", "tags", "warnings")
+LIST_FIELDS = tuple(name for name, kind in ArticleRecord.field_types().items() if kind.startswith("list["))
 # what makes a re-crawl an update; provenance (extracted_at, strategy, ...) changes without changing the article
-CONTENT_FIELDS = (
-    "canonical_url", "site", "kind", "lang", "title", "description", "body",
-    "published", "modified", "published_raw", "authors", "section", "tags", "image",
-)
-PROVENANCE_FIELDS = ("extracted_at", "extractor_version", "strategy", "confidence", "encoding", "warnings")
-LINK_FIELDS = ("duplicate_of", "cluster_id")
+CONTENT_FIELDS = ArticleRecord.fields_with("content")
+PROVENANCE_FIELDS = ArticleRecord.fields_with("provenance")
+LINK_FIELDS = ArticleRecord.fields_with("link")
 COLUMNS = (*RECORD_FIELDS, "key", "published_utc", "fingerprint")
 MAX_CANDIDATES = 200  # near-duplicate candidates checked per record (boilerplate-heavy buckets stay cheap)
 # the band look-up first fetches up to this many rows as they come (no DISTINCT and ORDER BY: no temporary
@@ -491,6 +488,8 @@ class Store:
                     (step.version, step.description, iso_now()),
                 )
                 applied.append(step.version)
+            for sql in missing_record_columns(self._article_columns(), self.dialect):
+                self.db.execute(sql)  # a record field newer than the store (schema.py)
             self.db.execute(
                 "INSERT INTO meta (name, value) VALUES ('dedup_params', ?) ON CONFLICT (name) DO NOTHING",
                 (dedup.PARAMS,),
@@ -510,7 +509,11 @@ class Store:
             return False
         # signatures made with other parameters do not compare: the stats say so (Store.rebuild_dedup)
         self.dedup_params_current = row is not None and row[0] == dedup.PARAMS
-        return version == LATEST and row is not None
+        return version == LATEST and row is not None and not missing_record_columns(self._article_columns(),
+                                                                                   self.dialect)
+
+    def _article_columns(self) -> set[str]:
+        return {d[0] for d in self.db.execute("SELECT * FROM articles WHERE 1 = 0").description}
 
     # ---- writes ---------------------------------------------------------------------------------
 

@@ -19,33 +19,7 @@ from newsbot.store.backends import describe
 from newsbot.store.core import Filters, Store
 from newsbot.store.timeutil import iso_now, utc_text
 
-FIELD_DOCS = {
-    "url": "URL fetched, after redirects",
-    "canonical_url": "canonical URL the page declares (link rel=canonical, og:url, JSON-LD)",
-    "site": "site slug or host",
-    "kind": "article | liveblog",
-    "lang": "language detected from the body (ISO 639-1)",
-    "title": "visible headline",
-    "description": "standfirst / dek",
-    "body": "plain text, paragraphs separated by a blank line",
-    "published": "publication date, ISO 8601 (with UTC offset when known)",
-    "modified": "last modification date, ISO 8601",
-    "published_raw": "the date text as found on the page",
-    "authors": "list of author names",
-    "section": "section / category",
-    "tags": "list of tags / keywords",
-    "image": "lead image URL",
-    "word_count": "number of whitespace-separated words in body",
-    "content_hash": "sha256 of the whitespace-normalised body",
-    "extracted_at": "when the record was extracted (UTC)",
-    "extractor_version": "extractor that produced the record",
-    "strategy": "how the body was found (dom, jsonld, appstate, profile:<slug>, trafilatura)",
-    "confidence": "extractor confidence, 0..1",
-    "encoding": "character encoding the page was decoded with",
-    "warnings": "extraction warnings",
-    "duplicate_of": "canonical URL key of the earlier article this one duplicates (null for originals)",
-    "cluster_id": "story cluster: the same id for an original and all its duplicates",
-}
+FIELD_DOCS = ArticleRecord.field_docs()  # each field is described once, where newsbot/record.py declares it
 
 
 @dataclass

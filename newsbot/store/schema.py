@@ -156,3 +156,33 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 LATEST = MIGRATIONS[-1].version
+
+
+# A record field added to newsbot/record.py becomes a column of `articles` when a store is next opened: the
+# dataclass is the one place a field is declared (its type gives the column's). Released migration steps stay as
+# they are; a store made before the field existed gets it added, empty (NULL, or the type's zero for a field
+# that cannot be None).
+_FIELD_TYPES = {"str": "TEXT NOT NULL DEFAULT ''", "int": "INTEGER NOT NULL DEFAULT 0",
+                "float": "{real} NOT NULL DEFAULT 0", "bool": "INTEGER NOT NULL DEFAULT 0"}
+
+
+def field_column(annotation: str) -> str:
+    """The column type (with placeholders) for a record field's annotation, as `from __future__ import
+    annotations` leaves it: "str | None" -> TEXT, "list[str]" -> TEXT (JSON), "int" -> INTEGER..."""
+    kinds = {part.strip() for part in annotation.split("|")}
+    if kinds & {"None"}:
+        kinds.discard("None")
+        base = next(iter(kinds), "str")
+        return "{real}" if base == "float" else "INTEGER" if base in ("int", "bool") else "TEXT"
+    base = next(iter(kinds), "str")
+    if base.startswith(("list[", "dict[")):
+        return "TEXT NOT NULL DEFAULT '[]'" if base.startswith("list[") else "TEXT NOT NULL DEFAULT '{{}}'"
+    return _FIELD_TYPES.get(base, "TEXT")
+
+
+def missing_record_columns(existing: set[str], dialect: str) -> list[str]:
+    """ALTER TABLE statements adding the record fields `articles` does not have yet."""
+    from newsbot.record import ArticleRecord  # (the store's one dependency on the record type's declaration)
+
+    return [f"ALTER TABLE articles ADD COLUMN {name} {field_column(str(annotation)).format(**TYPES[dialect])}"
+            for name, annotation in ArticleRecord.field_types().items() if name not in existing]
