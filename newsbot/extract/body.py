@@ -321,7 +321,7 @@ def _structured_paragraphs(sb: StructuredBody, ftitle: frozenset[str]) -> list[s
     return [p for p in paras if not is_furniture_line(p) and not _same_as_title(p, ftitle)]
 
 
-def _structured(tree: LexborHTMLParser, meta: Metadata, html: str, with_state: bool) -> list[StructuredBody]:
+def _structured(tree: LexborHTMLParser, meta: Metadata, html: str | None, with_state: bool) -> list[StructuredBody]:
     """Structured bodies to compare with the DOM. The metadata step already read JSON-LD; the page's JSON-LD and
     app state are parsed here only when the DOM result is thin or doubtful (they can be large)."""
     out: list[StructuredBody] = []
@@ -607,9 +607,10 @@ def extract_body(
     skip = None
     if profile is not None and profile.drop:
         skip = {n.mem_id for sel in profile.drop for n in tree.css(sel)}
-    if roots is not None:
+    if roots is not None and profile is not None:  # roots come only from a profile
         strategy = f"profile:{profile.slug}"
-        units, containers = [], []
+        units: list[Unit] = []
+        containers: list[Container] = []
         for r in roots:
             u, c = walk_units(r, skip)
             for x in u:
@@ -617,7 +618,7 @@ def extract_body(
                 units.append(x)
             containers.extend(c)
         values = [_value(u) for u in units]
-        paras = []
+        paras: list[str] = []
         for r_units in _group_by_top(units):
             top = r_units[0].chain[0]
             paras.extend(u.text for u in _keep(r_units, values, top, ftitle))

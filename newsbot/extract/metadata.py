@@ -218,7 +218,7 @@ def _find_title(tree: LexborHTMLParser, metas: dict, art: dict | None, site_name
 
 
 def _ancestors(node: LexborNode | None, levels: int) -> list[LexborNode]:
-    out = []
+    out: list[LexborNode] = []
     while node is not None and len(out) < levels:
         node = node.parent
         if node is None or node.tag in ("html", "#document"):
@@ -250,12 +250,13 @@ def _css_nested(scopes: list[LexborNode], selector: str) -> list[list[LexborNode
         level.setdefault(scope.mem_id, i)
     for node in scopes[-1].css(selector):
         path: list[int] = []
-        cur: LexborNode | None = node
+        cur: LexborNode = node
         while (lvl := level.get(cur.mem_id)) is None:
             path.append(cur.mem_id)
-            cur = cur.parent
-            if cur is None:  # cannot happen for a chain; plain queries rather than a wrong answer
+            parent = cur.parent
+            if parent is None:  # cannot happen for a chain; plain queries rather than a wrong answer
                 return [scope.css(selector) for scope in scopes]
+            cur = parent
         for mid in path:
             level[mid] = lvl
         for k in range(lvl, len(scopes)):
@@ -271,9 +272,9 @@ def _attr_date(node: LexborNode) -> str | None:
 def _later_or_equal(a: ParsedDate, b: ParsedDate) -> bool:
     """a >= b where comparable (instants when both carry an offset, else local values, else days)."""
     if a.has_tz and b.has_tz:
-        return a.value >= b.value  # type: ignore[operator]
-    if a.has_time and b.has_time:
-        return a.value.replace(tzinfo=None) >= b.value.replace(tzinfo=None)  # type: ignore[union-attr]
+        return a.value >= b.value
+    if isinstance(a.value, datetime) and isinstance(b.value, datetime):  # has_time, as mypy can narrow it
+        return a.value.replace(tzinfo=None) >= b.value.replace(tzinfo=None)
     return a.day() >= b.day()
 
 
@@ -640,7 +641,7 @@ def _links_below(tree: LexborHTMLParser, boxes: str, limit: int) -> list[LexborN
 
 def _html_breadcrumb_section(tree: LexborHTMLParser, title: str | None, site_names: list[str]) -> str | None:
     nodes = tree.css('[itemtype*="BreadcrumbList" i] [itemprop="name"]') or _links_below(tree, '[class*="crumb" i]', 12)
-    names = []
+    names: list[str] = []
     for node in nodes[:12]:
         t = _node_text(node)
         if not t or len(t) > 50 or fold(t) in _HOME or _is_site_label(t, site_names):
