@@ -48,7 +48,8 @@ def main() -> int:
         with ReadOnlyStore(str(path)) as db:
             depths = [d for d in (0, 10, 100, 1000, args.n // PAGE - 2) if d * PAGE < args.n]
             # cursors at each depth, by walking the keyset pages once
-            cursors, query, depth = {0: None}, ArticleQuery(limit=PAGE, site=args.site), 0
+            cursors: dict[int, str | None] = {0: None}
+            query, depth = ArticleQuery(limit=PAGE, site=args.site), 0
             while depth < max(depths):
                 page = list_articles(db, query)
                 if not page.next_cursor:
@@ -60,7 +61,7 @@ def main() -> int:
             params = [args.site] if args.site else []
             cols = ", ".join(LIST_COLUMNS)
             print(f"{'page':>6} {'keyset ms':>10} {'x first':>8} {'OFFSET ms':>10} {'x first':>8}")
-            first_k = first_o = None
+            first_k = first_o = 0.0  # set by the first page's timings
             for d in depths:
                 if d not in cursors:
                     continue

@@ -104,7 +104,7 @@ class Server:
             (work / "tmp").mkdir(exist_ok=True)
             conf = work / "nginx.conf"
             conf.write_text(NGINX_CONF.format(work=work, port=port, root=root))
-            self.proc = subprocess.Popen([shutil.which("nginx"), "-c", str(conf), "-p", str(work), "-g", "daemon off;"])
+            self.proc = subprocess.Popen([shutil.which("nginx") or "nginx", "-c", str(conf), "-p", str(work), "-g", "daemon off;"])
             _wait_port(port)
         else:
             from newsbot.demo_server import serve
@@ -137,7 +137,7 @@ def _fetch_many(args: tuple[str, list[str]]) -> tuple[int, int]:
 
     base, paths = args
     parts = urlsplit(base)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = http.client.HTTPConnection(parts.netloc, timeout=30)  # host:port
     n = size = 0
     for path in paths:
         conn.request("GET", path)

@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -66,11 +67,12 @@ class Site:
         if kind == "nginx":
             from crawl import Server  # benchmarks/crawl.py: nginx on a free port, {{BASE}} rendered in place
 
-            self._server = Server("nginx", root, work)
+            self._server: Server | LocalServer = Server("nginx", root, work)
             self.base_url = self._server.base_url
         else:
-            self._server = LocalServer(root=root)
-            self.base_url = self._server.url("/").rstrip("/")
+            local = LocalServer(root=root)
+            self._server = local
+            self.base_url = local.url("/").rstrip("/")
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -108,6 +110,7 @@ def fresh_store(kind: str, workdir: Path, pg_url: str | None, n: int) -> str:
         return str(workdir / f"store{n}.db")
     from tests.support.pgcluster import fresh_schema
 
+    assert pg_url is not None, "a PostgreSQL store: its server was started"
     return fresh_schema(pg_url)[0]
 
 
@@ -138,7 +141,7 @@ def main() -> int:
     site = Site(spec.root, tmp, kind)
     print(f"site: {args.articles} articles of {lo}-{hi} KB served by {kind}; cpus: {os.cpu_count()}; "
           f"load average before: {os.getloadavg()[0]:.2f}")
-    results = {}
+    results: dict[str, dict[str, dict[str, Any]]] = {}
     try:
         plans = [
             ("1 process, no Redis", [], "0"),

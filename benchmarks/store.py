@@ -30,6 +30,7 @@ import tempfile
 import time
 import timeit
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -148,6 +149,7 @@ def step_raw(db: str, out: str) -> dict:
 def run_step(args: list[str]) -> tuple[dict, float]:
     """Run one step in a child process: (its JSON result + its CPU seconds, its peak RSS in MB)."""
     proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, cwd=ROOT)
+    assert proc.stdout is not None  # stdout=PIPE
     out = proc.stdout.read()
     _pid, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -159,15 +161,14 @@ def run_step(args: list[str]) -> tuple[dict, float]:
     return result, usage.ru_maxrss / 1024  # KiB on Linux
 
 
-def pg_url(given: str | None) -> tuple[str, object | None]:
+def pg_url(given: str | None) -> tuple[str, Any]:  # Any: tests.support.pgcluster is imported when used
     from tests.support.pgcluster import TempCluster, fresh_schema
 
     if given or os.environ.get("NEWSBOT_TEST_PG"):
         url, _schema = fresh_schema(given or os.environ["NEWSBOT_TEST_PG"])
         return url, None
     cluster = TempCluster(durable=True)
-    cluster.start()
-    url, _schema = fresh_schema(cluster.url)
+    url, _schema = fresh_schema(cluster.start())
     return url, cluster
 
 

@@ -12,17 +12,13 @@ import gzip
 import mimetypes
 import sys
 import threading
+import tomllib
 from collections.abc import Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 PLACEHOLDER = b"{{BASE}}"
 DEMO_ROOT = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -75,7 +71,8 @@ class DemoServer:
         self.requests: list[str] = []
         self._lock = threading.Lock()
         self._httpd = QuietThreadingHTTPServer((host, port), _handler_for(self))
-        bound_host, bound_port = self._httpd.server_address[:2]
+        # the socket's own address: server_address is typed as maybe bytes, a socket's host is always str
+        bound_host, bound_port = self._httpd.socket.getsockname()[:2]
         shown = "127.0.0.1" if bound_host in ("0.0.0.0", "") else bound_host
         self.base_url = f"http://{shown}:{bound_port}"
         self.port = bound_port

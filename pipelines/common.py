@@ -50,6 +50,9 @@ class SimpleStats:
     def get_value(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
 
+    def set_value(self, key: str, value: Any) -> None:  # the spool's path (pipelines/store.py)
+        self.values[key] = value
+
     def get_stats(self) -> dict[str, Any]:
         return dict(self.values)
 
@@ -92,6 +95,13 @@ class StorePipelineBase:
         self.stats = stats if stats is not None else SimpleStats()
         self.store = store
         self._owns_store = store is None
+
+    @property
+    def active_store(self) -> Store:
+        """The store, between open_spider and close_spider (or given at construction)."""
+        if self.store is None:
+            raise RuntimeError(f"{type(self).__name__}: no store outside open_spider/close_spider")
+        return self.store
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipelineBase:

@@ -31,7 +31,7 @@ class DedupPipeline(StorePipelineBase):
         try:
             sig = dedup.signature_of_record(record)
             setattr(record, SIGNATURE_ATTR, sig)
-            match = self.store.find_duplicate(record, sig)
+            match = self.active_store.find_duplicate(record, sig)
         except Exception:  # linking is an enrichment: never lose the record over it
             log.exception("de-duplication failed for %s", record.url)
             self.stats.inc_value("newsbot/dedup/errors")

@@ -47,10 +47,10 @@ class StorePipeline(StorePipelineBase):
         self._last_commit = time.monotonic()
         # unset (a run without a crawler): the store's own cache and waits (a crawl has newsbot/settings.py's)
         cache = setting(self.settings, "NEWSBOT_STORE_CACHE_MB", None)
-        self.store.begin_batch(cache_mb=int(cache) if cache is not None else None)
+        self.active_store.begin_batch(cache_mb=int(cache) if cache is not None else None)
         wait = setting(self.settings, "NEWSBOT_STORE_WAIT_SECONDS", None)
         if wait is not None:  # the store is written from the crawl's event loop: its waits freeze the crawl
-            self.store.bound_waits(float(wait))
+            self.active_store.bound_waits(float(wait))
         self.spool = self._open_spool(spider)
 
     def _open_spool(self, spider: Any) -> Spool | None:
@@ -62,11 +62,11 @@ class StorePipeline(StorePipelineBase):
         statuses: list[tuple[str, str | None]] = []
 
         def store_one(record: ArticleRecord) -> None:
-            statuses.append((self.store.upsert(record, seen=True, signature=signature_of(record)), record.site))
+            statuses.append((self.active_store.upsert(record, seen=True, signature=signature_of(record)), record.site))
 
         def commit() -> None:  # counted once stored: a replay the store refuses again is no store error
             try:
-                self.store.commit()
+                self.active_store.commit()
                 for status, where in statuses:
                     bump(self.stats, status, where)
             finally:
@@ -92,7 +92,7 @@ class StorePipeline(StorePipelineBase):
     def process_item(self, item: Any, spider: Any = None) -> ArticleRecord:
         record = as_record(item)
         try:
-            status = self.store.upsert(record, seen=self.seen, signature=signature_of(record))
+            status = self.active_store.upsert(record, seen=self.seen, signature=signature_of(record))
         except StoreUnavailable as exc:  # said once by the store; each record is only counted (and kept)
             bump(self.stats, "store_error", record.site)
             self._keep(record.to_json(), record.site)
@@ -101,7 +101,7 @@ class StorePipeline(StorePipelineBase):
             log.exception("could not store %s", record.url)
             bump(self.stats, "store_error", record.site)
             try:
-                self.store.add_invalid(record, f"store-error: {type(exc).__name__}")
+                self.active_store.add_invalid(record, f"store-error: {type(exc).__name__}")
             except Exception:
                 log.exception("could not keep %s aside either", record.url)
                 self._keep(record.to_json(), record.site)  # the store takes nothing: kept on local disk
@@ -116,7 +116,7 @@ class StorePipeline(StorePipelineBase):
 
     def flush(self) -> None:
         try:
-            self.store.commit()
+            self.active_store.commit()
         except Exception as exc:
             self._batch_lost(exc)
             raise

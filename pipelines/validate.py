@@ -99,6 +99,6 @@ class ValidatePipeline(StorePipelineBase):
         self.stats.inc_value(f"newsbot/invalid/{reason}")
         try:
             data = item if isinstance(item, (ArticleRecord, dict)) else {"repr": repr(item)[:2000]}
-            self.store.add_invalid(data, reason)
+            self.active_store.add_invalid(data, reason)
         except Exception:  # keeping it aside failed (database down?): the crawl goes on, the log says why
             log.exception("could not keep invalid record aside (%s)", reason)

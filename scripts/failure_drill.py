@@ -165,6 +165,7 @@ def main() -> int:
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "newsbot.demo_server", "--port", str(port)],
                               env=env("unused.db"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert server.stdout is not None  # stdout=PIPE
     try:
         print(f"demo site: {server.stdout.readline().strip()}", flush=True)
         with tempfile.TemporaryDirectory(prefix="newsbot-drill-") as tmp:

@@ -39,7 +39,7 @@ def collect() -> list[tuple[dict[str, float], float]]:
         seen.update(sig)
         return real(sig)
 
-    B._confidence = capture  # type: ignore[assignment]
+    B._confidence = capture
     rows = []
     items = scorer.load_gold(*E.SETS["wcxb-dev"])
     for g in items:
@@ -47,7 +47,7 @@ def collect() -> list[tuple[dict[str, float], float]]:
         pred = E.newsbot_predict(scorer.read_page(g["_page"]))
         if seen and (pred.get("body") or "").strip():
             rows.append((dict(seen), scorer.score([g], {g["_page"]: pred})[0]["F1"]))
-    B._confidence = real  # type: ignore[assignment]
+    B._confidence = real
     return rows
 
 
@@ -74,7 +74,10 @@ def main() -> int:
         for fold in np.array_split(idx, 5):
             w, b = fit(xs[np.setdiff1d(idx, fold)], y[np.setdiff1d(idx, fold)])
             pred[fold] = xs[fold] @ w + b
-        aucs.append(E.roc_auc(list(pred), list(y.astype(bool))))
+        auc = E.roc_auc(list(pred), list(y.astype(bool)))
+        if auc is None:  # every page good, or every page poor: nothing to rank
+            raise SystemExit("fit_confidence: the pages are all good or all poor: no ROC AUC")
+        aucs.append(auc)
     w, b = fit(xs, y)
     coef = {k: round(float(w[i] / sd[i]), 4) for i, k in enumerate(keys)}
     intercept = round(float(b - sum(w[i] * mu[i] / sd[i] for i in range(len(keys)))), 4)

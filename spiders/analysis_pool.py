@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IReactorThreads
 
 from newsbot.cpus import usable_cpus
 from spiders.pageanalysis import PageOutcome, page_outcome
@@ -175,7 +176,7 @@ class AnalysisPool:
             return
         from twisted.internet import reactor
 
-        reactor.callFromThread(func, *args)
+        IReactorThreads(reactor).callFromThread(func, *args)  # the reactor's type names only its common interfaces
 
     def _finish(self, job: _Job, fut: Future) -> None:
         try:

@@ -42,7 +42,7 @@ class HeaderSectionTooLarge(Exception):
 
 
 def _bounded_protocol(base: type, max_bytes: int, max_lines: int, stats: Any) -> type:
-    class BoundedHeadersProtocol(base):  # type: ignore[misc,valid-type]
+    class BoundedHeadersProtocol(base):
         """Counts the bytes of each response's header section (up to its blank line) as they arrive."""
 
         _in_headers = False

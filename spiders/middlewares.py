@@ -32,7 +32,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
-from twisted.internet.interfaces import IResolutionReceiver
+from twisted.internet.interfaces import IReactorPluggableNameResolver, IResolutionReceiver
 from w3lib.url import safe_url_string
 from zope.interface import provider
 
@@ -73,7 +73,9 @@ def resolve_host(host: str) -> Deferred[list[str]]:
         def resolutionComplete() -> None:  # noqa: N802
             done.callback(found)
 
-    reactor.nameResolver.resolveHostName(Receiver, host, 0)
+    # adapted (a no-op at run time): the reactor's declared type names only the interfaces every reactor has, and
+    # mypy-zope does not read @provider
+    IReactorPluggableNameResolver(reactor).nameResolver.resolveHostName(IResolutionReceiver(Receiver), host, 0)
     return done
 
 
@@ -161,9 +163,10 @@ class RedirectLoopMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
-        if response.status not in (301, 302, 303, 307, 308) or b"Location" not in response.headers:
+        location = response.headers.get(b"Location")
+        if response.status not in (301, 302, 303, 307, 308) or location is None:
             return response
-        target = canonicalize(urljoin(request.url, safe_url_string(response.headers[b"Location"].decode("latin-1"))))
+        target = canonicalize(urljoin(request.url, safe_url_string(location.decode("latin-1"))))
         chain = [*request.meta.get("redirect_urls", ()), request.url]
         if target not in {canonicalize(u) for u in chain}:
             return response
@@ -207,7 +210,9 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         self._ua_token = (ua.decode() if isinstance(ua, bytes) else str(ua)).split("/", 1)[0]
         crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
 
-    async def process_request(self, request: Request, spider=None) -> Response | None:
+    # a downloader middleware may answer a request with a Response (Scrapy's contract); the parent never does, so its
+    # signature says None
+    async def process_request(self, request: Request, spider=None) -> Response | None:  # type: ignore[override]
         if request.meta.get(ROBOTS_META):
             await self.robot_parser(request)
             netloc = urlparse_cached(request).netloc

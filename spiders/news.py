@@ -21,7 +21,7 @@ import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 import scrapy
@@ -44,7 +44,7 @@ from spiders.failures import ROBOTS, reason
 from spiders.middlewares import ROBOTS_META
 from spiders.pageanalysis import PageOutcome, page_outcome
 from spiders.registry import Site, adhoc_site, load_registry, site_for_url
-from spiders.seen import seen_for
+from spiders.seen import SeenUrls, seen_for
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,10 @@ def parse_since(value: str | datetime | None, now: datetime | None = None) -> da
         raise ValueError(f"--since: expected e.g. 2d, 12h, 30m, 1w or an ISO date, got {value!r}") from None
 
 
+@overload
+def _utc(value: datetime) -> datetime: ...
+@overload
+def _utc(value: datetime | None) -> datetime | None: ...
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
@@ -107,6 +111,7 @@ def resolve_site(site: str | None = None, url: str | None = None, registry: dict
 
 class NewsSpider(scrapy.Spider):
     name = "news"
+    seen: SeenUrls  # set by from_crawler (seen_for)
 
     def __init__(
         self,
@@ -426,8 +431,10 @@ class NewsSpider(scrapy.Spider):
         args = (response.body, response.url, headers, self.slug)
         # an article's links (related stories) matter when the site has no sitemap or feed to list
         # its articles; otherwise reading them costs time per page and finds nothing new
-        kwargs = {"url_kind": url_kind, "want_record": want_record, "links_of_articles": not self._indexed,
-                  "raw": _raw_info(response) if want_record else None}
+        kwargs: dict[str, Any] = {
+            "url_kind": url_kind, "want_record": want_record, "links_of_articles": not self._indexed,
+            "raw": _raw_info(response) if want_record else None,
+        }
         if self.analysis is not None:
             return await maybe_deferred_to_future(self.analysis.analyse(*args, **kwargs))
         return page_outcome(*args, **kwargs)

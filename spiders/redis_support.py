@@ -71,10 +71,10 @@ try:
     from scrapy_redis.queue import PriorityQueue
     from scrapy_redis.scheduler import Scheduler
 except ImportError:  # scrapy-redis is only needed when REDIS_URL is set
-    RFPDupeFilter = PriorityQueue = Scheduler = object  # type: ignore[misc,assignment]
+    RFPDupeFilter = PriorityQueue = Scheduler = object
 
 
-class CanonicalRedisDupeFilter(RFPDupeFilter):  # type: ignore[misc,valid-type]
+class CanonicalRedisDupeFilter(RFPDupeFilter):
     """scrapy-redis's dupefilter keyed like the local one (spiders/dupefilter.py): by canonical URL, so
     AMP, mobile and tracking-parameter variants of one article are one request across all workers."""
 
@@ -110,7 +110,7 @@ return {id, r[1]}
 """
 
 
-class SharedPriorityQueue(PriorityQueue):  # type: ignore[misc,valid-type]
+class SharedPriorityQueue(PriorityQueue):
     """scrapy-redis's priority queue whose pop also files the request in the worker's in-flight hash
     (`inflight_key`, set by SharedScheduler), atomically and in one round trip; `popped_id` is its key there."""
 
@@ -135,7 +135,7 @@ class SharedPriorityQueue(PriorityQueue):  # type: ignore[misc,valid-type]
 # --- scheduler ----------------------------------------------------------------------------------
 
 
-class SharedScheduler(Scheduler):  # type: ignore[misc,valid-type]
+class SharedScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedScheduler:
         instance = cls.from_settings(crawler.settings)

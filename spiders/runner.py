@@ -14,13 +14,16 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from newsbot.record import ArticleRecord
+
+if TYPE_CHECKING:  # Twisted is imported when a crawl starts, not with this module
+    from twisted.internet.task import LoopingCall
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +154,7 @@ def site_row(slug: str, stats: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _totals(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
+def _totals(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     total: dict[str, Any] = {}
     for row in rows:
         for k, v in row.items():
@@ -188,7 +191,7 @@ class Progress:
         self.tty = self.stream.isatty() if tty is None else tty
         self.interval = 1.0 if self.tty else 30.0
         self.started = time.monotonic()
-        self._loop = None
+        self._loop: LoopingCall | None = None
         self._width = 0
 
     def snapshot(self) -> dict[str, float]:
@@ -346,8 +349,9 @@ def run_crawl(
         politeness = site.politeness or {}
         if politeness.get("max_pages") and not crawler.settings.getint("CLOSESPIDER_PAGECOUNT"):
             crawler.settings.set("CLOSESPIDER_PAGECOUNT", int(politeness["max_pages"]), priority="cmdline")
-        if jobdir or scratch is not None:
-            crawler.settings.set("JOBDIR", str(Path(jobdir or scratch.name) / site.slug), priority="cmdline")
+        queue_dir = jobdir or (scratch.name if scratch is not None else None)
+        if queue_dir:
+            crawler.settings.set("JOBDIR", str(Path(queue_dir) / site.slug), priority="cmdline")
         if jobdir:
             _mark_running(crawler, Path(jobdir) / site.slug)
         if sink is not None:
@@ -451,12 +455,13 @@ class _Stopper:
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         from twisted.internet import reactor
+        from twisted.internet.interfaces import IReactorThreads
 
         if not self.signalled:
             self.signalled = True
             # no print() in a signal handler: the interrupted code may be writing to the same stream
             os.write(2, "\nnewsbot: stopping… (again to stop at once; the next run resumes)\n".encode())
-            reactor.callFromThread(self.stop, "shutdown")
+            IReactorThreads(reactor).callFromThread(self.stop, "shutdown")  # adapted: see analysis_pool._in_reactor
         previous = self._previous.get(signum)
         if previous is not None:
             previous(signum, frame)  # Scrapy's: a graceful stop, then a forced one on the second signal

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any
 
 import scrapy
@@ -17,7 +17,7 @@ from spiders.news import _headers
 class ScrapeSpider(scrapy.Spider):
     name = "scrape"
 
-    def __init__(self, urls: list[str] | str = (), sink: Callable[[int, dict], None] | None = None, **kwargs: Any):
+    def __init__(self, urls: Iterable[str] | str = (), sink: Callable[[int, dict], None] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.urls = urls.split(",") if isinstance(urls, str) else list(urls)
         self.sink = sink or (lambda index, row: None)

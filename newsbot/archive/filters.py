@@ -73,10 +73,18 @@ def parse_bound(value: str) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def _checked_bound(value: str) -> datetime:
+    """A --since/--until bound that Options.check already accepted."""
+    bound = parse_bound(value)
+    if bound is None:
+        raise ValueError(f"{value!r}: not an ISO 8601 date or time")
+    return bound
+
+
 @lru_cache(maxsize=16)
 def _until(value: str) -> datetime:
     """The first moment after the bound: a date alone covers that whole day (--until 2019-12-31)."""
-    bound = parse_bound(value)
+    bound = _checked_bound(value)
     return bound + timedelta(days=1) if len(value.strip()) == 10 else bound + timedelta(microseconds=1)
 
 
@@ -161,7 +169,7 @@ def _date_skip(entry: Entry, options: ArchiveOptions) -> str | None:
     when = parse_bound(entry.date) if entry.date else None
     if when is None:
         return "no-warc-date"
-    if options.since and when < parse_bound(options.since):
+    if options.since and when < _checked_bound(options.since):
         return "before-since"
     if options.until and when >= _until(options.until):
         return "after-until"

@@ -127,7 +127,8 @@ def next_record_start(fh: io.BufferedReader, after: int, kind: str) -> int | Non
 
 def _read_capped(stream: io.RawIOBase, cap: int) -> bytes | None:
     """The whole stream, or None once it exceeds cap bytes (what was read is dropped: memory stays bounded)."""
-    parts, size = [], 0
+    parts: list[bytes] = []
+    size = 0
     while True:
         part = stream.read(min(1 << 16, cap + 1 - size))
         if not part:

@@ -172,9 +172,9 @@ class ArchiveRun:
         t1 = time.time()
         self.report.finished = _iso(t1)
         self.report.duration_s = round(t1 - t0, 1)
-        for f in self.report.sites:
-            if f.store_errors:
-                f.status, f.reason = "failed", f"{f.store_errors} records could not be stored (see the log)"
+        for site in self.report.sites:
+            if site.store_errors:
+                site.status, site.reason = "failed", f"{site.store_errors} records could not be stored (see the log)"
         self.report.conclude()
         self._write_report()
         return self.report
@@ -224,11 +224,13 @@ class ArchiveRun:
 
     def _submit(self, chunk: Chunk) -> Future:
         """To the pool, or to a new one when a worker's death broke it (spawning costs less than losing pages)."""
+        assert self.pool is not None, "submitted only with --workers > 0"
         try:
             return self.pool.submit(self.chunk_func, chunk, self.options)
         except BrokenProcessPool:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = self._pool()
+            assert self.pool is not None
             return self.pool.submit(self.chunk_func, chunk, self.options)
 
     def _records(self, files: list[_File], store: Store) -> Iterator[ArticleRecord]:
@@ -249,7 +251,7 @@ class ArchiveRun:
                     if chunk is None:
                         pending.append((f, None, None))
                         continue
-                    job: Future | ChunkResult
+                    job: Future | ChunkResult | None
                     if self.pool is None:  # --workers 0
                         job = self.chunk_func(chunk, self.options)
                     else:
@@ -261,6 +263,7 @@ class ArchiveRun:
                 if chunk is None:
                     self._file_done(f, store)
                     continue
+                assert job is not None, "queued with its chunk"
                 result = self._result(chunk, job)
                 if f.stats_at_start is None:
                     f.stats_at_start = self._stat_counts()

@@ -46,9 +46,9 @@ def pct(value: float | None) -> str:
 def create_app(store_url: str | None = None, page_size: int = queries.PAGE_SIZE) -> Flask:
     app = Flask(__name__)
     app.config["NEWSBOT_STORE"] = store_url
-    with queries.ReadOnlyStore(store_url) as db:  # fail now, with a reason, not on the first request
-        db.rows("SELECT 1 FROM articles LIMIT 1")
-        store_name = db.describe()
+    with queries.ReadOnlyStore(store_url) as probe:  # fail now, with a reason, not on the first request
+        probe.rows("SELECT 1 FROM articles LIMIT 1")
+        store_name = probe.describe()
     app.jinja_env.globals.update(pct=pct, store_name=store_name)
 
     def db() -> queries.ReadOnlyStore:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 
-def utf8_stdout() -> io.TextIOBase:
+def utf8_stdout() -> TextIO:
     # a pipe or a Windows console may not default to UTF-8; Arabic must come out as is
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")

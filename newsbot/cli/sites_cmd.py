@@ -313,7 +313,8 @@ def _read_sitemap(client: Client, url: str) -> tuple[int, list[str]]:
     fetched = client.get(url)
     if fetched.status != 200:
         raise ValueError(f"HTTP {fetched.status}")
-    children, pages = [], []
+    children: list[str] = []
+    pages: list[str] = []
     for item in iter_sitemap(fetched.body):
         (children if item.is_sitemap else pages).append(item.url)
         if len(children) + len(pages) >= MAX_SITEMAP_URLS:

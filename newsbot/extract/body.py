@@ -343,7 +343,7 @@ def _structured_paragraphs(sb: StructuredBody, ftitle: frozenset[str]) -> list[s
     return [p for p in paras if not is_furniture_line(p) and not _same_as_title(p, ftitle)]
 
 
-def _structured(tree: LexborHTMLParser, meta: Metadata, html: str, with_state: bool) -> list[StructuredBody]:
+def _structured(tree: LexborHTMLParser, meta: Metadata, html: str | None, with_state: bool) -> list[StructuredBody]:
     """Structured bodies to compare with the DOM. The metadata step already read JSON-LD; the page's JSON-LD and
     app state are parsed here only when the DOM result is thin or doubtful (they can be large)."""
     out: list[StructuredBody] = []
@@ -671,7 +671,7 @@ def _profile_body(roots: list, skip: set[int] | None, ftitle: frozenset[str]
             x.index = len(units)
             units.append(x)
     values = [_value(u) for u in units]
-    paras = []
+    paras: list[str] = []
     for r_units in _group_by_top(units):
         top = r_units[0].chain[0]
         paras.extend(u.text for u in _keep(r_units, values, top, ftitle))

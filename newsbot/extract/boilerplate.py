@@ -214,7 +214,7 @@ def is_date_line(text: str) -> bool:
         return len(_DIGIT_RUNS.findall(f)) >= 2 or _DATE_WORDS.search(f) is not None  # "320" is a figure
     m = _STAMP_WORDS.search(f)
     # the stamp word starts the line or follows a short dateline (a place, a desk); a date follows it
-    return bool(m) and m.start() <= 60 and _DIGITS.search(f, m.end()) is not None and _only_date_words(f[m.end():])
+    return m is not None and m.start() <= 60 and _DIGITS.search(f, m.end()) is not None and _only_date_words(f[m.end():])
 
 
 _POLICY_WORDS = words("furniture", "policy.words")

@@ -344,7 +344,7 @@ def _parse_fallback(raw: str, now: datetime | None) -> ParsedDate | None:
         return None
     import dateparser  # slow to import and to run: last resort only
 
-    settings = {"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"]}
+    settings: dict[str, object] = {"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"]}
     if now is not None:
         settings["RELATIVE_BASE"] = now.replace(tzinfo=None)
     try:

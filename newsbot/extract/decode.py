@@ -197,6 +197,7 @@ def _attr_work(html: str, pos: int, end: int) -> int:
     attrs = 0
     while pos < end:
         a = _ATTR.match(html, pos, end)
+        assert a is not None  # every part of _ATTR is optional: it always matches
         if a.group(1) is None:
             break
         attrs += 1

@@ -130,7 +130,7 @@ def run_job(targets: list[str], args: argparse.Namespace, crawl_kwargs: dict[str
     )
     if redis_url:
         job.report.notes.append("shared crawl on Redis: site locks not taken, concurrent runs share the queue")
-    summary = None
+    summary: Any = None  # the runner's CrawlSummary (one process) or the workers' rows: the caller tells them apart
     with job:
         try:  # the services the crawl writes to, before it starts: a store that is down fails every site
             ping_store(job.store)

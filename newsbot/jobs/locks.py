@@ -129,7 +129,9 @@ class PgAdvisorySiteLock:
         # the application name carries our pid and host: the only way the next run can say who holds the lock
         app = f"newsbot-lock {os.getpid()} {socket.gethostname()}"[:63]
         conn = psycopg.connect(self.dsn, autocommit=True, application_name=app)
-        got = conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0]
+        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+        assert row is not None  # a SELECT of one value returns one row
+        got = row[0]
         if not got:
             conn.close()
             return False

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypedDict
 
 from newsbot.jobs import exitcodes
 
@@ -60,7 +61,7 @@ def store_failure(errors: int, spooled: int, spool: str | None = None) -> str:
     return text
 
 
-def loss_notes(counts: dict[str, Any]) -> list[str]:
+def loss_notes(counts: Mapping[str, Any]) -> list[str]:
     """What a bound left out of a crawl that may still have succeeded, in the words of the site's line."""
     notes = []
     if counts.get("sitemaps_too_deep"):
@@ -73,7 +74,23 @@ def _int(stats: dict[str, Any], key: str) -> int:
     return int(value) if isinstance(value, (int, float)) else 0
 
 
-def counts_from_stats(stats: dict[str, Any], site: str, *, only_site: bool = False) -> dict[str, int]:
+class SiteCounts(TypedDict):
+    """The count fields of a SiteReport, by name (so that `SiteReport(site, **counts)` type-checks)."""
+
+    pages: int
+    articles: int
+    new: int
+    updated: int
+    duplicate: int
+    invalid: int
+    errors: int
+    store_errors: int
+    sitemaps_too_deep: int
+    spooled: int
+    replayed: int
+
+
+def counts_from_stats(stats: dict[str, Any], site: str, *, only_site: bool = False) -> SiteCounts:
     """Per-site counts; `only_site` lets global keys stand in when the crawl covered just this site."""
     base = f"newsbot/site/{site}/"
 
@@ -82,7 +99,7 @@ def counts_from_stats(stats: dict[str, Any], site: str, *, only_site: bool = Fal
             return _int(stats, base + site_key)
         return sum(_int(stats, k) for k in global_keys)
 
-    counts = {
+    counts: SiteCounts = {
         "pages": pick("pages", "newsbot/pages/fetched"),
         "articles": pick("article", "newsbot/pages/article"),
         "new": pick("new", "newsbot/items/new"),
@@ -225,7 +242,7 @@ class RunReport:
             if s.status in ("ok", "skipped") and not s.alarm and not s.losses():
                 continue
             why = "; ".join(filter(None, [s.reason, *s.losses()]))
-            if s.alarm:
+            if s.alarm and s.health:  # an alarm comes from the health verdict
                 why = "; ".join(filter(None, [why, "HEALTH ALARM: " + "; ".join(s.health.get("reasons") or [])]))
             lines.append(f"newsbot crawl: {s.site}: {s.status}" + (f": {why}" if why else ""))
         if self.error:

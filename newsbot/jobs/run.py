@@ -186,7 +186,7 @@ class CrawlJob:
     def __enter__(self) -> CrawlJob:
         return self
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: object, tb: object) -> None:
         if exc_type is not None:
             for site in list(self._locks):
                 self.site_failed(site, f"crawl raised {exc!r}")

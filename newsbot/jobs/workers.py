@@ -74,7 +74,7 @@ def run_workers(targets: list[str], kwargs: dict[str, Any], n: int) -> tuple[dic
     procs = []
     try:
         for k in range(n):
-            spec = {"targets": targets, "kwargs": dict(kwargs)}
+            spec: dict[str, Any] = {"targets": targets, "kwargs": dict(kwargs)}
             if output:
                 spec["kwargs"]["output"] = str(tmp / f"part{k}.jsonl")
             if jobdir:

@@ -144,7 +144,8 @@ class Filters:
     include_duplicates: bool = False
 
     def where(self) -> tuple[str, list[Any]]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if self.sites:
             clauses.append(f"site IN ({','.join('?' * len(self.sites))})")
             params += self.sites
@@ -468,7 +469,7 @@ class Store:
         Under a lock (PostgreSQL advisory lock; SQLite's write lock) so two crawlers opening a new
         store at once do not both create it.
         """
-        applied = []
+        applied: list[int] = []
         if self._is_current():  # the usual case: no write lock, so opening never waits for a busy writer
             return applied
         self.db.begin()
@@ -544,25 +545,25 @@ class Store:
                 reuse = False
             else:
                 self._open_tx()
-                row = probe[2] if reuse else self._probe_key(key)
+                row = probe[2] if reuse and probe is not None else self._probe_key(key)  # reuse: a probe
                 if row is None:
                     self._hold_back(record, key, fp, now, signature)
                     return "new"
                 probe, reuse = (key, self._writes, row), True
         with self._write():
-            if reuse:
+            if reuse and probe is not None:  # reuse: a probe
                 row = probe[2]
             else:
                 row = self._probe_key(key)
             if row is None:
-                values = self._values(record, key, fp)
-                cols = ", ".join(COLUMNS)
+                new_values = self._values(record, key, fp)
+                col_sql = ", ".join(COLUMNS)
                 marks = ", ".join("?" * (len(COLUMNS) + 3))
                 # ON CONFLICT: a concurrent writer (another crawler on PostgreSQL) may have inserted it meanwhile
                 inserted = self.db.execute(
-                    f"INSERT INTO articles ({cols}, first_seen, last_seen, updated_at) VALUES ({marks})"
+                    f"INSERT INTO articles ({col_sql}, first_seen, last_seen, updated_at) VALUES ({marks})"
                     " ON CONFLICT (key) DO NOTHING RETURNING id",
-                    (*values, now, now, now),
+                    (*new_values, now, now, now),
                 ).fetchone()
                 if inserted is not None:
                     article_id = inserted[0]
@@ -571,11 +572,12 @@ class Store:
                     self._save_aliases(article_id, key, record)
                     return "new"
                 row = self._probe_key(key)
+                assert row is not None, "ON CONFLICT: another writer inserted it"
             article_id, old_fp = row
             seen_sql = ", last_seen = ?" if seen else ""
             seen_params = (now,) if seen else ()
             if old_fp == fp:
-                cols = (*PROVENANCE_FIELDS, *LINK_FIELDS)
+                cols: tuple[str, ...] = (*PROVENANCE_FIELDS, *LINK_FIELDS)
                 sets = ", ".join(f"{c} = ?" for c in cols)
                 self.db.execute(
                     f"UPDATE articles SET {sets}{seen_sql} WHERE id = ?",
@@ -736,7 +738,8 @@ class Store:
         with self.db.pipeline():  # PostgreSQL: the three look-ups in one round trip
             probe = None if fresh else self.db.execute("SELECT id, fingerprint FROM articles WHERE key = ?", (key,))
             exact, near = self._lookups(record.content_hash, sig)
-            row = (fresh.id, fresh.fingerprint) if fresh else probe.fetchone()
+            # probe is None exactly when fresh holds the row (said twice, for mypy)
+            row = (fresh.id, fresh.fingerprint) if fresh else probe.fetchone() if probe is not None else None
         match = self._match(row[0] if row else None, record.content_hash, sig, (exact, near))
         # upsert may reuse the answer only while it cannot have gone stale: "absent" (the INSERT's ON CONFLICT
         # catches a concurrent insert), or read under SQLite's write lock (a batch's open transaction)
@@ -830,9 +833,9 @@ class Store:
         candidates = sorted(c for c in found if own_id is None or c < own_id)[:MAX_CANDIDATES]
         best: tuple[float, int] | None = None
         if candidates:
-            held = self._fresh.by_id if self._fresh else {}
-            sigs = {c: held[c].signature for c in candidates if c in held}
-            stored = [c for c in candidates if c not in held]
+            held_by_id = self._fresh.by_id if self._fresh else {}
+            sigs = {c: held_by_id[c].signature for c in candidates if c in held_by_id}
+            stored = [c for c in candidates if c not in held_by_id]
             if stored:
                 marks = ",".join("?" * len(stored))
                 sigs.update(self.db.execute(

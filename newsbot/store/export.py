@@ -9,7 +9,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import orjson
 
@@ -54,7 +54,9 @@ class _Output:
         self.raw = open(path, "wb")
         self._closers: list[IO[bytes]] = []
         if name.endswith(".gz"):
-            self.stream: IO[bytes] = gzip.GzipFile(filename="", mode="wb", fileobj=self.raw, mtime=0)
+            # cast: typeshed does not count GzipFile (a BufferedIOBase) as an IO[bytes], which it is at run time
+            gz = gzip.GzipFile(filename="", mode="wb", fileobj=self.raw, mtime=0)
+            self.stream: IO[bytes] = cast(IO[bytes], gz)
             self._closers.append(self.stream)
         elif name.endswith(".zst"):
             import zstandard
@@ -185,7 +187,7 @@ def render_card(store: Store, result: ExportResult, filters: Filters) -> str:
     lines += [f"| {v} | {n} |" for v, n in sorted(result.by_extractor.items())]
     lines += ["", "## Languages", "", "| lang | records |", "|---|---|"]
     lines += [f"| {v} | {n} |" for v, n in sorted(result.by_lang.items())]
-    sites = Counter()
+    sites: Counter[str] = Counter()
     for (site, _month), n in result.by_site_month.items():
         sites[site] += n
     lines += ["", "## Records per site", "", "| site | records |", "|---|---|"]

@@ -129,7 +129,7 @@ def parse_feed(data: bytes | str, base_url: str) -> list[FeedEntry]:
     elif kind in ("rss", "rdf", "channel"):
         entries = _rss(root, base_url)
     else:
-        raise FeedError(f"not a feed: root element <{kind or root.tag}>")
+        raise FeedError(f"not a feed: root element <{kind or str(root.tag)}>")
     seen: set[str] = set()
     unique = []
     for e in entries:

@@ -47,7 +47,7 @@ def _has_next_class(node) -> bool:
 
 
 def _is_next_text(text: str | None) -> bool:
-    return bool(text) and len(text) <= _NEXT_TEXT_MAX * 3 and fold(text) in _NEXT_TEXTS
+    return text is not None and bool(text) and len(text) <= _NEXT_TEXT_MAX * 3 and fold(text) in _NEXT_TEXTS
 
 
 def page_number(url: str) -> int | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -101,11 +101,15 @@ def _inflate(data: bytes, limit: int) -> Iterator[bytes]:
         pending = rest if rest[:2] == GZIP_MAGIC else b""
 
 
-@lru_cache(maxsize=512)
-def _localname(tag: object) -> str:
+def _tag_localname(tag: object) -> str:
     if not isinstance(tag, str):  # comments, processing instructions, entity references
         return ""
     return tag.rsplit("}", 1)[-1].lower()
+
+
+# typed as the plain function: lru_cache's wrapper asks for Hashable arguments, and types-lxml lets an element's
+# tag be a bytearray (a parsed tree's tags are str, or a function for comments)
+_localname: Callable[[object], str] = lru_cache(maxsize=512)(_tag_localname)
 
 
 def _text(el: etree._Element | None) -> str | None:
@@ -196,7 +200,7 @@ def _check_root(el: etree._Element) -> None:
     root = el.getroottree().getroot()
     name = _localname(root.tag)
     if name not in ("urlset", "sitemapindex"):
-        raise SitemapError(f"not a sitemap: root element <{name or root.tag}>")
+        raise SitemapError(f"not a sitemap: root element <{name or str(root.tag)}>")
 
 
 def _drain(parser: etree.XMLPullParser, state: dict) -> Iterator[SitemapItem]:

@@ -143,18 +143,20 @@ def browse_server(tmp_path: Path, db: str, *args: str) -> Iterator[tuple[str, li
     """`newsbot browse --db DB --port 0 ARGS` in a subprocess (the real server): (base URL, its stderr lines)."""
     proc = subprocess.Popen([sys.executable, "-m", "newsbot", "browse", "--db", db, "--port", "0", *args],
                             cwd=tmp_path, env=env_for(tmp_path), stderr=subprocess.PIPE, text=True, encoding="utf-8")
-    lines = []
+    lines: list[str] = []
+    assert proc.stderr is not None  # stderr=PIPE
+    stderr = proc.stderr
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            line = proc.stderr.readline()
+            line = stderr.readline()
             if not line:
                 raise RuntimeError(f"newsbot browse exited {proc.wait()}: {''.join(lines)}")
             lines.append(line)
             found = re.search(r"read-only at (http://\S+/)", line)
             if found:
                 # keep reading: the server logs each request to stderr, and a full pipe would stall it
-                threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True).start()
+                threading.Thread(target=lambda: lines.extend(stderr), daemon=True).start()
                 yield found.group(1), lines
                 return
         raise RuntimeError("newsbot browse did not say where it listens: " + "".join(lines))
@@ -164,4 +166,4 @@ def browse_server(tmp_path: Path, db: str, *args: str) -> Iterator[tuple[str, li
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        proc.stderr.close()
+        stderr.close()

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,7 +73,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def article_html(title: str, paragraphs: int = 6, *, canonical: str | None = None, links: list[str] = (),
+def article_html(title: str, paragraphs: int = 6, *, canonical: str | None = None, links: Sequence[str] = (),
                  published: str | None = "2026-03-01T10:00:00+03:00", og_type: str = "article") -> str:
     """A plain Arabic news article page (enough running text to be an article)."""
     para = (

@@ -93,7 +93,8 @@ def _filler_js(size: int) -> str:
     """Minified-looking vendor code: the bulk of a real page's bytes, no text an extractor should keep."""
     unit = ("!function(e,t){var n=e.__ads||(e.__ads=[]);n.push({slot:t,sizes:[[300,250],[728,90]],"
             "targeting:{sec:t.split('-')[0]}});for(var r=0;r<n.length;r++){n[r].ready=!0}}(window,'slot-{i}');")
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while sum(map(len, out)) < size:
         out.append(unit.replace("{i}", str(i)))
         i += 1
@@ -512,7 +513,7 @@ class _Writer:
         as_dir = not rel or path.endswith("/") or ("." not in last and not leaf)
         target = self.root / rel / "index.html" if as_dir else self.root / rel
         data = text.encode("utf-8")
-        tail = b""
+        tail: bytes | memoryview = b""  # a slice of FILLER: not copied
         if pad_to > len(data):  # the vendor-script bulk real pages carry, before </body>
             room = max(0, pad_to - len(data) - len("<script></script></body></html>"))
             data += b"<script>"

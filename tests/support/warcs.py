@@ -111,6 +111,7 @@ class ArchiveBuilder:
                                                              http_headers=http))
         raw = plain.getvalue()
         m = re.search(rb"Content-Length: (\d+)\r\n\r\nHTTP", raw)
+        assert m is not None, "warcio writes the record's Content-Length before its HTTP block"
         raw = raw[: m.start(1)] + str(int(m.group(1)) + delta).encode() + raw[m.end(1):]
         self._buf.write(gzip.compress(raw) if self.gzip else raw)
 
