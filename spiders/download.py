@@ -98,6 +98,7 @@ class NewsbotDownloadHandler(HTTP11DownloadHandler):
         )
         stats = crawler.stats
 
+        # misc/valid-type: the base is Scrapy's factory class, known only at run time (a private attribute's value)
         class Factory(base_factory):  # type: ignore[misc,valid-type]
             def buildProtocol(self, addr: IAddress | None) -> Any:  # noqa: N802 - Twisted's name
                 host = getattr(addr, "host", None)

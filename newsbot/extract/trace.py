@@ -133,6 +133,7 @@ def extract_with_trace(
         except ExtractionError as exc:
             trace.error = f"{exc.reason}: {exc}"
             _fill_provisional(trace, page.tree, None)
+            # attr-defined: only a traced extraction's error carries a trace (the docstring's contract)
             exc.trace = trace  # type: ignore[attr-defined]
             raise
     if trace.strategy is None:
