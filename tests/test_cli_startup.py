@@ -22,7 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # what an offline extraction of an Arabic page has no use for
 NOT_FOR_EXTRACT = ("scrapy", "twisted", "courlan", "w3lib", "py3langid", "numpy", "datasketch", "scipy", "psycopg",
                    "sqlite3", "flask", "warcio", "trafilatura", "newsbot.store", "newsbot.jobs", "newsbot.dedup",
-                   "spiders", "pipelines", "newsbot.cli.crawl_cmds", "newsbot.cli.sites_cmd")
+                   "spiders", "pipelines", "newsbot.cli.crawl_cmds", "newsbot.cli.sites_cmd",
+                   # a UTF-8 page needs no charset detection, a page without an RFC 2822 date no email parser
+                   # (which pulls in socket and calendar)
+                   "charset_normalizer", "email.utils")
 
 # runs `newsbot` in-process, then reports (on stderr, after the records) what got imported and the BLAS settings
 _PROBE = """

@@ -20,7 +20,6 @@ in another offset would move the article to the previous day.
 
 from __future__ import annotations
 
-import email.utils
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -374,6 +373,8 @@ def parse_date(text: str | None, now: datetime | None = None, *, fallback: bool 
     rfc = _RFC.search(raw)
     if rfc:
         try:
+            import email.utils  # (RFC 2822 dates are rare on pages; the module pulls in socket and calendar)
+
             return _finish(email.utils.parsedate_to_datetime(raw[rfc.start():]), raw)
         except (TypeError, ValueError):
             pass

@@ -15,8 +15,6 @@ import codecs
 import re
 from collections.abc import Iterator
 
-from charset_normalizer import from_bytes
-
 # File signatures of things that are not HTML (checked on the first bytes).
 _MAGIC = (
     b"%PDF-", b"\x89PNG", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf",
@@ -402,6 +400,8 @@ def _detect(data: bytes) -> tuple[str, str] | None:
         if text is not None and plausibility(text) >= 0.95 and _ARABIC.search(text):
             return text, enc
     candidates: list[tuple[str, str]] = []
+    from charset_normalizer import from_bytes  # (only for pages no declaration or check decides: a rare path)
+
     best = from_bytes(data[:300_000]).best()
     if best is not None:
         enc = _norm_label(best.encoding) or best.encoding

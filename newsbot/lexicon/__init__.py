@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache, lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from newsbot.lexicon.fold import MARKS, MATCH, FoldOptions, fold, folder
+
+_HERE = Path(__file__).resolve().parent
 
 __all__ = ["MARKS", "MATCH", "FoldOptions", "fold", "folder", "month_names", "table", "words"]
 
@@ -33,7 +35,7 @@ CALENDARS = {"gregorian": "g", "hijri": "h", "jalali": "j"}
 @cache
 def table(name: str) -> dict[str, Any]:
     """The parsed newsbot/lexicon/<name>.toml."""
-    text = resources.files(__package__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    text = (_HERE / f"{name}.toml").read_text(encoding="utf-8")  # (package data beside this module)
     return tomllib.loads(text)
 
 
