@@ -90,6 +90,8 @@ NEWSBOT_PAGE_MAXSIZE = 8 * 2**20
 NEWSBOT_PAGE_WARNSIZE = 2 * 2**20
 # `newsbot extract` refuses an input larger than this (--max-bytes), reading no more than one byte past it
 NEWSBOT_EXTRACT_MAX_BYTES = 20 * 2**20
+# `newsbot extract` over many saved pages: processes ("auto": one per core for 16 inputs or more, else 1)
+NEWSBOT_EXTRACT_JOBS = os.environ.get("NEWSBOT_EXTRACT_JOBS", "auto")
 COOKIES_ENABLED = False
 # development option (`--http-cache`): responses cached under .scrapy/httpcache
 HTTPCACHE_ENABLED = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -68,3 +69,28 @@ def test_json_and_text_formats(tmp_path: Path) -> None:
     proc = run("--format", "text", str(RT_PAGE))
     text = proc.stdout.decode("utf-8")
     assert RT_HEADLINE in text and "Sputnik" not in text
+
+
+def test_a_batch_shared_among_processes_gives_the_same_rows_in_input_order(tmp_path: Path) -> None:
+    pages = sorted(FIXTURES.glob("*.html"))
+    assert len(pages) >= 3, "the fixture pages are the inputs"
+    bad = tmp_path / "image.html"
+    bad.write_bytes(bytes(range(256)) * 40)
+    inputs = [str(p) for p in pages * 6] + [str(bad)] + [str(p) for p in pages]  # 16+ inputs: "auto" shares them
+    one, shared = run("--jobs", "1", *inputs), run(*inputs)
+
+    def comparable(proc: subprocess.CompletedProcess) -> list[dict]:
+        return [{k: v for k, v in r.items() if k != "extracted_at"} for r in lines(proc)]
+
+    assert [r["input"] for r in lines(shared)] == inputs
+    assert comparable(shared) == comparable(one)
+    assert shared.returncode == one.returncode == 1  # the image is refused, the batch goes on
+    assert shared.stderr.decode().count(str(bad)) == 1
+
+
+def test_a_bad_jobs_setting_is_refused_in_one_line() -> None:
+    proc = subprocess.run([sys.executable, "-m", "newsbot", "extract", str(RT_PAGE)], capture_output=True,
+                          timeout=60, env={**os.environ, "NEWSBOT_EXTRACT_JOBS": "many"})
+    assert proc.returncode == 2 and proc.stdout == b""
+    err = proc.stderr.decode().strip().splitlines()
+    assert len(err) == 1 and "NEWSBOT_EXTRACT_JOBS" in err[0]

@@ -1,4 +1,5 @@
-"""`newsbot extract PATH...`: offline extraction of saved pages, in one process."""
+"""`newsbot extract PATH...`: offline extraction of saved pages (a batch shared among processes, records in
+input order)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import argparse
 import codecs
 import os
 import sys
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from newsbot.cli.output import dumps, utf8_stdout
@@ -21,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("jsonl", "json", "text"), default="jsonl")
     p.add_argument("--max-bytes", type=_size, metavar="N",
                    help="inputs larger than N bytes are refused (default: NEWSBOT_EXTRACT_MAX_BYTES, 20 MB)")
+    p.add_argument("--jobs", type=_size, metavar="N",
+                   help="processes sharing the inputs (default: NEWSBOT_EXTRACT_JOBS, auto: one per core for 16 "
+                        "inputs or more)")
     p.set_defaults(func=run)
 
 
@@ -49,14 +55,65 @@ def _read(path: str, limit: int) -> bytes:
 
 
 def _extract(data: bytes, url: str | None, encoding: str | None) -> ArticleRecord:
+    from newsbot.extract.metadata import declared_url
+
     page = parse_page(data, None, encoding)
+    if not url:
+        # a saved page knows its own address: extract with it (site, profile and links follow from it)
+        declared = declared_url(page.tree)
+        if declared and declared.startswith(("http://", "https://")):
+            url = declared
     rec = extract_parsed(page, url=url)
-    if not url and rec.canonical_url and rec.canonical_url.startswith(("http://", "https://")):
-        # a saved page knows its own address: extract again with it (site, profile and links follow from it)
-        rec = extract_parsed(page, url=rec.canonical_url)
     if not rec.body.strip():  # an article page with nothing in it (a JavaScript shell) is not a record
         raise ExtractionError("no-body", "no article body found (a page rendered by JavaScript?)")
     return rec
+
+
+JOBS_FROM = 16  # inputs from which "auto" shares a batch among the cores (a process pool costs a few ms)
+
+
+def _jobs(asked: int | None, inputs: list[str]) -> int:
+    from newsbot.settings import NEWSBOT_EXTRACT_JOBS
+
+    if "-" in inputs:
+        return 1  # standard input is read once, by this process
+    value = asked if asked is not None else NEWSBOT_EXTRACT_JOBS
+    if value in ("auto", "", None):
+        return (os.cpu_count() or 1) if len(inputs) >= JOBS_FROM else 1
+    try:
+        count = int(value)
+    except ValueError:
+        raise ValueError(f"NEWSBOT_EXTRACT_JOBS must be 'auto' or a count >= 1, got {value!r}") from None
+    if count < 1:
+        raise ValueError(f"NEWSBOT_EXTRACT_JOBS must be 'auto' or a count >= 1, got {value!r}")
+    return count
+
+
+def _one(path: str, url: str | None, encoding: str | None, limit: int) -> tuple[dict, str | None]:
+    """One input's row, and the line stderr gets for it when it failed."""
+    try:
+        data = _read(path, limit)
+        rec = _extract(data, url, encoding)
+        return {"input": path, **rec.to_dict()}, None
+    except (OSError, ExtractionError) as exc:
+        reason = getattr(exc, "reason", None) or ("not-found" if isinstance(exc, FileNotFoundError) else "io-error")
+        msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return {"input": path, "error": reason, "message": msg}, f"newsbot extract: {path}: {msg}"
+    except Exception as exc:  # one broken page never stops the batch
+        return ({"input": path, "error": "internal", "message": repr(exc)},
+                f"newsbot extract: {path}: unexpected error: {exc!r}")
+
+
+def _rows(paths: list[str], jobs: int, work: Callable[[str], tuple[dict, str | None]]
+          ) -> Iterator[tuple[dict, str | None]]:
+    if jobs <= 1:
+        yield from map(work, paths)
+        return
+    import multiprocessing
+
+    # forked workers start with everything imported; imap keeps the input order, chunks keep the pipes busy
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(paths))) as pool:
+        yield from pool.imap(work, paths, chunksize=max(1, min(8, len(paths) // (jobs * 4))))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,25 +129,19 @@ def run(args: argparse.Namespace) -> int:
             return 2
     from newsbot.settings import NEWSBOT_EXTRACT_MAX_BYTES
 
+    try:
+        jobs = _jobs(args.jobs, args.paths)
+    except ValueError as exc:
+        print(f"newsbot extract: {exc}", file=sys.stderr)
+        return 2
     limit = args.max_bytes or NEWSBOT_EXTRACT_MAX_BYTES
     out = utf8_stdout()
     records: list[dict] = []
     failed = 0
-    for path in args.paths:
-        try:
-            data = _read(path, limit)
-            rec = _extract(data, args.url, args.encoding)
-            row = {"input": path, **rec.to_dict()}
-        except (OSError, ExtractionError) as exc:
+    for row, told in _rows(args.paths, jobs, partial(_one, url=args.url, encoding=args.encoding, limit=limit)):
+        if told is not None:
             failed += 1
-            reason = getattr(exc, "reason", None) or ("not-found" if isinstance(exc, FileNotFoundError) else "io-error")
-            msg = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            print(f"newsbot extract: {path}: {msg}", file=sys.stderr)
-            row = {"input": path, "error": reason, "message": msg}
-        except Exception as exc:  # one broken page never stops the batch
-            failed += 1
-            print(f"newsbot extract: {path}: unexpected error: {exc!r}", file=sys.stderr)
-            row = {"input": path, "error": "internal", "message": repr(exc)}
+            print(told, file=sys.stderr)
         if args.format == "jsonl":
             out.write(dumps(row) + "\n")
         elif args.format == "json":

@@ -104,6 +104,13 @@ def _host_label(url: str) -> list[str]:
     return [host.removeprefix("www.").split(".")[0]] if host else []
 
 
+def declared_url(tree: LexborHTMLParser) -> str | None:
+    """The address the page declares for itself (what extract_metadata gives as canonical_url when no URL is
+    known), without reading the rest of the metadata: a saved page is then extracted once, with its address."""
+    art = jsonld.article_node(jsonld.page_nodes(tree))
+    return absolute(_canonical(tree, collect_meta(tree), art, {}), None)
+
+
 def _canonical(tree: LexborHTMLParser, metas: dict[str, list[str]], art: dict | None,
                src: dict[str, str]) -> str | None:
     link = tree.css_first('link[rel="canonical"]')
