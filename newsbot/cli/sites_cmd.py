@@ -314,7 +314,8 @@ def _read_sitemap(client: Client, url: str) -> tuple[int, list[str]]:
     if fetched.status != 200:
         raise ValueError(f"HTTP {fetched.status}")
     children, pages = [], []
-    for item in iter_sitemap(fetched.body):
+    # counted up to the check's own bound (a sitemap over the crawl's NEWSBOT_MAX_SITEMAP_ENTRIES still counts)
+    for item in iter_sitemap(fetched.body, max_entries=0):
         (children if item.is_sitemap else pages).append(item.url)
         if len(children) + len(pages) >= MAX_SITEMAP_URLS:
             break
