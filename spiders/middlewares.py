@@ -118,16 +118,6 @@ class PrivateAddressMiddleware:
         return any(is_private_address(a) for a in addresses)
 
 
-def spider_closing(crawler: Crawler) -> bool:
-    """The engine has started closing the spider (budget spent, item limit, Ctrl-C). Scrapy has no signal nor
-    public attribute for it (spider_closed comes only once every request in progress is done), so this reads
-    the engine slot's `closing` Deferred, set as close_spider_async begins; without it, False."""
-    engine = crawler.engine
-    if engine is None or not engine.running:
-        return engine is not None
-    return getattr(getattr(engine, "_slot", None), "closing", None) is not None
-
-
 class RedirectFenceMiddleware:
     """Redirects never leave the spider's site. Scrapy's OffsiteMiddleware lets `dont_filter` requests
     through, and a retried request carries dont_filter=True, which a redirect copies: after one 503 a

@@ -354,6 +354,33 @@ def test_nothing_is_sent_after_the_spider_starts_closing(tmp_path: Path, case):
     case.happened(f"{len(times)} requests over {span:.1f} s; none after the spider started closing")
 
 
+def test_nothing_queued_is_sent_once_an_item_limit_closes_the_spider(tmp_path: Path, case):
+    """The close comes from the spider (CloseSpider at --max-articles), not from the run's deadline, which
+    empties the download slots itself: what is still queued behind the Crawl-delay must not go out."""
+    case("crawl (--max-articles 1, default AutoThrottle) of a site with Crawl-delay: 2 and 12 articles linked "
+         "from its homepage: requests queued for the slot when the spider closes")
+    routes = _polite_site(Route(body=b"User-agent: *\nCrawl-delay: 2\n"), n=12)
+    with LocalServer(routes) as srv:
+        started = time.monotonic()
+        # analysis in the crawler process: the first article's item comes at once, with the rest still queued
+        run = newsbot(tmp_path, "crawl", srv.url("/"), "--allow-private", "--max-articles", "1", "--debug",
+                      "-s", "NEWSBOT_EXTRACT_PROCESSES=0", "-o", str(tmp_path / "out.jsonl"), timeout=180)
+        took = time.monotonic() - started
+        times = [r.at for r in srv.requests]
+    stored = read_jsonl(tmp_path / "out.jsonl")
+    case.count_lost(1, len(stored))
+    case.figure("requests", len(times))
+    case.figure("wall_seconds", round(took, 1))
+    assert len(stored) == 1, run.stderr[-3000:]
+    refused = re.search(r"'newsbot/refused/closing': (\d+)", run.stderr)
+    case.figure("refused_while_closing", int(refused.group(1)) if refused else 0)
+    # robots.txt, the homepage, the 3 conventional sitemap paths, the first article (and one more if it left as
+    # the item came): without the guard the 11 other queued articles leave one every 2 s, the run waiting
+    assert len(times) <= 7, f"{len(times)} requests: the queue was sent after the spider started closing"
+    assert refused and int(refused.group(1)) >= 5, run.stderr[-3000:]
+    case.happened(f"{len(times)} requests in all, the run ended after {took:.0f} s; the queued ones refused")
+
+
 @pytest.mark.postgres
 def test_postgres_stopped_mid_crawl_does_not_freeze_it(tmp_path: Path, own_pg, case):
     from tests.reliability.conftest import wait_until
