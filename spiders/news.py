@@ -432,7 +432,7 @@ class NewsSpider(scrapy.Spider):
         args = (response.body, response.url, headers, self.slug)
         # an article's links (related stories) matter when the site has no sitemap or feed to list
         # its articles; otherwise reading them costs time per page and finds nothing new
-        kwargs = {"url_kind": url_kind, "want_record": want_record, "links_of_articles": not self._indexed,
+        kwargs: dict[str, Any] = {"url_kind": url_kind, "want_record": want_record, "links_of_articles": not self._indexed,
                   "raw": _raw_info(response) if want_record else None, "bounds": self.bounds}
         if self.analysis is not None:
             return await maybe_deferred_to_future(self.analysis.analyse(*args, **kwargs))
