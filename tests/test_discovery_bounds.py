@@ -69,3 +69,29 @@ def test_crawl_reads_the_sitemap_entry_bound_from_its_settings(tmp_path: Path):
     assert stored == [f"bound-{i}.html" for i in range(3)], run.stderr[-3000:]
     assert not [p for p in asked if p in arts[3:]], asked  # the rest never requested
     assert "more than 3 entries (NEWSBOT_MAX_SITEMAP_ENTRIES)" in run.stderr
+
+
+def test_robots_txt_past_its_line_bound_keeps_its_first_lines_and_every_sitemap_line():
+    from spiders.discovery.robots import cap_lines
+
+    body = b"User-agent: *\n" + b"".join(b"Disallow: /p%d/\n" % i for i in range(50)) + b"Sitemap: /s.xml\n"
+    assert cap_lines(body, 0) == (body, 0) and cap_lines(body, 1000) == (body, 0)
+    cut, dropped = cap_lines(body, 11)
+    assert cut.split(b"\n")[:11] == body.split(b"\n")[:11]
+    assert cut.endswith(b"\nSitemap: /s.xml") and b"/p10/" not in cut
+    assert dropped == 40 + 1  # 40 rules and the empty last line; the Sitemap: line kept
+
+
+def test_crawl_reads_robots_txt_up_to_its_line_bound_and_still_follows_its_sitemap(tmp_path: Path):
+    arts = [f"/politics/2026/03/01/robots-{i}.html" for i in range(2)]
+    robots = (b"User-agent: *\n" + b"".join(b"Disallow: /nothing-%d/\n" % i for i in range(200))
+              + b"Sitemap: /maps/news.xml\n")  # no conventional path: found only through this line
+    routes = {"/": Route.html("<html><body>home</body></html>"), "/robots.txt": Route(body=robots),
+              **{p: Route.html(distinct_article(50 + i)) for i, p in enumerate(arts)}}
+    with LocalServer(routes) as srv:
+        srv.add("/maps/news.xml", Route(body=urlset([srv.url(p) for p in arts]).encode(),
+                                      headers={"Content-Type": "application/xml"}))
+        run = crawl(tmp_path, srv.url("/"), extra=("-s", "NEWSBOT_ROBOTS_MAX_LINES=50"), timeout=120)
+    assert sorted(r["url"].rsplit("/", 1)[-1] for r in run.records) == ["robots-0.html", "robots-1.html"], \
+        run.stderr[-3000:]
+    assert "over 50 lines (NEWSBOT_ROBOTS_MAX_LINES)" in run.stderr

@@ -15,6 +15,17 @@ def _parse(text: str | bytes) -> Protego:
     return Protego.parse(text.lstrip("\ufeff"))
 
 
+def cap_lines(body: bytes, max_lines: int) -> tuple[bytes, int]:
+    """robots.txt cut to its first `max_lines` lines (0: all), keeping the Sitemap: lines past them (often at the
+    end, and cheap: they are no rules); also the number of lines left out."""
+    lines = body.split(b"\n")
+    if not max_lines or len(lines) <= max_lines:
+        return body, 0
+    rest = lines[max_lines:]
+    sitemaps = [line for line in rest if line.lstrip()[:8].lower() == b"sitemap:"]
+    return b"\n".join(lines[:max_lines] + sitemaps), len(rest) - len(sitemaps)
+
+
 def robots_sitemaps(text: str | bytes, base_url: str,
                     limit: int = defaults.NEWSBOT_MAX_ROBOTS_SITEMAPS) -> list[str]:
     """Absolute http(s) sitemap URLs listed in robots.txt, deduplicated, in order (relative ones resolved),
