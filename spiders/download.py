@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import IgnoreRequest
 
+from spiders.closing import spider_closing, watch_closing
 from spiders.fence import is_private_address
-from spiders.middlewares import spider_closing
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -41,42 +41,43 @@ class HeaderSectionTooLarge(Exception):
     pass
 
 
-def _bounded_protocol(base: type, max_bytes: int, max_lines: int, stats: Any) -> type:
-    class BoundedHeadersProtocol(base):
-        """Counts the bytes of each response's header section (up to its blank line) as they arrive."""
+class _HeaderBound:
+    """Counts the bytes of each response's header section (up to its blank line) as they arrive on one
+    connection, and aborts the connection past the bounds. Put on the protocol instance the pool's factory
+    builds (its `request` and `dataReceived`, public methods of Twisted's IProtocol and HTTP11ClientProtocol):
+    the protocol class stays Scrapy's own."""
 
-        _in_headers = False
-        _seen_bytes = 0
-        _seen_lines = 0
-        _tail = b""
+    def __init__(self, proto: Any, max_bytes: int, max_lines: int, stats: Any):
+        self.max_bytes, self.max_lines, self.stats = max_bytes, max_lines, stats
+        self.in_headers, self.seen_bytes, self.seen_lines, self.tail = False, 0, 0, b""
+        self.proto, self._request, self._data = proto, proto.request, proto.dataReceived
+        proto.request, proto.dataReceived = self.request, self.data_received
 
-        def request(self, request: Any) -> Any:
-            self._in_headers, self._seen_bytes, self._seen_lines, self._tail = True, 0, 0, b""
-            return super().request(request)
+    def request(self, request: Any) -> Any:
+        self.in_headers, self.seen_bytes, self.seen_lines, self.tail = True, 0, 0, b""
+        return self._request(request)
 
-        def dataReceived(self, data: bytes) -> None:  # noqa: N802 - Twisted's name
-            if self._in_headers:
-                window = self._tail + data
-                end = _header_end(window)
-                part = window[len(self._tail):] if end < 0 else window[len(self._tail):end]
-                self._seen_bytes += len(part)
-                self._seen_lines += part.count(b"\n")
-                self._tail = window[-3:]
-                if end >= 0:
-                    self._in_headers = False
-                elif self._seen_bytes > max_bytes or self._seen_lines > max_lines:
-                    self._in_headers = False
-                    stats.inc_value("newsbot/refused/header_flood")
-                    logger.warning(
-                        "Aborting a response whose header section exceeds %d bytes or %d lines (%d bytes, %d lines "
-                        "so far; NEWSBOT_MAX_HEADER_BYTES / NEWSBOT_MAX_HEADERS)",
-                        max_bytes, max_lines, self._seen_bytes, self._seen_lines,
-                    )
-                    self.transport.abortConnection()
-                    return
-            super().dataReceived(data)
-
-    return BoundedHeadersProtocol
+    def data_received(self, data: bytes) -> None:
+        if self.in_headers:
+            window = self.tail + data
+            end = _header_end(window)
+            part = window[len(self.tail):] if end < 0 else window[len(self.tail):end]
+            self.seen_bytes += len(part)
+            self.seen_lines += part.count(b"\n")
+            self.tail = window[-3:]
+            if end >= 0:
+                self.in_headers = False
+            elif self.seen_bytes > self.max_bytes or self.seen_lines > self.max_lines:
+                self.in_headers = False
+                self.stats.inc_value("newsbot/refused/header_flood")
+                logger.warning(
+                    "Aborting a response whose header section exceeds %d bytes or %d lines (%d bytes, %d lines "
+                    "so far; NEWSBOT_MAX_HEADER_BYTES / NEWSBOT_MAX_HEADERS)",
+                    self.max_bytes, self.max_lines, self.seen_bytes, self.seen_lines,
+                )
+                self.proto.transport.abortConnection()
+                return
+        self._data(data)
 
 
 def _header_end(window: bytes) -> int:
@@ -88,15 +89,18 @@ def _header_end(window: bytes) -> int:
 class NewsbotDownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler: Crawler, *, fence: bool | None = None):
         super().__init__(crawler)
+        watch_closing(crawler)
         settings = crawler.settings
         if fence is None:
             fence = not settings.getbool("NEWSBOT_ALLOW_PRIVATE")
-        base_factory = self._pool._factory  # Scrapy's lenient factory: keep its parser, add the bounds
-        protocol = _bounded_protocol(
-            _protocol_class(base_factory), settings.getint("NEWSBOT_MAX_HEADER_BYTES"),
-            settings.getint("NEWSBOT_MAX_HEADERS"), crawler.stats,
-        )
+        max_bytes, max_lines = settings.getint("NEWSBOT_MAX_HEADER_BYTES"), settings.getint("NEWSBOT_MAX_HEADERS")
         stats = crawler.stats
+        # The one private attribute this handler touches, and why: neither Scrapy nor Twisted has a public hook
+        # for the protocol of a pooled HTTP connection, which is where both the connected address and the raw
+        # header bytes are seen. Scrapy itself installs its lenient factory by setting the pool's `_factory`
+        # (HTTP11DownloadHandler.__init__); this subclasses the factory found there, keeping Scrapy's parser.
+        # Without it the crawl would not start (a Scrapy that moved it fails here, not silently unfenced).
+        base_factory = self._pool._factory
 
         # misc/valid-type: the base is Scrapy's factory class, known only at run time (a private attribute's value)
         class Factory(base_factory):  # type: ignore[misc,valid-type]
@@ -108,17 +112,19 @@ class NewsbotDownloadHandler(HTTP11DownloadHandler):
                                    "(--allow-private or NEWSBOT_ALLOW_PRIVATE=1 to crawl local servers)", host)
                     # raised here, the endpoint fails the connection before the request is written
                     raise PrivateAddressRefused(f"connected address {host} is private or loopback")
-                return protocol(self._quiescentCallback)
+                proto = super().buildProtocol(addr)
+                _HeaderBound(proto, max_bytes, max_lines, stats)
+                return proto
 
         self._pool._factory = Factory
         # requests through a proxy connect to the proxy (often on this machine): a second pool, no fence
         self._proxied = NewsbotDownloadHandler(crawler, fence=False) if fence else None
 
     async def download_request(self, request: Request) -> Response:
-        if spider_closing(self._crawler):
-            self._crawler.stats.inc_value("newsbot/refused/closing")
+        if spider_closing(self.crawler):
+            self.crawler.stats.inc_value("newsbot/refused/closing")
             # the rest of the queue need not wait its politeness delay just to be refused
-            for slot in self._crawler.engine.downloader.slots.values():
+            for slot in self.crawler.engine.downloader.slots.values():
                 slot.delay = 0.0
             raise IgnoreRequest("not sent: the crawl is closing")
         if self._proxied is not None and request.meta.get("proxy"):
@@ -130,8 +136,3 @@ class NewsbotDownloadHandler(HTTP11DownloadHandler):
             await self._proxied.close()
         await super().close()
 
-
-def _protocol_class(factory: type) -> type:
-    """The protocol class the pool's client factory builds (Scrapy's lenient one)."""
-    proto = factory(lambda _c: None, "probe").buildProtocol(None)
-    return type(proto)

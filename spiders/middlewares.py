@@ -38,6 +38,7 @@ from zope.interface import provider
 
 from newsbot import settings as defaults
 from newsbot.urls import canonicalize
+from spiders.discovery.robots import cap_lines
 from spiders.fence import is_private_address
 
 __all__ = ["is_private_address"]  # re-exported: the fence's rule lives in spiders/fence.py
@@ -120,16 +121,6 @@ class PrivateAddressMiddleware:
         return any(is_private_address(a) for a in addresses)
 
 
-def spider_closing(crawler: Crawler) -> bool:
-    """The engine has started closing the spider (budget spent, item limit, Ctrl-C). Scrapy has no signal nor
-    public attribute for it (spider_closed comes only once every request in progress is done), so this reads
-    the engine slot's `closing` Deferred, set as close_spider_async begins; without it, False."""
-    engine = crawler.engine
-    if engine is None or not engine.running:
-        return engine is not None
-    return getattr(getattr(engine, "_slot", None), "closing", None) is not None
-
-
 class RedirectFenceMiddleware:
     """Redirects never leave the spider's site. Scrapy's OffsiteMiddleware lets `dont_filter` requests
     through, and a retried request carries dont_filter=True, which a redirect copies: after one 503 a
@@ -201,6 +192,7 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         settings = crawler.settings
         self.max_crawl_delay = settings.getfloat("NEWSBOT_MAX_CRAWL_DELAY")
         self.robots_maxsize = settings.getint("NEWSBOT_ROBOTS_MAXSIZE")
+        self.robots_max_lines = settings.getint("NEWSBOT_ROBOTS_MAX_LINES")
         self.robots_timeout = settings.getfloat("NEWSBOT_ROBOTS_TIMEOUT")
         self.robots_retry_times = settings.getint("NEWSBOT_ROBOTS_RETRY_TIMES")
         self._responses: dict[str, Response] = {}  # netloc -> robots.txt as fetched (the spider reads its Sitemaps)
@@ -254,6 +246,12 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         elif response.status >= 300:
             response = response.replace(body=b"")  # 4xx: no rules (an error page's text is not robots.txt)
         else:
+            body, dropped = cap_lines(response.body, self.robots_max_lines)
+            if dropped:
+                logger.warning("robots.txt of %s has over %d lines (NEWSBOT_ROBOTS_MAX_LINES): the %d after them "
+                               "are not read, its Sitemap: lines excepted", netloc, self.robots_max_lines, dropped)
+                self.crawler.stats.inc_value("newsbot/robots/lines_dropped", dropped)
+                response = response.replace(body=body)
             self._responses[netloc] = response
         return response
 

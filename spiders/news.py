@@ -36,6 +36,7 @@ from newsbot.record import ArticleRecord, RawPage
 from newsbot.urls import canonicalize
 from spiders.analysis_pool import AnalysisPool, processes_setting
 from spiders.classify import RECORD_KINDS, classify_url
+from spiders.discovery.bounds import DiscoveryBounds
 from spiders.discovery.feeds import FeedError, parse_feed
 from spiders.discovery.robots import robots_sitemaps
 from spiders.discovery.sitemaps import SitemapError, iter_sitemap
@@ -136,6 +137,7 @@ class NewsSpider(scrapy.Spider):
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._indexed = False  # a sitemap or feed listed at least one URL
         self.analysis: AnalysisPool | None = None
+        self.bounds = DiscoveryBounds()  # from the crawler's settings in from_crawler
         self.max_articles = 0  # CLOSESPIDER_ITEMCOUNT, held here: the extension alone overshoots (items in flight)
         self._emitted = 0
 
@@ -144,6 +146,7 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.seen = seen_for(crawler)
         spider.max_articles = max(0, crawler.settings.getint("CLOSESPIDER_ITEMCOUNT"))
+        spider.bounds = DiscoveryBounds.from_settings(crawler.settings)
         crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
@@ -234,7 +237,8 @@ class NewsSpider(scrapy.Spider):
         sitemaps: list[str] = []
         if response.status == 200 and response.body:
             text = response.body.decode("utf-8", "replace")
-            sitemaps = [u for u in robots_sitemaps(text, response.url) if self.site.allows(u)]
+            listed = robots_sitemaps(text, response.url, self.bounds.robots_sitemaps)
+            sitemaps = [u for u in listed if self.site.allows(u)]
         for url in sitemaps:
             yield self._request(url, self.parse_sitemap, PRIO_DISCOVERY, role="sitemap")
         if not sitemaps and not self.site.sitemaps:
@@ -246,7 +250,8 @@ class NewsSpider(scrapy.Spider):
         self.stats.inc_value("newsbot/sitemaps/fetched")
         too_deep = 0
         try:
-            for item in iter_sitemap(response.body):
+            for item in iter_sitemap(response.body, max_decompressed=self.bounds.sitemap_maxsize,
+                                     max_entries=self.bounds.sitemap_entries):
                 if item.is_sitemap:
                     if self._older(item.lastmod):
                         self.stats.inc_value("newsbot/skipped/since")
@@ -295,7 +300,8 @@ class NewsSpider(scrapy.Spider):
     def parse_feed(self, response: Response) -> Iterator[Request]:
         self.stats.inc_value("newsbot/feeds/fetched")
         try:
-            entries = parse_feed(response.body, response.url)
+            entries = parse_feed(response.body, response.url, max_bytes=self.bounds.feed_maxsize,
+                                 max_entries=self.bounds.feed_entries)
         except FeedError as exc:
             logger.warning("bad feed %s: %s", response.url, exc)
             self.stats.inc_value("newsbot/feeds/invalid")
@@ -433,7 +439,7 @@ class NewsSpider(scrapy.Spider):
         # its articles; otherwise reading them costs time per page and finds nothing new
         kwargs: dict[str, Any] = {
             "url_kind": url_kind, "want_record": want_record, "links_of_articles": not self._indexed,
-            "raw": _raw_info(response) if want_record else None,
+            "raw": _raw_info(response) if want_record else None, "bounds": self.bounds,
         }
         if self.analysis is not None:
             return await maybe_deferred_to_future(self.analysis.analyse(*args, **kwargs))

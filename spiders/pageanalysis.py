@@ -17,6 +17,7 @@ from newsbot.extract import ExtractionError, extract_parsed, parse_page
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.store.warc import encode_raw
 from spiders.classify import RECORD_KINDS, page_kind
+from spiders.discovery.bounds import DiscoveryBounds
 from spiders.discovery.feeds import feed_links
 from spiders.discovery.links import next_pages, page_links
 
@@ -65,13 +66,15 @@ def page_outcome(
     want_record: bool,
     links_of_articles: bool,
     raw: dict | None = None,
+    bounds: DiscoveryBounds | None = None,
 ) -> PageOutcome:
     """Analyse, classify and collect links. links_of_articles: read an article's links too (a site with no
     sitemap or feed lists its articles only through them); a listing's links are always read.
 
     raw (status, fetched_at, request_url of the response): for a record, also do here the per-page work the
     store pipelines would otherwise do on the crawler's one core: pack the raw page (WARC, compressed) and
-    compute the body's MinHash signature (reused by the dedup pipeline while the body stays unchanged)."""
+    compute the body's MinHash signature (reused by the dedup pipeline while the body stays unchanged).
+    bounds: the crawl's NEWSBOT_MAX_FEED_LINKS / NEWSBOT_MAX_NEXT_PAGES (None: their defaults)."""
     page = analyse_page(body, url, headers, slug, want_record)
     record, kind, why = page.record, url_kind, ""
     if record is not None and page.tree is not None:
@@ -86,7 +89,8 @@ def page_outcome(
     tree = page.tree
     if tree is not None and (record is None or links_of_articles):
         if record is None:
-            out.feeds = feed_links(tree, url)
-            out.next_pages = next_pages(tree, url)
+            bounds = bounds or DiscoveryBounds()
+            out.feeds = feed_links(tree, url, bounds.feed_links)
+            out.next_pages = next_pages(tree, url, bounds.next_pages)
         out.links = page_links(tree, url)
     return out

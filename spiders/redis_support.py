@@ -308,7 +308,9 @@ class SharedScheduler(Scheduler):
 
         self._sweep()
         if len(self.queue) or self._reclaim() or self._others_busy():
-            # look again soon rather than at the engine's 5 s heartbeat
+            # look again soon rather than at the engine's 5 s heartbeat. Scrapy has no public way to wake its
+            # loop without a request to hand it (engine.crawl); so this reads the engine's private slot, guarded:
+            # should a Scrapy release move it, an idle worker only looks again at the heartbeat, nothing breaks
             slot = getattr(self.crawler.engine, "_slot", None)
             if slot is not None:
                 reactor.callLater(0.5, slot.nextcall.schedule)

@@ -315,7 +315,8 @@ def _read_sitemap(client: Client, url: str) -> tuple[int, list[str]]:
         raise ValueError(f"HTTP {fetched.status}")
     children: list[str] = []
     pages: list[str] = []
-    for item in iter_sitemap(fetched.body):
+    # counted up to the check's own bound (a sitemap over the crawl's NEWSBOT_MAX_SITEMAP_ENTRIES still counts)
+    for item in iter_sitemap(fetched.body, max_entries=0):
         (children if item.is_sitemap else pages).append(item.url)
         if len(children) + len(pages) >= MAX_SITEMAP_URLS:
             break

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from newsbot import settings as defaults
 from spiders.discovery.dates import parse_date
 from spiders.discovery.sitemaps import GZIP_MAGIC
 from spiders.discovery.urlutil import absolute_http, base_href
@@ -30,8 +31,6 @@ _FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+x
 
 _DOCTYPE_SCAN = 256 * 1024
 _INTERNAL_DTD = re.compile(rb"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.S)
-MAX_FEED_LINKS = 50  # feeds a page may advertise (a hostile one lists 40,000)
-MAX_FEED_BYTES = 50 * 2**20  # decompressed; feeds are small, a bigger one is refused
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:
@@ -101,12 +100,16 @@ def _children(el: etree._Element, name: str) -> list[etree._Element]:
     return [c for c in el if _local(c.tag) == name]
 
 
-def parse_feed(data: bytes | str, base_url: str) -> list[FeedEntry]:
-    """The entries of a feed, in feed order; relative links resolved against xml:base/base_url, only http(s)."""
+def parse_feed(data: bytes | str, base_url: str, *, max_bytes: int = defaults.NEWSBOT_FEED_MAXSIZE,
+               max_entries: int = defaults.NEWSBOT_MAX_FEED_ENTRIES) -> list[FeedEntry]:
+    """The entries of a feed, in feed order; relative links resolved against xml:base/base_url, only http(s).
+
+    A gzipped feed is refused past `max_bytes` decompressed (a plain one is bounded by its download);
+    past `max_entries` distinct entries (0: no bound) the rest are left out, with a warning."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     if data[:2] == GZIP_MAGIC:  # a feed saved or served as .gz
-        data = _gunzip(data, MAX_FEED_BYTES)
+        data = _gunzip(data, max_bytes)
     body = bytes(data).lstrip(b"\xef\xbb\xbf \t\r\n")
     if not body.startswith(b"<"):
         raise FeedError("not a feed: no XML markup")
@@ -131,9 +134,13 @@ def parse_feed(data: bytes | str, base_url: str) -> list[FeedEntry]:
     else:
         raise FeedError(f"not a feed: root element <{kind or str(root.tag)}>")
     seen: set[str] = set()
-    unique = []
+    unique: list[FeedEntry] = []
     for e in entries:
         if e.url not in seen:
+            if max_entries and len(unique) >= max_entries:
+                logger.warning("feed %s lists more than %d entries (NEWSBOT_MAX_FEED_ENTRIES): the rest left out",
+                               base_url, max_entries)
+                break
             seen.add(e.url)
             unique.append(e)
     return unique
@@ -201,8 +208,9 @@ def _xml_base(el: etree._Element, base: str) -> str:
     return urljoin(base, own.strip()) if own else base
 
 
-def feed_links(html: str | HTMLParser, base_url: str) -> list[str]:
-    """Feeds a page advertises: <link rel="alternate" type="application/rss+xml|atom+xml" href>, absolute, in order."""
+def feed_links(html: str | HTMLParser, base_url: str, limit: int = defaults.NEWSBOT_MAX_FEED_LINKS) -> list[str]:
+    """Feeds a page advertises: <link rel="alternate" type="application/rss+xml|atom+xml" href>, absolute, in order;
+    at most `limit` (NEWSBOT_MAX_FEED_LINKS: a hostile page advertises 40,000)."""
     tree = html if isinstance(html, HTMLParser) else HTMLParser(html)
     base = base_href(tree, base_url)
     out: dict[str, None] = {}  # ordered and de-duplicated in linear time
@@ -214,6 +222,6 @@ def feed_links(html: str | HTMLParser, base_url: str) -> list[str]:
         url = absolute_http(node.attributes.get("href"), base)
         if url:
             out[url] = None
-            if len(out) >= MAX_FEED_LINKS:
+            if len(out) >= limit:
                 break
     return list(out)

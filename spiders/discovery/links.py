@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from newsbot import settings as defaults
 from newsbot.lexicon import folder, words
 from spiders.discovery.urlutil import absolute_http, base_href
 
@@ -18,7 +19,6 @@ _NEXT_CLASSES = frozenset(words("navigation", "next_page.classes", folded=False)
 _NEXT_TEXT_MAX = max(map(len, _NEXT_TEXTS)) + 10  # longer link texts are headlines: not worth folding
 _PAGE_PATH = re.compile(r"/page/(\d{1,5})/?$", re.I)
 _PAGE_PARAMS = ("page", "paged", "p", "pg", "pageno", "pagenum", "start_page")
-MAX_NEXT_PAGES = 20  # pagination links kept per page, best first (a hostile page may offer thousands)
 
 
 def as_tree(html: str | HTMLParser) -> HTMLParser:
@@ -69,9 +69,10 @@ def _listing_key(url: str) -> tuple[str, str]:
     return (parts.hostname or "", path)
 
 
-def next_pages(html: str | HTMLParser, base_url: str) -> list[str]:
+def next_pages(html: str | HTMLParser, base_url: str, limit: int = defaults.NEWSBOT_MAX_NEXT_PAGES) -> list[str]:
     """Pagination links of a listing page, best first: rel=next, "next" link texts/classes, then the
-    ?page=N / /page/N link to the page after this one. Only links on the same host; deduplicated."""
+    ?page=N / /page/N link to the page after this one. Only links on the same host; deduplicated; at most
+    `limit` (NEWSBOT_MAX_NEXT_PAGES: a hostile page may offer thousands)."""
     tree = as_tree(html)
     base = base_href(tree, base_url)
     host = urlsplit(base_url).hostname
@@ -86,10 +87,10 @@ def next_pages(html: str | HTMLParser, base_url: str) -> list[str]:
         rel = (node.attributes.get("rel") or "").lower().split()
         if "next" in rel:
             add(node.attributes.get("href"))
-            if len(out) >= MAX_NEXT_PAGES:
+            if len(out) >= limit:
                 return list(out)
     for node in tree.css("a[href]"):
-        if len(out) >= MAX_NEXT_PAGES:
+        if len(out) >= limit:
             return list(out)
         if _is_next_text(node.text(deep=True)) or \
                 _is_next_text(node.attributes.get("aria-label") or node.attributes.get("title")) or \
@@ -101,4 +102,4 @@ def next_pages(html: str | HTMLParser, base_url: str) -> list[str]:
         url = absolute_http(node.attributes.get("href"), base)
         if url and page_number(url) == current + 1 and _listing_key(url) == key:
             add(url)
-    return list(out)[:MAX_NEXT_PAGES]
+    return list(out)[:limit]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from protego import Protego
 
+from newsbot import settings as defaults
 from spiders.discovery.urlutil import absolute_http
 
 
@@ -14,12 +15,21 @@ def _parse(text: str | bytes) -> Protego:
     return Protego.parse(text.lstrip("\ufeff"))
 
 
-MAX_ROBOTS_SITEMAPS = 1000  # Sitemap: lines followed per robots.txt (a hostile one lists 264,922)
+def cap_lines(body: bytes, max_lines: int) -> tuple[bytes, int]:
+    """robots.txt cut to its first `max_lines` lines (0: all), keeping the Sitemap: lines past them (often at the
+    end, and cheap: they are no rules); also the number of lines left out."""
+    lines = body.split(b"\n")
+    if not max_lines or len(lines) <= max_lines:
+        return body, 0
+    rest = lines[max_lines:]
+    sitemaps = [line for line in rest if line.lstrip()[:8].lower() == b"sitemap:"]
+    return b"\n".join(lines[:max_lines] + sitemaps), len(rest) - len(sitemaps)
 
 
-def robots_sitemaps(text: str | bytes, base_url: str, limit: int = MAX_ROBOTS_SITEMAPS) -> list[str]:
+def robots_sitemaps(text: str | bytes, base_url: str,
+                    limit: int = defaults.NEWSBOT_MAX_ROBOTS_SITEMAPS) -> list[str]:
     """Absolute http(s) sitemap URLs listed in robots.txt, deduplicated, in order (relative ones resolved),
-    at most `limit` of them."""
+    at most `limit` of them (NEWSBOT_MAX_ROBOTS_SITEMAPS: a hostile robots.txt lists 264,922)."""
     out: dict[str, None] = {}  # ordered and de-duplicated in linear time
     for raw in _parse(text).sitemaps:
         url = absolute_http(raw, base_url)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from newsbot import settings as defaults
 from spiders.discovery.dates import parse_date
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -38,11 +39,20 @@ class SitemapItem:
     news_title: str | None  # <news:title>
 
 
-def iter_sitemap(data: bytes, *, max_decompressed: int = 100 * 2**20) -> Iterator[SitemapItem]:
+def iter_sitemap(data: bytes, *, max_decompressed: int = defaults.NEWSBOT_SITEMAP_MAXSIZE,
+                 max_entries: int = defaults.NEWSBOT_MAX_SITEMAP_ENTRIES) -> Iterator[SitemapItem]:
     """Yield the entries of a sitemap body (XML or text, optionally gzipped), only http(s) URLs.
 
-    On malformed XML the entries read before the error are yielded, then SitemapError is raised.
+    On malformed XML the entries read before the error are yielded, then SitemapError is raised; so it is
+    past `max_entries` entries (0: no bound), the rest not read (NEWSBOT_MAX_SITEMAP_ENTRIES).
     """
+    for n, item in enumerate(_entries(data, max_decompressed)):
+        if max_entries and n >= max_entries:
+            raise SitemapError(f"more than {max_entries} entries (NEWSBOT_MAX_SITEMAP_ENTRIES): the rest not read")
+        yield item
+
+
+def _entries(data: bytes, max_decompressed: int) -> Iterator[SitemapItem]:
     if isinstance(data, str):
         data = data.encode("utf-8")
     elif not isinstance(data, bytes):  # memoryview, bytearray

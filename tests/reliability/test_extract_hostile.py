@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -196,6 +197,7 @@ def test_extract_cli_answers_a_million_attributes(tmp_path, case):
     case("`newsbot extract page.html` on a page with one element of 1,000,000 attributes (12 MB)")
     path = tmp_path / "page.html"
     path.write_text(_BYPASS["attributes"][1], encoding="utf-8")
+    started = time.monotonic()
     try:
         done = subprocess.run([sys.executable, "-m", "newsbot", "extract", str(path)], capture_output=True,
                               text=True, timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
@@ -203,7 +205,9 @@ def test_extract_cli_answers_a_million_attributes(tmp_path, case):
         pytest.fail("newsbot extract was still busy after 60 s")
     assert "too deep" in done.stderr or "too-deep" in done.stderr + done.stdout, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
-    case.happened(f"answered with the too-deep reason, exit {done.returncode}")
+    took = time.monotonic() - started
+    case.figure("wall_seconds", round(took, 1))
+    case.happened(f"answered with the too-deep reason in {took:.1f} s, exit {done.returncode}")
 
 
 # ---------------------------------------------------------------- fuzzing

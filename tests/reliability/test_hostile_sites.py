@@ -84,11 +84,13 @@ def _stored(run_or_records) -> list[str]:
     return sorted(re.split(r"[;?]", r["url"].rsplit("/", 1)[-1], maxsplit=1)[0] for r in records)
 
 
-def test_crawl_delay_is_a_floor_under_the_default_autothrottle(tmp_path: Path, case):
-    case("crawl with the default settings (AutoThrottle on) of a site whose robots.txt says Crawl-delay: 2")
-    with LocalServer(_polite_site(Route(body=b"User-agent: *\nCrawl-delay: 2\n"))) as srv:
+# issue 13's "Done when" asks for Crawl-delay: 4; 2 s keeps the default run short (the 4 s run takes ~40 s)
+@pytest.mark.parametrize("delay", [2, pytest.param(4, marks=pytest.mark.slow)])
+def test_crawl_delay_is_a_floor_under_the_default_autothrottle(tmp_path: Path, delay: int, case):
+    case(f"crawl with the default settings (AutoThrottle on) of a site whose robots.txt says Crawl-delay: {delay}")
+    with LocalServer(_polite_site(Route(body=f"User-agent: *\nCrawl-delay: {delay}\n".encode()))) as srv:
         run = newsbot(tmp_path, "crawl", srv.url("/"), "--allow-private", "-o", str(tmp_path / "out.jsonl"),
-                      timeout=180)
+                      timeout=300)
         times = [r.at for r in srv.requests]
     assert run.returncode == 0, run.stderr[-3000:]
     records = read_jsonl(tmp_path / "out.jsonl")
@@ -98,7 +100,7 @@ def test_crawl_delay_is_a_floor_under_the_default_autothrottle(tmp_path: Path, c
     case.figure("min_gap_s", round(min(gaps), 2))
     assert len(times) >= 5, times
     # every request, robots.txt included, at least the asked delay after the one before
-    assert min(gaps) >= 2.0, [round(g, 2) for g in gaps]
+    assert min(gaps) >= delay, [round(g, 2) for g in gaps]
     case.happened(f"{len(times)} requests, never closer than {min(gaps):.2f} s; {len(records)} articles stored")
 
 
@@ -156,18 +158,35 @@ def test_gzip_robots_txt_bomb_is_refused(tmp_path: Path, case):
     case.happened(f"robots.txt refused past NEWSBOT_ROBOTS_MAXSIZE; peak RSS {peak:.0f} MB; the 4 articles stored")
 
 
-def _watch_peak_rss_mb(proc: subprocess.Popen, timeout: float) -> float:
-    """The crawler process's peak RSS (VmHWM), polled until it exits."""
+def _group_pids(pgid: int) -> list[int]:
+    """The processes of a process group (the crawler and its analysis workers, started in their own session)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                # the fields after the command name, which may hold spaces and parentheses: state ppid pgrp ...
+                fields = (entry / "stat").read_text("ascii", "replace").rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _watch_peak_rss_mb(proc: subprocess.Popen, timeout: float, *, group: bool = False) -> float:
+    """The crawler process's peak RSS (VmHWM), polled until it exits; group: the largest of its process group's
+    (the extraction workers too: start_crawl starts a session of its own)."""
     deadline = time.monotonic() + timeout
     peak = 0.0
     while proc.poll() is None and time.monotonic() < deadline:
-        try:
-            with open(f"/proc/{proc.pid}/status", encoding="ascii") as fh:
-                for line in fh:
-                    if line.startswith("VmHWM:"):
-                        peak = max(peak, int(line.split()[1]) / 1024)
-        except OSError:
-            pass
+        for pid in _group_pids(proc.pid) if group else [proc.pid]:
+            try:
+                with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+                    for line in fh:
+                        if line.startswith("VmHWM:"):
+                            peak = max(peak, int(line.split()[1]) / 1024)
+            except OSError:
+                pass
         time.sleep(0.05)
     if proc.poll() is None:
         kill9(proc)
@@ -287,16 +306,47 @@ def test_hostile_site_beside_ordinary_articles_within_budget(tmp_path: Path, cas
         out = tmp_path / "out.jsonl"
         started = time.monotonic()
         proc = start_crawl(tmp_path, srv.url("/"), "--allow-private", "--max-runtime", "60", "-o", str(out))
-        peak = _watch_peak_rss_mb(proc, timeout=150)
+        peak = _watch_peak_rss_mb(proc, timeout=150, group=True)
         took = time.monotonic() - started
     records = read_jsonl(out) if out.exists() else []
     lost = case.count_lost([p.rsplit("/", 1)[-1] for p in good], _stored(records))
     case.figure("wall_seconds", round(took))
     case.figure("peak_rss_mb", round(peak))
-    assert lost == 0, (tmp_path / "crawl.log").read_text("utf-8", "replace")[-3000:]
+    log = (tmp_path / "crawl.log").read_text("utf-8", "replace")
+    assert lost == 0, log[-3000:]
     assert took < 90, took
     assert peak < 500, peak
-    case.happened(f"the 6 articles stored; ended after {took:.0f} s, peak RSS of the crawler {peak:.0f} MB")
+    assert "header section exceeds" in log, log[-3000:]  # the flood was met, and cut off
+    case.happened(f"the 6 articles stored; ended after {took:.0f} s, peak RSS of the largest process (crawler or "
+                  f"extraction worker) {peak:.0f} MB")
+
+
+def test_a_page_past_its_analysis_time_limit_is_stopped_and_counted(tmp_path: Path, case):
+    """Case 3's second half in a real crawl: analysis has a time limit per page in its worker process, and a page
+    past it is stopped and counted as an error, the other pages unaffected (before: no limit at all)."""
+    heavy = distinct_article(30)
+    start, end = heavy.index("<p>"), heavy.rindex("</p>") + 4
+    heavy = heavy[:start] + heavy[start:end] * 1500 + heavy[end:]  # ~7 MB of prose: seconds of extraction
+    good = {f"{A}/good-{i}.html": distinct_article(31 + i) for i in range(3)}
+    routes = {"/": Route.html(listing_html("الرئيسية", [*good, f"{A}/heavy.html"])), "/robots.txt": Route(404),
+              f"{A}/heavy.html": Route.html(heavy), **{p: Route.html(h) for p, h in good.items()}}
+    case(f"crawl (NEWSBOT_PAGE_TIME_LIMIT=1, one extraction worker) of a site whose page of "
+         f"{len(heavy.encode()) / 2**20:.0f} MB of prose takes seconds to analyse, beside 3 articles")
+    with LocalServer(routes) as srv:
+        started = time.monotonic()
+        run = crawl(tmp_path, srv.url("/"), extra=("-s", "NEWSBOT_PAGE_TIME_LIMIT=1", "-s", "NEWSBOT_EXTRACT_PROCESSES=1",
+                                                   "-s", "NEWSBOT_PAGE_MAXSIZE=16777216"), timeout=120)
+        took = time.monotonic() - started
+    stored = _stored(run)
+    lost = case.count_lost([p.rsplit("/", 1)[-1] for p in good], stored)
+    row = next(iter(run.summary["sites"].values()))
+    case.figure("wall_seconds", round(took, 1))
+    assert lost == 0, run.stderr[-3000:]
+    assert "heavy.html" not in stored, stored
+    assert "NEWSBOT_PAGE_TIME_LIMIT" in run.stderr, run.stderr[-3000:]
+    assert row["extract_errors"] == 1, row  # the loss is counted in the site's summary
+    case.happened(f"the heavy page stopped at its limit and counted (extract_errors {row['extract_errors']}); the 3 "
+                  f"articles stored; {took:.0f} s in all")
 
 
 def test_site_whose_urls_never_repeat_is_stopped_with_a_reason(tmp_path: Path, case):
@@ -352,6 +402,33 @@ def test_nothing_is_sent_after_the_spider_starts_closing(tmp_path: Path, case):
     # robots.txt at 0 s, then one request every 2 s: by 7 s at most 4 more; none once the spider closes
     assert len(times) <= 6 and span <= 8.5, f"{len(times)} requests over {span:.1f} s"
     case.happened(f"{len(times)} requests over {span:.1f} s; none after the spider started closing")
+
+
+def test_nothing_queued_is_sent_once_an_item_limit_closes_the_spider(tmp_path: Path, case):
+    """The close comes from the spider (CloseSpider at --max-articles), not from the run's deadline, which
+    empties the download slots itself: what is still queued behind the Crawl-delay must not go out."""
+    case("crawl (--max-articles 1, default AutoThrottle) of a site with Crawl-delay: 2 and 12 articles linked "
+         "from its homepage: requests queued for the slot when the spider closes")
+    routes = _polite_site(Route(body=b"User-agent: *\nCrawl-delay: 2\n"), n=12)
+    with LocalServer(routes) as srv:
+        started = time.monotonic()
+        # analysis in the crawler process: the first article's item comes at once, with the rest still queued
+        run = newsbot(tmp_path, "crawl", srv.url("/"), "--allow-private", "--max-articles", "1", "--debug",
+                      "-s", "NEWSBOT_EXTRACT_PROCESSES=0", "-o", str(tmp_path / "out.jsonl"), timeout=180)
+        took = time.monotonic() - started
+        times = [r.at for r in srv.requests]
+    stored = read_jsonl(tmp_path / "out.jsonl")
+    case.count_lost(1, len(stored))
+    case.figure("requests", len(times))
+    case.figure("wall_seconds", round(took, 1))
+    assert len(stored) == 1, run.stderr[-3000:]
+    refused = re.search(r"'newsbot/refused/closing': (\d+)", run.stderr)
+    case.figure("refused_while_closing", int(refused.group(1)) if refused else 0)
+    # robots.txt, the homepage, the 3 conventional sitemap paths, the first article (and one more if it left as
+    # the item came): without the guard the 11 other queued articles leave one every 2 s, the run waiting
+    assert len(times) <= 7, f"{len(times)} requests: the queue was sent after the spider started closing"
+    assert refused and int(refused.group(1)) >= 5, run.stderr[-3000:]
+    case.happened(f"{len(times)} requests in all, the run ended after {took:.0f} s; the queued ones refused")
 
 
 @pytest.mark.postgres
