@@ -124,3 +124,47 @@ def test_script_counts_equal_regex_counts(text):
     # the letters counted: Arabic letters (incl. Persian/Urdu ones), and Latin letters with their accented forms
     arabic, latin = re.compile("[\u0620-\u064a\u0671-\u06d3\u06fa-\u06ff]"), re.compile("[A-Za-z\u00c0-\u024f]")
     assert _script_counts(text) == (len(arabic.findall(text)), len(latin.findall(text)))
+
+
+_LATIN_SAMPLES = {
+    "en": "The minister said on Tuesday that the talks would go on until an agreement was reached.",
+    "fr": "Le ministre a déclaré mardi que les discussions se poursuivraient jusqu'à un accord.",
+    "de": "Der Minister sagte am Dienstag, dass die Gespräche bis zu einer Einigung weitergehen würden.",
+    "es": "El ministro dijo el martes que las conversaciones continuarían hasta llegar a un acuerdo.",
+}
+
+
+def test_the_cached_language_model_answers_as_py3langid_does(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import py3langid
+
+    # a fresh cache: the first process unpacks the model and keeps it, the second reads it from there
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    probe = ("import json, sys; from newsbot.extract.lang import detect_lang; "
+             "print(json.dumps([detect_lang(t) for t in json.loads(sys.argv[1])]))")
+    texts = list(_LATIN_SAMPLES.values())
+    runs = [subprocess.run([sys.executable, "-c", probe, json.dumps(texts)], env=env,
+                           capture_output=True, text=True, timeout=120, check=True) for _ in range(2)]
+    kept = list((tmp_path / "newsbot").glob("py3langid-*.pickle"))
+    assert len(kept) == 1 and kept[0].stat().st_size > 1_000_000
+    expected = [py3langid.classify(t)[0] for t in texts]
+    assert [json.loads(r.stdout) for r in runs] == [expected, expected] == [list(_LATIN_SAMPLES)] * 2
+
+
+def test_a_damaged_language_model_cache_is_made_again(tmp_path, monkeypatch):
+    from newsbot.extract import lang
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = lang._cache_file()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a pickle")
+    lang.identifier.cache_clear()
+    try:
+        assert lang.identifier().classify(_LATIN_SAMPLES["en"])[0] == "en"
+        assert path.stat().st_size > 1_000_000  # rewritten whole
+    finally:
+        lang.identifier.cache_clear()

@@ -2,13 +2,20 @@
 
 Text in Arabic script is told apart by letters: Urdu has retroflex letters and barree yeh (ٹ ڈ ڑ ں ے ھ), Persian
 uses keheh/farsi yeh and پ چ ژ گ where Arabic uses ك/ي/ة. py3langid (n-gram model shipped in the package) decides
-for every other script and breaks ties. It is imported only then: it loads numpy (~40 ms), and its first answer loads
-its model (~0.4 s, 100 MB), which the pages of Arabic sites never need.
+for every other script and breaks ties. It is imported only then: it loads numpy (~40 ms), and its model takes
+~0.6 s to unpack (LZMA, then npz), which the pages of Arabic sites never need. The unpacked model is kept in the
+user's cache ($XDG_CACHE_HOME/newsbot, keyed by py3langid's version and model file), so later processes load it in
+a fraction of that; a cache that cannot be read or written is only slower.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 _URDU_CHARS = "\u0679\u0688\u0691\u06ba\u06d2\u06be\u06c1\u06d3"  # ٹ ڈ ڑ ں ے ھ ہ ۓ
 _PERSIAN_CHARS = "\u067e\u0686\u0698\u06af\u06a9\u06cc"  # پ چ ژ گ ک ی
@@ -69,7 +76,41 @@ def detect_lang(text: str) -> str | None:
     script_lang = arabic_script_lang(sample)
     if script_lang:
         return script_lang
-    import py3langid  # here: see the module docstring
-
-    lang, _ = py3langid.classify(sample)
+    lang, _ = identifier().classify(sample)
     return _DIALECTS.get(lang, lang)
+
+
+def _cache_file() -> Path:
+    from importlib.metadata import version
+
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    model = MODEL_DIR / MODEL_FILE
+    stat = model.stat()
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsbot"
+    return base / f"py3langid-{version('py3langid')}-{stat.st_size}-{int(stat.st_mtime)}.pickle"
+
+
+@cache
+def identifier() -> Any:
+    """py3langid's identifier (its default model), from the user's cache when a process has unpacked it before."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # here: see the module docstring
+
+    path = _cache_file()
+    try:
+        with open(path, "rb") as fh:
+            found = pickle.load(fh)  # (a file this module wrote, in the user's own cache)
+        if isinstance(found, LanguageIdentifier):
+            return found
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+        pass
+    made = LanguageIdentifier.from_model_file(MODEL_FILE)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(f"{path.name}.{os.getpid()}.part")
+        with open(part, "wb") as fh:
+            pickle.dump(made, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(part, path)  # whole or not at all: a concurrent reader never sees half a file
+    except OSError:
+        pass
+    return made
