@@ -184,10 +184,11 @@ def test_record_pages_come_back_packed_and_signed(pool):
     assert page.url == "http://news.test/2026/03/01/story-7.html" and page.request_url == "http://news.test/s/7"
     assert page.headers.get("Content-Type") == "text/html; charset=utf-8"
     record = out.record
-    assert dedup.signature_of_record(record) == dedup.signature(record.body)
+    assert out.signed is not None and out.signed[1] == dedup.signature(record.body)
+    assert dedup.signature_for(record, out.signed) == dedup.signature(record.body)
     record.body = record.body + "\n\nفقرة أضيفت بعد الاستخراج"
     record.finalise()
-    assert dedup.signature_of_record(record) == dedup.signature(record.body)
+    assert dedup.signature_for(record, out.signed) == dedup.signature(record.body)
 
 
 def test_a_page_past_its_time_limit_is_stopped_and_reported():
