@@ -5,22 +5,20 @@ core (the WARC form of the response, the body's MinHash signature); the de-dupli
 the signature the store pipeline then keeps. Each is a declared field here, read by name.
 
 Feed exports and every `ItemAdapter` reader see a CrawledPage as its record's exported fields only
-(`CrawledPageAdapter`): `scrapy crawl news -O x.jsonl` gives the record shape, never the raw page.
+(newsbot/crawled_adapter.py, registered by the spider and the pipelines that read items through ItemAdapter):
+`scrapy crawl news -O x.jsonl` gives the record shape, never the raw page. Kept apart because importing
+itemadapter costs about 0.3 s, which commands that only read records need not pay.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterator, KeysView
 from dataclasses import dataclass, replace
-from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from itemadapter import ItemAdapter
-from itemadapter.adapter import AdapterInterface
-
-from newsbot.dedup import SignedAhead
 from newsbot.record import ArticleRecord, RawPage
+
+if TYPE_CHECKING:  # newsbot.dedup imports numpy: not for commands that only read records
+    from newsbot.dedup import SignedAhead
 
 
 @dataclass
@@ -49,53 +47,3 @@ def record_of(item: Any) -> ArticleRecord | None:
     if isinstance(item, CrawledPage):
         return item.record
     return item if isinstance(item, ArticleRecord) else None
-
-
-_EXPORTED = tuple(ArticleRecord.field_names())
-_EXPORTED_SET = frozenset(_EXPORTED)
-
-
-class CrawledPageAdapter(AdapterInterface):
-    """A CrawledPage as a mapping of its record's exported fields (the JSONL shape)."""
-
-    @classmethod
-    def is_item_class(cls, item_class: type) -> bool:
-        return issubclass(item_class, CrawledPage)
-
-    @classmethod
-    def get_field_names_from_class(cls, item_class: type) -> list[str] | None:
-        return list(_EXPORTED)
-
-    @classmethod
-    def get_field_meta_from_class(cls, item_class: type, field_name: str) -> MappingProxyType:
-        if field_name not in _EXPORTED_SET:
-            raise KeyError(f"CrawledPage does not support field: {field_name}")
-        return MappingProxyType({})
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in _EXPORTED_SET:
-            raise KeyError(name)
-        return getattr(self.item.record, name)
-
-    def __setitem__(self, name: str, value: Any) -> None:
-        if name not in _EXPORTED_SET:
-            raise KeyError(f"CrawledPage does not support field: {name}")
-        setattr(self.item.record, name, value)
-
-    def __delitem__(self, name: str) -> None:
-        raise KeyError(f"a record field cannot be deleted: {name}")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_EXPORTED)
-
-    def __len__(self) -> int:
-        return len(_EXPORTED)
-
-    def field_names(self) -> KeysView:
-        return self.keys()
-
-
-# ahead of the dataclass adapter, which would otherwise expose record/raw/packed as the item's fields
-_adapters = ItemAdapter.ADAPTER_CLASSES  # a deque, documented as the way to add an adapter
-if isinstance(_adapters, deque) and CrawledPageAdapter not in _adapters:
-    _adapters.appendleft(CrawledPageAdapter)

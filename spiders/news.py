@@ -32,6 +32,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import maybe_deferred_to_future
 
+import newsbot.crawled_adapter  # noqa: F401  (registers how exports read a CrawledPage)
 from newsbot import settings as defaults
 from newsbot.crawled import CrawledPage
 from newsbot.record import RawPage

@@ -9,6 +9,7 @@ import json
 from itemadapter import ItemAdapter
 from scrapy.exporters import JsonLinesItemExporter
 
+import newsbot.crawled_adapter  # noqa: F401  (registers the adapter under test)
 from newsbot import dedup
 from newsbot.crawled import CrawledPage, record_of
 from newsbot.record import ArticleRecord, RawPage
