@@ -145,28 +145,22 @@ def warm() -> None:
     _permutations()
 
 
-# (content_hash, signature, band buckets); transient, never exported
-PRECOMPUTED_ATTR = "_newsbot_signature_ahead"
+# (content_hash of the body signed, its signature, its band buckets): computed ahead where the CPU is free
+SignedAhead = tuple[str | None, bytes, tuple[int, ...]]
 
 
-def signed_ahead(content_hash: str | None, body: str) -> tuple[str | None, bytes, tuple[int, ...]]:
-    """What `attach_signature` attaches: computed where the CPU is free (extraction workers, helper processes)."""
+def signed_ahead(content_hash: str | None, body: str) -> SignedAhead:
+    """A body's signature made ahead of the pipelines (extraction workers, helper processes); carried on the
+    crawl's item (newsbot.crawled.CrawledPage.signed_ahead) to `signature_for`."""
     sig = signature(body)
     return content_hash, sig, _band_buckets(sig)
 
 
-def attach_signature(record: Any) -> None:
-    """Compute a record's signature ahead of the pipelines (the crawler does it in its extraction workers)."""
-    setattr(record, PRECOMPUTED_ATTR, signed_ahead(record.content_hash, record.body))
-
-
-def signature_of_record(record: Any) -> bytes:
-    """The record's signature: the one computed ahead when its body has not changed since, else computed now
-    (its band buckets, computed ahead too, are then what `band_buckets` answers for it)."""
-    ahead = getattr(record, PRECOMPUTED_ATTR, None)
+def signature_for(record: Any, ahead: SignedAhead | None = None) -> bytes:
+    """The record's signature: the one made ahead when its body has not changed since, else computed now
+    (its band buckets, made ahead too, are then what `band_buckets` answers for it)."""
     if ahead is not None and ahead[0] and ahead[0] == record.content_hash:
-        if len(ahead) > 2:
-            _remember_buckets(ahead[1], ahead[2])
+        _remember_buckets(ahead[1], ahead[2])
         return ahead[1]
     return signature(record.body)
 

@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 from typing import Any
 
+from newsbot.crawled import CrawledPage
 from newsbot.record import ArticleRecord
 from newsbot.store import Store, open_store, resolve_url
 
@@ -80,11 +81,28 @@ def setting_list(settings: Any, name: str) -> list[str]:
 
 
 def as_record(item: Any) -> ArticleRecord:
+    if isinstance(item, CrawledPage):
+        return item.record
     if isinstance(item, ArticleRecord):
         return item
     if isinstance(item, dict):  # e.g. a feed re-import; the raw page cannot travel in a dict
         return ArticleRecord.from_dict(item)
     raise TypeError(f"not an article record: {type(item).__name__}")
+
+
+def as_page(item: Any) -> CrawledPage:
+    """The item as a crawled page: a bare record (re-extraction, archive imports, tests) carries its raw
+    page, if any, on its own `raw` field and nothing computed ahead."""
+    if isinstance(item, CrawledPage):
+        return item
+    record = as_record(item)
+    return CrawledPage(record, raw=record.raw)
+
+
+def in_form_of(item: Any, page: CrawledPage) -> Any:
+    """What a pipeline returns: a crawled page stays one (the next pipeline reads its fields); any other item
+    comes back as its record."""
+    return page if isinstance(item, CrawledPage) else page.record
 
 
 class StorePipelineBase:

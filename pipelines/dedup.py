@@ -2,7 +2,7 @@
 
 Duplicates are linked (duplicate_of, cluster_id), not dropped: the store keeps every copy and the
 export chooses. Re-crawls of the same URL are not duplicates: the store updates them in place.
-The signature computed here travels to the store pipeline on the record (`SIGNATURE_ATTR`).
+The signature used here travels to the store pipeline on the item (`CrawledPage.signature`).
 """
 
 from __future__ import annotations
@@ -10,15 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from newsbot import dedup
-from newsbot.record import ArticleRecord
 from newsbot.store import record_key
-from pipelines.common import StorePipelineBase, as_record, bump, log
-
-SIGNATURE_ATTR = "_newsbot_signature"  # transient, never exported (not a dataclass field)
-
-
-def signature_of(record: ArticleRecord) -> bytes | None:
-    return getattr(record, SIGNATURE_ATTR, None)
+from pipelines.common import StorePipelineBase, as_page, bump, in_form_of, log
 
 
 class DedupPipeline(StorePipelineBase):
@@ -26,16 +19,16 @@ class DedupPipeline(StorePipelineBase):
         super().open_spider(spider)
         dedup.warm()
 
-    def process_item(self, item: Any, spider: Any = None) -> ArticleRecord:
-        record = as_record(item)
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        page = as_page(item)
+        record = page.record
         try:
-            sig = dedup.signature_of_record(record)
-            setattr(record, SIGNATURE_ATTR, sig)
+            page.signature = sig = dedup.signature_for(record, page.signed_ahead)
             match = self.active_store.find_duplicate(record, sig)
         except Exception:  # linking is an enrichment: never lose the record over it
             log.exception("de-duplication failed for %s", record.url)
             self.stats.inc_value("newsbot/dedup/errors")
-            return record
+            return in_form_of(item, page)
         if match is None:
             record.duplicate_of = None
             record.cluster_id = dedup.cluster_id_for(record_key(record))
@@ -44,4 +37,4 @@ class DedupPipeline(StorePipelineBase):
             record.cluster_id = match.cluster_id
             bump(self.stats, "near_duplicate", record.site)
             self.stats.inc_value(f"newsbot/dedup/{match.method}")
-        return record
+        return in_form_of(item, page)

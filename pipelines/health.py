@@ -18,6 +18,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+import newsbot.crawled_adapter  # noqa: F401  (registers how ItemAdapter reads a CrawledPage)
 from newsbot import settings as defaults
 from newsbot.health.policy import HealthPolicy, HealthSample
 from newsbot.health.runid import new_run_id

@@ -13,7 +13,7 @@ from typing import Any
 from newsbot.record import ArticleRecord
 from newsbot.store.timeutil import parse_iso
 from newsbot.urls import site_of
-from pipelines.common import as_record
+from pipelines.common import as_page, in_form_of
 
 _INVISIBLE = re.compile("[\u200b\ufeff\u00ad]")  # zero-width space, BOM, soft hyphen: never meaningful in stored text
 _BLANKS = re.compile(r"\n[^\S\n]*\n\s*")
@@ -96,5 +96,7 @@ class NormalisePipeline:
     def from_crawler(cls, crawler: Any) -> NormalisePipeline:
         return cls()
 
-    def process_item(self, item: Any, spider: Any = None) -> ArticleRecord:
-        return normalise(as_record(item))
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        page = as_page(item)
+        normalise(page.record)
+        return in_form_of(item, page)

@@ -4,8 +4,8 @@ The pipelines run in one process, on one core, and must: their look-ups and writ
 order. Part of their work, though, is pure per-record computation: the MinHash signature of the normalised
 body and the compressed WARC form of the raw page (about a third of a store write). Once a run has shown it
 is a bulk run (PREPARE_AFTER records), those are computed in helper processes on the other cores, in order,
-a few chunks ahead; the pipelines then reuse them (dedup.signature_of_record, RawPage.packed) exactly as a
-crawl reuses what its extraction workers computed. Results are the same either way: a signature is only
+a few chunks ahead, carried on the item (newsbot.crawled.CrawledPage: signed_ahead, packed); the pipelines then
+reuse them exactly as a crawl reuses what its extraction workers computed. Results are the same either way: a signature is only
 reused while the normalised body is the one it was computed from.
 """
 
@@ -22,6 +22,7 @@ from itertools import islice
 
 from newsbot import dedup
 from newsbot.cpus import usable_cpus
+from newsbot.crawled import CrawledPage
 from newsbot.record import ArticleRecord
 from newsbot.store.core import KEY_AHEAD_ATTR, record_key
 from newsbot.store.warc import encode_raw
@@ -39,29 +40,31 @@ def default_processes() -> int:
     return max(0, min(MAX_PROCESSES, usable_cpus() - 1))
 
 
-def prepare(record: ArticleRecord) -> ArticleRecord:
-    """Attach the precomputed signature and packed raw page; the record itself is left as it came."""
-    if not isinstance(record, ArticleRecord):
-        return record
+def prepare(record: ArticleRecord) -> CrawledPage:
+    """The record as a crawled page carrying its signature and packed raw page; the record is left as it came."""
+    page = CrawledPage(record, raw=record.raw)
     normalised = normalise(copy.copy(record))  # normalise assigns fields: a shallow copy keeps `record` intact
-    setattr(record, dedup.PRECOMPUTED_ATTR, dedup.signed_ahead(normalised.content_hash, normalised.body))
+    page.signed_ahead = dedup.signed_ahead(normalised.content_hash, normalised.body)
+    # the store's key cache is the store's own (newsbot/store/core.py reads it from the record)
     setattr(record, KEY_AHEAD_ATTR, (record.url, record_key(record)))
     if record.raw is not None and record.raw.packed is None:
-        record.raw.packed = encode_raw(record.raw)
-    return record
+        page.packed = encode_raw(record.raw)
+    return page
 
 
-def _prepare_chunk(records: list[ArticleRecord]) -> list[ArticleRecord]:
-    out = []
+def _prepare_chunk(records: list[ArticleRecord | CrawledPage]) -> list[ArticleRecord | CrawledPage]:
+    out: list[ArticleRecord | CrawledPage] = []
     for record in records:
         try:
-            out.append(prepare(record))
+            out.append(prepare(record) if isinstance(record, ArticleRecord) else record)
         except Exception:  # the pipelines compute it themselves (and report what is wrong with the record)
             out.append(record)
     return out
 
 
-def prepared(records: Iterable[ArticleRecord], processes: int | None = None) -> Iterator[ArticleRecord]:
+def prepared(
+    records: Iterable[ArticleRecord | CrawledPage], processes: int | None = None
+) -> Iterator[ArticleRecord | CrawledPage]:
     """The records in their order, prepared ahead by helper processes once the run proves to be a bulk one."""
     it = iter(records)
     yield from islice(it, PREPARE_AFTER)
@@ -69,7 +72,7 @@ def prepared(records: Iterable[ArticleRecord], processes: int | None = None) -> 
     if processes <= 0:
         yield from it
         return
-    pending: deque[tuple[list[ArticleRecord], Future]] = deque()
+    pending: deque[tuple[list[ArticleRecord | CrawledPage], Future[list[ArticleRecord | CrawledPage]]]] = deque()
     # spawn, not fork: the caller may hold threads and open database connections
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
     broken = False

@@ -9,9 +9,10 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from newsbot.crawled import CrawledPage
 from newsbot.record import ArticleRecord
 from newsbot.store import Store
-from pipelines.common import SimpleStats, log
+from pipelines.common import SimpleStats, as_page, log
 from pipelines.dedup import DedupPipeline
 from pipelines.normalise import NormalisePipeline
 from pipelines.prepare import prepared
@@ -54,7 +55,7 @@ def _heap_frozen() -> Iterator[None]:
 
 
 def run_records(
-    records: Iterable[ArticleRecord],
+    records: Iterable[ArticleRecord | CrawledPage],
     store: Store,
     *,
     settings: Any = None,
@@ -84,10 +85,11 @@ def run_records(
     return stats.get_stats()
 
 
-def _run(chain: list[Any], records: Iterable[ArticleRecord], stats: Any) -> None:
+def _run(chain: list[Any], records: Iterable[ArticleRecord | CrawledPage], stats: Any) -> None:
     for record in records:
-        item: Any = record
         try:
+            # as a crawled page: what one pipeline computes (the signature) reaches the next by name
+            item: Any = as_page(record)
             for pipe in chain:
                 item = pipe.process_item(item)
         except DropItem:

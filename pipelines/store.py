@@ -18,8 +18,7 @@ from newsbot import dedup
 from newsbot import settings as defaults
 from newsbot.record import ArticleRecord
 from newsbot.store.core import StoreUnavailable
-from pipelines.common import StorePipelineBase, as_record, bump, log, setting, setting_int
-from pipelines.dedup import signature_of
+from pipelines.common import StorePipelineBase, as_page, bump, in_form_of, log, setting, setting_int
 from pipelines.spool import Spool, replay, spool_dir
 
 
@@ -62,7 +61,7 @@ class StorePipeline(StorePipelineBase):
         statuses: list[tuple[str, str | None]] = []
 
         def store_one(record: ArticleRecord) -> None:
-            statuses.append((self.active_store.upsert(record, seen=True, signature=signature_of(record)), record.site))
+            statuses.append((self.active_store.upsert(record, seen=True), record.site))
 
         def commit() -> None:  # counted once stored: a replay the store refuses again is no store error
             try:
@@ -89,10 +88,13 @@ class StorePipeline(StorePipelineBase):
                 self._uncommitted.clear()
         super().close_spider(spider)
 
-    def process_item(self, item: Any, spider: Any = None) -> ArticleRecord:
-        record = as_record(item)
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        page = as_page(item)
+        record = page.record
+        # the store reads the raw page from the record (and may still, at the batch's commit)
+        record.raw = page.stored_raw()
         try:
-            status = self.active_store.upsert(record, seen=self.seen, signature=signature_of(record))
+            status = self.active_store.upsert(record, seen=self.seen, signature=page.signature)
         except StoreUnavailable as exc:  # said once by the store; each record is only counted (and kept)
             bump(self.stats, "store_error", record.site)
             self._keep(record.to_json(), record.site)
@@ -112,7 +114,7 @@ class StorePipeline(StorePipelineBase):
         self._pending += 1
         if self._pending >= self.commit_every or time.monotonic() - self._last_commit >= self.commit_seconds:
             self.flush()
-        return record
+        return in_form_of(item, page)
 
     def flush(self) -> None:
         try:

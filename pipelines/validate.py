@@ -15,9 +15,10 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import DropItem
 
 from newsbot import settings as defaults
+from newsbot.crawled import CrawledPage
 from newsbot.record import ArticleRecord
 from newsbot.store.timeutil import now_utc, parse_iso
-from pipelines.common import StorePipelineBase, as_record, bump, log, setting_int, setting_list
+from pipelines.common import StorePipelineBase, as_page, bump, in_form_of, log, setting_int, setting_list
 
 KINDS = {"article", "liveblog"}
 _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$", re.I)
@@ -81,19 +82,20 @@ class ValidatePipeline(StorePipelineBase):
         hours = setting_int(self.settings, "NEWSBOT_FUTURE_SLACK_HOURS", defaults.NEWSBOT_FUTURE_SLACK_HOURS)
         self.slack = timedelta(hours=hours)
 
-    def process_item(self, item: Any, spider: Any = None) -> ArticleRecord:
+    def process_item(self, item: Any, spider: Any = None) -> Any:
         try:
-            record = as_record(item)
-            check(record, min_words=self.min_words, min_chars=self.min_chars, langs=self.langs, future_slack=self.slack)
+            page = as_page(item)
+            check(page.record, min_words=self.min_words, min_chars=self.min_chars, langs=self.langs, future_slack=self.slack)
         except Invalid as exc:
             self._set_aside(item, exc.reason)
             raise
         except Exception as exc:  # a record so broken the checks themselves fail
             self._set_aside(item, "malformed")
             raise Invalid("malformed", repr(exc)) from exc
-        return record
+        return in_form_of(item, page)
 
     def _set_aside(self, item: Any, reason: str) -> None:
+        item = item.record if isinstance(item, CrawledPage) else item
         site = getattr(item, "site", None) if not isinstance(item, dict) else item.get("site")
         bump(self.stats, "invalid", site)
         self.stats.inc_value(f"newsbot/invalid/{reason}")

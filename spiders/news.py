@@ -4,7 +4,8 @@ Discovery, from a homepage alone: robots.txt `Sitemap:` lines (or the convention
 locations), sitemap indexes and Google News sitemaps (their dates and titles kept), RSS/Atom feeds
 (the registry's and those a page links with <link rel="alternate">), the homepage, sections and
 their pagination. URLs are classified before fetching (articles first, assets and service pages
-never) and pages after fetching: only articles and liveblogs become ArticleRecord items.
+never) and pages after fetching: only articles and liveblogs become items (newsbot.crawled.CrawledPage:
+the record and what was computed for it).
 
 One article is fetched once: requests are de-duplicated by canonical URL on disk (DiskDupeFilter),
 a page whose declared canonical URL was already fetched is dropped, and an article already in the
@@ -31,8 +32,10 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import maybe_deferred_to_future
 
+import newsbot.crawled_adapter  # noqa: F401  (registers how exports read a CrawledPage)
 from newsbot import settings as defaults
-from newsbot.record import ArticleRecord, RawPage
+from newsbot.crawled import CrawledPage
+from newsbot.record import RawPage
 from newsbot.urls import canonicalize
 from spiders.analysis_pool import AnalysisPool, processes_setting
 from spiders.classify import RECORD_KINDS, classify_url
@@ -384,7 +387,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- pages -------------------------------------------------------------------------------------
 
-    async def parse_page(self, response: Response) -> AsyncIterator[Request | ArticleRecord]:
+    async def parse_page(self, response: Response) -> AsyncIterator[Request | CrawledPage]:
         self.stats.inc_value("newsbot/pages/fetched")
         self.stats.inc_value(f"newsbot/site/{self.slug}/pages")
         if not isinstance(response, TextResponse) or b"html" not in (response.headers.get(b"Content-Type") or b"html"):
@@ -411,7 +414,7 @@ class NewsSpider(scrapy.Spider):
             if self.max_articles and self._emitted >= self.max_articles:
                 self.stats.inc_value("newsbot/skipped/max_articles")  # in flight when the limit was reached
                 return
-            item = self._finish_record(page.record, page.kind, response, headers, page.packed_raw)
+            item = self._finish_record(page, response, headers)
             if item is not None:
                 self.stats.inc_value("newsbot/pages/article")
                 self._emitted += 1
@@ -445,8 +448,10 @@ class NewsSpider(scrapy.Spider):
             return await maybe_deferred_to_future(self.analysis.analyse(*args, **kwargs))
         return page_outcome(*args, **kwargs)
 
-    def _finish_record(self, record: ArticleRecord, kind: str, response: Response, headers: dict[str, str],
-                       packed_raw: bytes | None = None) -> ArticleRecord | None:
+    def _finish_record(self, page: PageOutcome, response: Response, headers: dict[str, str]) -> CrawledPage | None:
+        record = page.record
+        if record is None:
+            return None
         url = response.url
         declared = record.canonical_url
         if declared and declared.startswith(("http://", "https://")) and self.site.allows(declared):
@@ -458,7 +463,7 @@ class NewsSpider(scrapy.Spider):
                 if not self.seen.add(ckey) or self._stored(ckey):
                     self.stats.inc_value("newsbot/pages/canonical_duplicate")
                     return None
-        record.kind = kind
+        record.kind = page.kind
         record.site = self.slug
         hints = response.meta.get("newsbot_hints") or {}
         if not record.published and hints.get("published"):
@@ -472,9 +477,8 @@ class NewsSpider(scrapy.Spider):
             elif published < self.since:
                 self.stats.inc_value("newsbot/skipped/since")
                 return None
-        record.raw = RawPage(url=url, body=response.body, headers=headers, **_raw_info(response),
-                             packed=packed_raw)
-        return record
+        raw = RawPage(url=url, body=response.body, headers=headers, **_raw_info(response))
+        return CrawledPage(record, raw=raw, packed=page.packed_raw, signed_ahead=page.signed)
 
     # -- errors ------------------------------------------------------------------------------------
 

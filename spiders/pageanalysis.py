@@ -40,7 +40,8 @@ class PageOutcome:
     feeds: list[str] = field(default_factory=list)  # <link rel=alternate> feeds (listing pages only)
     next_pages: list[str] = field(default_factory=list)  # pagination (listing pages only)
     links: list[str] = field(default_factory=list)  # every <a href> link, in document order
-    packed_raw: bytes | None = None  # the page as the store keeps it (RawPage.packed), for a record
+    packed_raw: bytes | None = None  # the page as the store keeps it (CrawledPage.packed), for a record
+    signed: dedup.SignedAhead | None = None  # the record body's signature (CrawledPage.signed_ahead)
 
 
 def analyse_page(body: bytes, url: str, headers: dict[str, str], slug: str, want_record: bool) -> PageAnalysis:
@@ -85,7 +86,7 @@ def page_outcome(
     out = PageOutcome(record, page.error, kind, kind_reason=why)
     if record is not None and raw is not None:
         out.packed_raw = encode_raw(RawPage(url=url, body=body, headers=headers, **raw))
-        dedup.attach_signature(record)
+        out.signed = dedup.signed_ahead(record.content_hash, record.body)
     tree = page.tree
     if tree is not None and (record is None or links_of_articles):
         if record is None:

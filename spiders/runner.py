@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from newsbot.crawled import record_of
 from newsbot.record import ArticleRecord
 
 if TYPE_CHECKING:  # Twisted is imported when a crawl starts, not with this module
@@ -248,8 +249,9 @@ class _JsonlSink:
         self.count = 0
 
     def write(self, item: Any, **_: Any) -> None:
-        if isinstance(item, ArticleRecord):
-            self.fh.write(item.to_json() + "\n")
+        record = record_of(item)
+        if record is not None:
+            self.fh.write(record.to_json() + "\n")
             self.count += 1
 
     def close(self) -> None:
@@ -257,6 +259,12 @@ class _JsonlSink:
             self.fh.flush()
         else:
             self.fh.close()
+
+
+def _call_with_record(on_item: Callable[[ArticleRecord], None], item: Any) -> None:
+    record = record_of(item)
+    if record is not None:
+        on_item(record)
 
 
 def _now() -> str:
@@ -285,12 +293,54 @@ def run_crawl(
     otherwise (False: none).
     Raises ValueError for an unknown slug or a bad --since before anything is fetched.
     """
-    from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
-    from spiders.news import NewsSpider, parse_since, resolve_site
+    from spiders.news import parse_since
 
     since_dt = parse_since(since) if since is not None else None
+    sites = _resolve_targets(targets)
+    plan = _crawl_settings(settings, allow_private=allow_private, store_url=store_url, max_articles=max_articles,
+                           http_cache=http_cache, progress=progress)
+    summary = CrawlSummary(started_at=_now())
+    if jobdir:
+        summary.notes += _repair_saved_state(Path(jobdir), [site for _, _, site in sites])
+
+    process = CrawlerProcess(plan.base)
+    # without --jobdir the request queue still goes to disk: Scrapy's memory queue holds every scheduled
+    # Request, and one 200,000-URL sitemap schedules 200,000 of them (~600 MB)
+    scratch = None if jobdir else tempfile.TemporaryDirectory(prefix="newsbot-queue-")
+    queue_root = Path(jobdir) if jobdir else Path(scratch.name) if scratch is not None else None
+    sink = _JsonlSink(output) if output else None
+    spider_args = _spider_args(since_dt, store_url, incremental)
+    crawlers = []
+    for target, is_url, site in sites:
+        crawler = _add_crawler(process, target, is_url, site, queue_root=queue_root, resumable=bool(jobdir),
+                               sink=sink, on_item=on_item, spider_args=spider_args)
+        crawlers.append((site.slug, crawler))
+
+    try:
+        stopper, interrupted = _run_reactor(process, plan, [c for _, c in crawlers])
+    finally:
+        if sink is not None:
+            sink.close()
+        if scratch is not None:
+            scratch.cleanup()
+    _summarise(summary, crawlers, stopper, interrupted)
+    return summary
+
+
+@dataclass
+class _Plan:
+    """The settings every site's crawl starts from, and what run_crawl itself does around the crawls."""
+
+    base: Any  # scrapy Settings
+    deadline: float | None  # epoch seconds: the run's time budget ends then
+    show_progress: bool
+
+
+def _resolve_targets(targets: Iterable[str]) -> list[tuple[str, bool, Any]]:
+    """(target, is it a URL, its Site) for each target; ValueError before anything is fetched."""
+    from spiders.news import resolve_site
     from spiders.registry import load_registry
 
     sites = []
@@ -304,9 +354,20 @@ def run_crawl(
     slugs = [s.slug for _, _, s in sites]
     if len(set(slugs)) != len(slugs):
         raise ValueError("the same site is given twice")
+    return sites
 
+
+def _crawl_settings(
+    settings: Mapping[str, Any] | None,
+    *,
+    allow_private: bool,
+    store_url: str | None,
+    max_articles: int | None,
+    http_cache: bool,
+    progress: bool | None,
+) -> _Plan:
     overrides: dict[str, Any] = dict(settings or {})
-    deadline = overrides.pop("NEWSBOT_DEADLINE", None)  # epoch seconds: the run's time budget ends then
+    deadline = overrides.pop("NEWSBOT_DEADLINE", None)
     if allow_private:
         overrides["NEWSBOT_ALLOW_PRIVATE"] = True
     if store_url:
@@ -323,77 +384,100 @@ def run_crawl(
     show_progress = True if progress is None else progress
     if show_progress and sys.stderr.isatty() and "LOG_LEVEL" not in overrides:
         overrides["LOG_LEVEL"] = "WARNING"  # the progress line replaces the INFO log on a terminal
-    base = project_settings(overrides)
+    return _Plan(project_settings(overrides), None if deadline is None else float(deadline), show_progress)
 
-    summary = CrawlSummary(started_at=_now())
-    if jobdir:  # a resume starts from sound state only: a damaged queue is rebuilt, and said so in one line
-        from newsbot.jobs import resume
 
-        for _, _, site in sites:
-            state = Path(jobdir) / site.slug
-            damage = resume.damage(state)
-            if damage:
-                resume.rebuild(state)
-                note = (f"{site.slug}: the saved crawl state in {state} was damaged ({damage}); rebuilt from "
-                        "the store and discovery (stored articles are not fetched again)")
-                summary.notes.append(note)  # the caller tells it (in the run report and summary, -q included)
+def _repair_saved_state(jobdir: Path, sites: list[Any]) -> list[str]:
+    """A resume starts from sound state only: a damaged queue is rebuilt, and said so in one line each (the
+    caller tells the notes in the run report and summary, -q included)."""
+    from newsbot.jobs import resume
 
-    process = CrawlerProcess(base)
-    # without --jobdir the request queue still goes to disk: Scrapy's memory queue holds every scheduled
-    # Request, and one 200,000-URL sitemap schedules 200,000 of them (~600 MB)
-    scratch = None if jobdir else tempfile.TemporaryDirectory(prefix="newsbot-queue-")
-    sink = _JsonlSink(output) if output else None
-    crawlers = []
-    for target, is_url, site in sites:
-        crawler = process.create_crawler(NewsSpider)
-        politeness = site.politeness or {}
-        if politeness.get("max_pages") and not crawler.settings.getint("CLOSESPIDER_PAGECOUNT"):
-            crawler.settings.set("CLOSESPIDER_PAGECOUNT", int(politeness["max_pages"]), priority="cmdline")
-        queue_dir = jobdir or (scratch.name if scratch is not None else None)
-        if queue_dir:
-            crawler.settings.set("JOBDIR", str(Path(queue_dir) / site.slug), priority="cmdline")
-        if jobdir:
-            _mark_running(crawler, Path(jobdir) / site.slug)
-        if sink is not None:
-            crawler.signals.connect(sink.write, signal=signals.item_scraped)
-        if on_item is not None:
-            crawler.signals.connect(lambda item, **_: on_item(item), signal=signals.item_scraped, weak=False)
-        kwargs: dict[str, Any] = {"site": None if is_url else site.slug, "url": target if is_url else None}
-        if since_dt is not None:
-            kwargs["since"] = since_dt.isoformat()
-        if store_url:
-            kwargs["store"] = store_url
-        if not incremental:
-            kwargs["incremental"] = "0"
-        process.crawl(crawler, **kwargs)
-        crawlers.append((site.slug, crawler))
+    notes = []
+    for site in sites:
+        state = jobdir / site.slug
+        damage = resume.damage(state)
+        if damage:
+            resume.rebuild(state)
+            notes.append(f"{site.slug}: the saved crawl state in {state} was damaged ({damage}); rebuilt from "
+                         "the store and discovery (stored articles are not fetched again)")
+    return notes
 
-    _one_line_failures(base)
-    meter = Progress([c for _, c in crawlers]) if show_progress else None
-    stopper = _Stopper([c for _, c in crawlers], meter)
-    interrupted = []
+
+def _spider_args(since: datetime | None, store_url: str | None, incremental: bool) -> dict[str, Any]:
+    """The spider arguments every site's crawl shares."""
+    kwargs: dict[str, Any] = {}
+    if since is not None:
+        kwargs["since"] = since.isoformat()
+    if store_url:
+        kwargs["store"] = store_url
+    if not incremental:
+        kwargs["incremental"] = "0"
+    return kwargs
+
+
+def _add_crawler(
+    process: Any,
+    target: str,
+    is_url: bool,
+    site: Any,
+    *,
+    queue_root: Path | None,
+    resumable: bool,
+    sink: _JsonlSink | None,
+    on_item: Callable[[ArticleRecord], None] | None,
+    spider_args: dict[str, Any],
+) -> Any:
+    """One site's crawler, scheduled on the process: its page cap, its queue directory, its item listeners."""
+    from scrapy import signals
+
+    from spiders.news import NewsSpider
+
+    crawler = process.create_crawler(NewsSpider)
+    politeness = site.politeness or {}
+    if politeness.get("max_pages") and not crawler.settings.getint("CLOSESPIDER_PAGECOUNT"):
+        crawler.settings.set("CLOSESPIDER_PAGECOUNT", int(politeness["max_pages"]), priority="cmdline")
+    if queue_root is not None:
+        crawler.settings.set("JOBDIR", str(queue_root / site.slug), priority="cmdline")
+    if resumable and queue_root is not None:
+        _mark_running(crawler, queue_root / site.slug)
+    if sink is not None:
+        crawler.signals.connect(sink.write, signal=signals.item_scraped)
+    if on_item is not None:
+        crawler.signals.connect(lambda item, **_: _call_with_record(on_item, item), signal=signals.item_scraped,
+                                weak=False)
+    kwargs: dict[str, Any] = {"site": None if is_url else site.slug, "url": target if is_url else None,
+                              **spider_args}
+    process.crawl(crawler, **kwargs)
+    return crawler
+
+
+def _run_reactor(process: Any, plan: _Plan, crawlers: list[Any]) -> tuple[_Stopper, bool]:
+    """Run every crawl to its end (or to a stop: signal, deadline); (the stopper, interrupted by Ctrl-C)."""
     from twisted.internet import reactor
 
+    _one_line_failures(plan.base)
+    meter = Progress(crawlers) if plan.show_progress else None
+    stopper = _Stopper(crawlers, meter)
     if meter is not None:
         reactor.callWhenRunning(meter.start)
     # after Scrapy's own handlers (installed once the reactor started): ours chain to them
     reactor.callWhenRunning(reactor.callLater, 0, stopper.install)
+    deadline = plan.deadline
     if deadline is not None:
-        reactor.callWhenRunning(
-            lambda: reactor.callLater(max(0.0, float(deadline) - time.time()), stopper.expire)
-        )
+        reactor.callWhenRunning(lambda: reactor.callLater(max(0.0, deadline - time.time()), stopper.expire))
+    interrupted = False
     try:
         process.start()
     except KeyboardInterrupt:
-        interrupted.append(True)
+        interrupted = True
     finally:
         if meter is not None:
             meter.stop()
-        if sink is not None:
-            sink.close()
-        if scratch is not None:
-            scratch.cleanup()
+    return stopper, interrupted
 
+
+def _summarise(summary: CrawlSummary, crawlers: list[tuple[str, Any]], stopper: _Stopper,
+               interrupted: bool) -> None:
     for slug, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         if stopper.signalled and not stats.get("finish_reason"):
@@ -406,7 +490,6 @@ def run_crawl(
         summary.exit_status = EXIT_INTERRUPTED
     elif not all(r["ok"] for r in rows):
         summary.exit_status = EXIT_FAILED
-    return summary
 
 
 def _one_line_failures(settings: Any) -> None:

@@ -184,10 +184,11 @@ def test_record_pages_come_back_packed_and_signed(pool):
     assert page.url == "http://news.test/2026/03/01/story-7.html" and page.request_url == "http://news.test/s/7"
     assert page.headers.get("Content-Type") == "text/html; charset=utf-8"
     record = out.record
-    assert dedup.signature_of_record(record) == dedup.signature(record.body)
+    assert out.signed is not None and out.signed[1] == dedup.signature(record.body)
+    assert dedup.signature_for(record, out.signed) == dedup.signature(record.body)
     record.body = record.body + "\n\nفقرة أضيفت بعد الاستخراج"
     record.finalise()
-    assert dedup.signature_of_record(record) == dedup.signature(record.body)
+    assert dedup.signature_for(record, out.signed) == dedup.signature(record.body)
 
 
 def test_a_page_past_its_time_limit_is_stopped_and_reported():
@@ -208,3 +209,35 @@ def test_a_page_past_its_time_limit_is_stopped_and_reported():
     assert p.timeouts == 2
     # the C-stuck page: its limit, the CPU grace, then once more alone (far below the minutes it would take)
     assert took < 60, took
+
+
+def test_pages_go_in_batches_and_a_killer_in_a_batch_costs_only_its_own_page():
+    """Batched hand-over (the crawler's default): pages wait for the scheduled flush or a full batch; a page
+    that kills its worker inside a batch is reported alone, its batch-mates still give their records."""
+    from spiders.analysis_pool import BATCH_PAGES
+
+    asked: list = []
+    p = AnalysisPool(2, func=outcome_or_die, call_from_thread=lambda f, *a: f(*a),
+                     schedule=lambda delay, f: asked.append((delay, f)))
+    try:
+        results: list = [None] * 4
+        done = threading.Semaphore(0)
+        pages = [_page(0), _page(1), _page(60, KILLER.decode()), _page(3)]
+        for i, body in enumerate(pages):
+            d = p.analyse(body, f"http://news.test/2026/03/01/story-{i}.html", {}, "news.test",
+                          url_kind="article", want_record=True, links_of_articles=True)
+            d.addBoth(lambda v, i=i: (results.__setitem__(i, v), done.release()))
+        time.sleep(0.5)
+        assert results == [None] * 4, "a page went before its batch was flushed"
+        assert len(asked) == 1  # one flush scheduled for the whole batch
+        asked[0][1]()
+        for _ in pages:
+            assert done.acquire(timeout=120), "an analysis never finished"
+        assert results[2].error == "crashed" and p.crashes == 1
+        assert [results[i].record.title for i in (0, 1, 3)] == [f"خبر رقم {i} عن المحادثات" for i in (0, 1, 3)]
+        # a full batch goes at once, without waiting for its flush
+        asked.clear()
+        full = _run(p, [_page(i) for i in range(BATCH_PAGES)])
+        assert all(o.record is not None for o in full) and len(asked) == 1
+    finally:
+        p.close()

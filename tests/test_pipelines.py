@@ -254,6 +254,7 @@ def test_prepare_leaves_the_record_as_it_came():
     rec = make_record(3, words=80)
     rec.body = "  " + rec.body.replace(" ", "\u200b ", 3) + "  "
     before = rec.body
-    prepare(rec)
-    assert rec.body == before and rec.raw.packed is not None
-    assert dedup.signature_of_record(normalise(rec)) == dedup.signature(rec.body)
+    page = prepare(rec)
+    assert rec.body == before and rec.raw.packed is None and page.packed is not None
+    assert page.record is rec and page.raw is rec.raw
+    assert dedup.signature_for(normalise(rec), page.signed_ahead) == dedup.signature(rec.body)

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from newsbot.archive.filters import ArchiveOptions, registry_slug, script_skip, skip_reason
 from newsbot.archive.reader import Entry, iter_entries
+from newsbot.crawled import CrawledPage
 from newsbot.extract import ExtractionError, extract
 from newsbot.record import ArticleRecord, RawPage
 
@@ -47,7 +48,7 @@ class Chunk:
 
 @dataclass
 class ChunkResult:
-    records: list[ArticleRecord]
+    records: list[ArticleRecord | CrawledPage]  # prepared ahead (CrawledPage) unless asked not to
     skipped: Counter
     read: int
     bytes: int
@@ -102,16 +103,16 @@ def extract_entry(entry: Entry, path: str, options: ArchiveOptions) -> ArticleRe
     return record
 
 
-def _prepare(record: ArticleRecord) -> ArticleRecord:
+def _prepare(record: ArticleRecord) -> CrawledPage:
     """The store pipeline's per-record computations done here, on the worker's core (pipelines/prepare.py);
     a raw page that stays in the archive is not packed."""
     from pipelines.prepare import prepare
 
     if record.raw is not None and record.raw.source is not None:
         raw, record.raw = record.raw, None
-        prepare(record)
-        record.raw = raw
-        return record
+        page = prepare(record)
+        record.raw = page.raw = raw
+        return page
     return prepare(record)
 
 
@@ -155,7 +156,7 @@ def process_file(path: str, options: ArchiveOptions, out: TextIO) -> dict[str, A
             counts["skipped"].update(result.skipped)
             for record in result.records:
                 try:
-                    record = clean(record)
+                    record = clean(record.record if isinstance(record, CrawledPage) else record)
                 except Invalid as exc:
                     counts["skipped"][f"invalid-{exc.reason}"] += 1
                     continue

@@ -28,6 +28,7 @@ from newsbot.archive.process import Chunk, ChunkResult, Start, extract_chunk, re
 from newsbot.archive.reader import NotAnArchive, sniff
 from newsbot.archive.report import ArchiveReport, FileReport, ProgressLine
 from newsbot.cpus import usable_cpus
+from newsbot.crawled import CrawledPage
 from newsbot.health.runid import new_run_id
 from newsbot.jobs.run import _iso, _redact
 from newsbot.record import ArticleRecord
@@ -233,7 +234,7 @@ class ArchiveRun:
             assert self.pool is not None
             return self.pool.submit(self.chunk_func, chunk, self.options)
 
-    def _records(self, files: list[_File], store: Store) -> Iterator[ArticleRecord]:
+    def _records(self, files: list[_File], store: Store) -> Iterator[ArticleRecord | CrawledPage]:
         """The records in file and chunk order, with each chunk's resume point written after its records."""
         self.pool = self._pool()
         pending: deque[tuple[_File, Chunk | None, Future | ChunkResult | None]] = deque()
