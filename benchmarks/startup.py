@@ -87,12 +87,7 @@ def main() -> int:
         other = args.compare.resolve()
         subjects["newsbot (--compare)"] = ([sys.executable, "-m", "newsbot", "extract", str(page)], other,
                                            {**base_env, "PYTHONPATH": str(other)})
-    # bytecode as an installed package has it (pip compiles at install): without it, and with
-    # PYTHONDONTWRITEBYTECODE set (as in some containers), every run compiles the sources again (~40 ms)
-    for checkout in {ROOT, *([args.compare.resolve()] if args.compare else [])}:
-        for package in ("newsbot", "spiders", "pipelines"):
-            if (checkout / package).is_dir():
-                compileall.compile_dir(checkout / package, quiet=1)
+    compile_bytecode([ROOT, *([args.compare.resolve()] if args.compare else [])])
     results: dict[str, list[dict[str, float]]] = {name: [] for name in subjects}
     for cmd, cwd, env in subjects.values():  # warm-up: the page and the modules in the OS page cache
         run_once(cmd, cwd, env)
@@ -100,7 +95,21 @@ def main() -> int:
         for name, (cmd, cwd, env) in subjects.items():
             results[name].append(run_once(cmd, cwd, env))
 
-    print(f"page: {page} ({page.stat().st_size / 1024:.0f} KB), {args.runs} interleaved runs, "
+    report(results, page, args.runs, bool(args.compare))
+    return 0
+
+
+def compile_bytecode(checkouts: list[Path]) -> None:
+    """Bytecode as an installed package has it (pip compiles at install): without it, and with
+    PYTHONDONTWRITEBYTECODE set (as in some containers), every run compiles the sources again (~40 ms)."""
+    for checkout in set(checkouts):
+        for package in ("newsbot", "spiders", "pipelines"):
+            if (checkout / package).is_dir():
+                compileall.compile_dir(checkout / package, quiet=1)
+
+
+def report(results: dict[str, list[dict[str, float]]], page: Path, runs: int, compared: bool) -> None:
+    print(f"page: {page} ({page.stat().st_size / 1024:.0f} KB), {runs} interleaved runs, "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     print(f"{'':<26} {'first record s (min/med/max)':>30} {'whole run s':>24} {'peak RSS MiB':>24}")
     for name, rows in results.items():
@@ -111,7 +120,7 @@ def main() -> int:
     # paired by run: the processes of one round met the same load
     added = [o["first_record_s"] - b["first_record_s"] for o, b in zip(ours, bare, strict=True)]
     print(f"newsbot's own share of the first record (minus the bare interpreter's start): {summary(added)} s")
-    if args.compare:
+    if compared:
         other_rows = results["newsbot (--compare)"]
         ratio = [o["first_record_s"] / c["first_record_s"] for o, c in zip(ours, other_rows, strict=True)]
         rss = [o["peak_rss_mib"] / c["peak_rss_mib"] for o, c in zip(ours, other_rows, strict=True)]
@@ -121,7 +130,6 @@ def main() -> int:
         med = statistics.median(r[key] for r in ours)
         print(f"goal {key} <= {goal}: min {best:.3f}, median {med:.3f} ({'met' if med <= goal else 'not met'} "
               "at the median)")
-    return 0
 
 
 if __name__ == "__main__":

@@ -143,34 +143,46 @@ def run_job(targets: list[str], args: argparse.Namespace, crawl_kwargs: dict[str
         mine = set(job.claim(list(dict.fromkeys(slugs.values()))))
         todo = [t for t in targets if slugs[t] in mine]
         if todo:
-            settings = dict(crawl_kwargs.get("settings") or {})
-            budget = job.scrapy_settings()
-            if "CLOSESPIDER_TIMEOUT" in budget and settings.get("CLOSESPIDER_TIMEOUT"):
-                budget["CLOSESPIDER_TIMEOUT"] = min(int(float(settings["CLOSESPIDER_TIMEOUT"])), budget["CLOSESPIDER_TIMEOUT"])
-            settings.update(budget)
-            left = job.budget.remaining()
-            if left is not None:  # the runner closes every crawl then, however busy (spiders/runner._Stopper)
-                settings["NEWSBOT_DEADLINE"] = time.time() + left
-            if redis_url:
-                from spiders.redis_support import redis_settings
-
-                settings.update(redis_settings(redis_url))
-            kwargs = {**crawl_kwargs, "settings": with_health_pipeline(settings)}
-            if workers == 1:
-                from spiders.runner import run_crawl
-
-                summary = run_crawl(todo, **kwargs)
-                rows = summary.sites
-                job.report.interrupted = summary.exit_status == 130
-                job.report.notes.extend(summary.notes)
-            else:
-                from newsbot.jobs.workers import run_workers
-
-                rows, notes = run_workers(todo, kwargs, workers)
-                summary = rows
-                job.report.notes.extend(notes)
-            for slug, row in rows.items():
-                site_from_row(job, slug, row)
-            for slug in sorted(mine - set(rows)):  # every worker died before finishing it
-                job.site_failed(slug, "no worker finished this site" if workers > 1 else "the crawl did not report")
+            kwargs = {**crawl_kwargs, "settings": _job_settings(job, crawl_kwargs.get("settings"), redis_url)}
+            summary = _crawl(job, todo, kwargs, workers, mine)
     return job.report, summary
+
+
+def _job_settings(job: CrawlJob, given: dict | None, redis_url: str | None) -> dict[str, Any]:
+    """The crawl's Scrapy settings: the user's, within the job's time budget, with the shared queue's."""
+    settings = dict(given or {})
+    budget = job.scrapy_settings()
+    if "CLOSESPIDER_TIMEOUT" in budget and settings.get("CLOSESPIDER_TIMEOUT"):
+        budget["CLOSESPIDER_TIMEOUT"] = min(int(float(settings["CLOSESPIDER_TIMEOUT"])), budget["CLOSESPIDER_TIMEOUT"])
+    settings.update(budget)
+    left = job.budget.remaining()
+    if left is not None:  # the runner closes every crawl then, however busy (spiders/runner._Stopper)
+        settings["NEWSBOT_DEADLINE"] = time.time() + left
+    if redis_url:
+        from spiders.redis_support import redis_settings
+
+        settings.update(redis_settings(redis_url))
+    return with_health_pipeline(settings)
+
+
+def _crawl(job: CrawlJob, todo: list[str], kwargs: dict[str, Any], workers: int, mine: set[str]) -> Any:
+    """Crawl the claimed sites in this process or in workers; every claimed site ends in the report."""
+    summary: Any
+    if workers == 1:
+        from spiders.runner import run_crawl
+
+        summary = run_crawl(todo, **kwargs)
+        rows = summary.sites
+        job.report.interrupted = summary.exit_status == 130
+        job.report.notes.extend(summary.notes)
+    else:
+        from newsbot.jobs.workers import run_workers
+
+        rows, notes = run_workers(todo, kwargs, workers)
+        summary = rows
+        job.report.notes.extend(notes)
+    for slug, row in rows.items():
+        site_from_row(job, slug, row)
+    for slug in sorted(mine - set(rows)):  # every worker died before finishing it
+        job.site_failed(slug, "no worker finished this site" if workers > 1 else "the crawl did not report")
+    return summary
