@@ -12,9 +12,9 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from newsbot.store.backends import resolve_url
+from newsbot.store.backends import resolve_url, store_location
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,10 @@ def store_url(url: str | None = None) -> str:
 def locate(url: str | None = None) -> StoreLocation:
     """Same rules as newsbot.store.open_store: a path, sqlite:///path, or postgresql://..."""
     url = store_url(url)
-    scheme = urlsplit(url).scheme.lower() if "://" in url else ""
-    if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
-        return StoreLocation("postgresql", url.replace("postgresql+psycopg://", "postgresql://", 1))
-    if scheme == "sqlite":  # SQLAlchemy's form: sqlite:///relative, sqlite:////absolute
-        path = unquote(url.split("://", 1)[1])
-        return StoreLocation("sqlite", path[1:] if path.startswith("/") else path)
-    return StoreLocation("sqlite", url)
+    try:
+        return StoreLocation(*store_location(url))
+    except ValueError:  # an unsupported scheme: check_store (newsbot.jobs.config) refuses it before anything runs
+        return StoreLocation("sqlite", url)
 
 
 def state_dir(url: str | None = None) -> Path:

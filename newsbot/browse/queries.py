@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import base64
 import json
-import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from newsbot.jobs.report import RunReport
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.state import locate, state_dir
-from newsbot.store.backends import describe, resolve_url
+from newsbot.store.backends import BACKENDS, describe, resolve_url
 from newsbot.store.core import LIST_FIELDS, RECORD_FIELDS, Filters
 from newsbot.store.warc import decode_raw
 from newsbot.urls import canonicalize
@@ -45,38 +42,24 @@ class ReadOnlyStore:
         self.url = resolve_url(url)
         loc = locate(self.url)
         self.dialect = loc.kind
-        if loc.is_postgres:
-            import psycopg
-
-            self.conn: Any = psycopg.connect(loc.target, autocommit=False)
-            self.conn.read_only = True  # every transaction of this session: SET TRANSACTION READ ONLY
-        else:
-            path = Path(loc.target)
-            if not path.is_file():
-                raise StoreMissing(f"no store at {path} (run `newsbot demo` or `newsbot crawl` first, or pass --db)")
-            # mode=ro: SQLite refuses every write on this connection, whatever the SQL says
-            self.conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, check_same_thread=False)
+        self.backend = BACKENDS[loc.kind]
+        try:
+            self.session = self.backend.read_only(loc.target)
+        except FileNotFoundError:
+            raise StoreMissing(f"no store at {loc.target} (run `newsbot demo` or `newsbot crawl` first, or "
+                               "pass --db)") from None
 
     def rows(self, sql: str, params: tuple | list = ()) -> list[tuple]:
-        if self.dialect == "postgresql":
-            try:
-                with self.conn.cursor() as cur:
-                    cur.execute(sql.replace("?", "%s"), tuple(params) or None)
-                    return cur.fetchall()
-            finally:
-                self.conn.rollback()  # read-only transactions: end each one, never hold a snapshot open
-        return self.conn.execute(sql, tuple(params)).fetchall()
+        return self.session.rows(sql, params)
 
     def has_table(self, name: str) -> bool:
-        if self.dialect == "postgresql":
-            return bool(self.rows("SELECT to_regclass(?) IS NOT NULL", (name,))[0][0])
-        return bool(self.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+        return bool(self.rows(self.backend.table_exists, (name,))[0][0])
 
     def describe(self) -> str:
         return describe(self.url)
 
     def close(self) -> None:
-        self.conn.close()
+        self.session.close()
 
     def __enter__(self) -> ReadOnlyStore:
         return self
@@ -114,7 +97,7 @@ class ArticleQuery:
             clauses.append("word_count <= ?")
             params.append(self.max_words)
         if self.text:
-            like = "ILIKE" if dialect == "postgresql" else "LIKE"
+            like = BACKENDS[dialect].case_insensitive_like
             pattern = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             clauses.append(f"(title {like} ? ESCAPE '\\' OR body {like} ? ESCAPE '\\')")
             params += [pattern, pattern]
@@ -189,10 +172,8 @@ def explain(db: ReadOnlyStore, query: ArticleQuery) -> list[str]:
     """The database's plan for each statement of a page (to check that it reads an index, not the table)."""
     plans = []
     for sql, params, _ in list_sql(query, db.dialect):
-        if db.dialect == "postgresql":
-            plans.append("\n".join(r[0] for r in db.rows("EXPLAIN " + sql, [*params, query.limit + 1])))
-        else:
-            plans.append("\n".join(r[-1] for r in db.rows("EXPLAIN QUERY PLAN " + sql, [*params, query.limit + 1])))
+        rows = db.rows(f"{db.backend.explain} {sql}", [*params, query.limit + 1])
+        plans.append("\n".join(str(r[db.backend.plan_column]) for r in rows))
     return plans
 
 

@@ -62,8 +62,9 @@ class HealthStore:
                 self._execute(INDEX)
                 return
             except Exception:
-                # two workers creating the table at once on PostgreSQL: the loser meets a unique violation
-                if self.dialect != "postgresql" or attempt == 2:
+                # two workers creating the table at once (PostgreSQL): the loser meets a unique violation; the
+                # statements are idempotent, so any backend may simply try again
+                if attempt == 2:
                     raise
 
     def close(self) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsbot.state import locate
-from newsbot.store.backends import describe, resolve_url
+from newsbot.store.backends import describe, resolve_url, store_location
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 STORE_FORMS = "a file path, sqlite:///relative/path, sqlite:////absolute/path or postgresql://user@host/db"
@@ -42,8 +42,10 @@ def check_store(url: str | None = None, *, must_exist: bool = False) -> str:
     resolved = resolve_url(url)
     name = store_setting(url)
     scheme = urlsplit(resolved).scheme.lower() if "://" in resolved else ""
-    if scheme and scheme not in ("sqlite", "postgresql", "postgres") and not scheme.startswith("postgresql+"):
-        raise ConfigError(f"{name}: unsupported store URL {describe(resolved)!r}; accepted: {STORE_FORMS}")
+    try:
+        store_location(resolved)
+    except ValueError:
+        raise ConfigError(f"{name}: unsupported store URL {describe(resolved)!r}; accepted: {STORE_FORMS}") from None
     loc = locate(resolved)
     if loc.is_postgres:
         parts = urlsplit(loc.target)
