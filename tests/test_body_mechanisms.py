@@ -290,3 +290,13 @@ def test_webflow_form_status_messages_are_not_body():
                   "https://example.com/news/library")
     assert all(has(rec.body, p) for p in LONG)
     assert "submission" not in rec.body and "Oops" not in rec.body, rec.body
+
+
+def test_template_dummy_text_is_not_body():
+    dummy = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et "
+             "dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip "
+             "ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore.")
+    rec = extract(page(f"<article><h1>Library opens its new reading hall</h1><p>{dummy}</p>{paras(LONG)}"
+                       f"<p>{dummy[:120]}</p></article>"), "https://example.com/news/library")
+    assert all(has(rec.body, p) for p in LONG)
+    assert "Lorem" not in rec.body, rec.body

@@ -115,6 +115,7 @@ def is_hidden_hint(cls: str) -> bool:
 # (a "read also" line carries a headline after it); plain words only on short header-like lines.
 _DISTINCT_PREFIXES = words("furniture", "read_also.prefixes")
 _SHORT_PREFIXES = words("furniture", "short.prefixes")
+_PLACEHOLDERS = tuple(words("furniture", "placeholder.prefixes"))
 # Lines that are furniture when they are EXACTLY one of these (after trimming punctuation).
 _EXACT_LINES = frozenset(strip_edges(w) for w in words("furniture", "exact.lines"))
 _COPYRIGHT = words("furniture", "copyright.marks")
@@ -157,8 +158,10 @@ _SHORT_BY_FIRST = _by_first_letter(_SHORT_PREFIXES)
 def is_furniture_line(text: str) -> bool:
     """A line that is page furniture wherever it appears (read-also, share, comments header, copyright...)."""
     if len(text) > 300:
-        return False
+        return text[:40].lower().lstrip().startswith(_PLACEHOLDERS)  # a template's dummy paragraph
     f = fold(text)  # cached: the same unit is also checked for credits, titles, policy text
+    if f.startswith(_PLACEHOLDERS):
+        return True
     if not f:
         return True
     core = strip_edges(f)
