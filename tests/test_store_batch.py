@@ -81,8 +81,10 @@ def _response(warc: bytes) -> tuple:
     return page.url, page.status, sorted(page.headers.items()), page.body, page.request_url
 
 
-def _run(path, monkeypatch, *, hold_back: bool, index: bool, commit_every: int = 5000) -> dict:
+def _run(path, monkeypatch, *, hold_back: bool, index: bool, commit_every: int = 5000,
+         fresh_rows: int = core.FRESH_ROWS) -> dict:
     with monkeypatch.context() as m:
+        m.setattr(core, "FRESH_ROWS", fresh_rows)
         if not hold_back:
             m.setattr(core.Store, "_holds_back", lambda self: False)
         m.setattr(core, "BAND_INDEX_AFTER", 0 if index else 10**9)
@@ -93,10 +95,12 @@ def _run(path, monkeypatch, *, hold_back: bool, index: bool, commit_every: int =
     return {"stats": stats, "rows": _dump(path)}
 
 
-@pytest.mark.parametrize("commit_every", [5000, 7])
-def test_batched_writes_store_what_record_at_a_time_writes(tmp_path, monkeypatch, commit_every):
+@pytest.mark.parametrize(("commit_every", "fresh_rows"), [(5000, 1000), (7, 1000), (5000, 4)],
+                         ids=["one-batch", "small-batches", "written-every-4"])
+def test_batched_writes_store_what_record_at_a_time_writes(tmp_path, monkeypatch, commit_every, fresh_rows):
     before = _run(tmp_path / "before.db", monkeypatch, hold_back=False, index=False, commit_every=commit_every)
-    after = _run(tmp_path / "after.db", monkeypatch, hold_back=True, index=True, commit_every=commit_every)
+    after = _run(tmp_path / "after.db", monkeypatch, hold_back=True, index=True, commit_every=commit_every,
+                 fresh_rows=fresh_rows)
     assert after["stats"] == before["stats"]
     assert after["rows"] == before["rows"]
     stats = after["stats"]

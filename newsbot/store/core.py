@@ -49,7 +49,9 @@ BAND_ROWS_UNSORTED = 1000
 # 8 bytes each: 32 MB at the limit, twice that while a commit merges its rows in)
 BAND_INDEX_AFTER = 2000
 BAND_INDEX_MAX_ROWS = 4_000_000
-# the held-back new articles of a SQLite batch (fresh.py), written at commit: table -> (INSERT head, tail)
+# the held-back new articles of a SQLite batch (fresh.py), written at commit or once this many wait (a bulk
+# run commits every 5,000: held back whole, they would cost it ~50 MB): table -> (INSERT head, tail)
+FRESH_ROWS = 1000
 _FRESH_COLUMNS = {
     "articles": ("id", *COLUMNS, "first_seen", "last_seen", "updated_at"),
     "raw_pages": ("article_id", "warc", "final_url", "status", "fetched_at", "raw_size"),
@@ -319,17 +321,18 @@ class Store:
         return self._fresh
 
     def _write_fresh(self) -> None:
-        """Write the held-back articles now (a read that must see them, or the same article stored again)."""
+        """Write the held-back articles now (a read that must see them, the same article stored again, or as many
+        as FRESH_ROWS held back): all or none of them; when none, they stay held back for the commit to retry."""
         if not self._fresh:
             return
+        self.db.execute("SAVEPOINT fresh")
         try:
             self._fresh.write(self.db, FRESH_STATEMENTS)
-        except BaseException:  # the batch cannot be half written: it is lost as a failed commit would lose it
-            self._tx_open = False
-            self._pending_bands, self._removed_bands = {}, []
-            self._bands = None
-            self.db.execute("ROLLBACK")
+        except BaseException:
+            self.db.execute("ROLLBACK TO SAVEPOINT fresh")
+            self.db.execute("RELEASE SAVEPOINT fresh")
             raise
+        self.db.execute("RELEASE SAVEPOINT fresh")
 
     @contextmanager
     def batch(self) -> Iterator[Store]:
@@ -600,6 +603,8 @@ class Store:
         """A new article of a SQLite batch: its rows wait for the commit (fresh.py); its band rows join the
         batch's. Raises, holding nothing back, what writing it would raise."""
         self._writes += 1
+        if self._fresh is not None and len(self._fresh.by_key) >= FRESH_ROWS:  # memory stays bounded
+            self._write_fresh()
         article_id = self._next_id
         sig = signature if signature is not None else dedup.signature(record.body)
         rows = {"articles": [(article_id, *self._values(record, key, fp), now, now, now)],
