@@ -20,8 +20,8 @@ from typing import Any
 from newsbot import dedup
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.store.backends import Backend, connect, describe, resolve_url
-from newsbot.store.bandindex import BandIndex
 from newsbot.store.fresh import Fresh, FreshRows
+from newsbot.store.neardup import NearDupIndex
 from newsbot.store.schema import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
 from newsbot.store.timeutil import iso_now, parse_iso, utc_text
 from newsbot.store.warc import decode_raw, encode_raw
@@ -40,15 +40,6 @@ CONTENT_FIELDS = (
 PROVENANCE_FIELDS = ("extracted_at", "extractor_version", "strategy", "confidence", "encoding", "warnings")
 LINK_FIELDS = ("duplicate_of", "cluster_id")
 COLUMNS = (*RECORD_FIELDS, "key", "published_utc", "fingerprint")
-MAX_CANDIDATES = 200  # near-duplicate candidates checked per record (boilerplate-heavy buckets stay cheap)
-# the band look-up first fetches up to this many rows as they come (no DISTINCT and ORDER BY: no temporary
-# B-tree, which cost as much as the look-up); only buckets holding more go through the sorted query
-BAND_ROWS_UNSORTED = 1000
-# SQLite: the band look-ups go to an in-memory index (bandindex.py) once a run has made this many of them (a
-# short crawl never builds it), while the store holds at most BAND_INDEX_MAX_ROWS band rows (25 per article;
-# 8 bytes each: 32 MB at the limit, twice that while a commit merges its rows in)
-BAND_INDEX_AFTER = 2000
-BAND_INDEX_MAX_ROWS = 4_000_000
 # the held-back new articles of a SQLite batch (fresh.py), written at commit or once this many wait (a bulk
 # run commits every 5,000: held back whole, they would cost it ~50 MB): table -> (INSERT head, tail)
 FRESH_ROWS = 1000
@@ -220,10 +211,8 @@ class Store:
         self.dialect = backend.dialect
         self._batching = False
         self._tx_open = False
-        # LSH band rows of a batch wait here and go in sorted at commit: one pass over the index
-        # instead of 25 random B-tree inserts per record (the lookups consult them meanwhile)
-        self._pending_bands: dict[int, list[int]] = {}
-        self._unit_bands: list[tuple[int, int]] | None = None
+        # signatures, band rows (those of the open batch too) and the SQLite in-memory band index
+        self.neardup = NearDupIndex(self.dialect)
         # writes of the open batch transaction, replayed on a new connection if the database goes away (a backend
         # that never reconnects keeps none: the log would only hold a batch's records and their pages in memory)
         self._batch_log: list[tuple[str, tuple, dict]] = []
@@ -234,14 +223,6 @@ class Store:
         # SQLite batches: new articles held back until commit (fresh.py), with the ids they will have
         self._fresh: FreshRows | None = None
         self._next_id = 0
-        # SQLite: the band rows in memory (bandindex.py), as of PRAGMA data_version _bands_version; the band rows
-        # the open transaction removes (articles whose signature changed) reach it at commit, as its added rows do
-        self._bands: BandIndex | None = None
-        self._bands_version: int | None = None
-        self._bands_off = False
-        self._band_lookups = 0
-        self._removed_bands: list[tuple[tuple[int, ...], int]] = []
-        self._direct_bands: list[tuple[int, int]] = []  # band rows a unit outside a batch wrote
         self.dedup_params_current = True
         self.wait_seconds = RECONNECT_SECONDS
         self._down_until = 0.0  # monotonic time before which writes fail at once (StoreUnavailable)
@@ -262,40 +243,28 @@ class Store:
         self._writes += 1
         if self._batching:
             self._open_tx()
-            outer_unit, self._unit_bands = self._unit_bands, []
-            removed = len(self._removed_bands)
+            mark = self.neardup.begin_unit()
             try:
                 with self.db.pipeline():
                     self.db.execute("SAVEPOINT unit")
                     yield
                     self.db.execute("RELEASE SAVEPOINT unit")
             except BaseException:
-                self._unit_bands = outer_unit
-                del self._removed_bands[removed:]
+                self.neardup.fail_unit(mark)
                 self.db.execute("ROLLBACK TO SAVEPOINT unit")
                 self.db.execute("RELEASE SAVEPOINT unit")
                 raise
-            unit, self._unit_bands = self._unit_bands, outer_unit
-            if outer_unit is not None:
-                outer_unit.extend(unit)
-            else:
-                pending = self._pending_bands
-                for bucket, article_id in unit:
-                    if bucket in pending:
-                        pending[bucket].append(article_id)
-                    else:
-                        pending[bucket] = [article_id]
+            self.neardup.end_unit(mark)
             return
         self.db.begin()
         try:
             with self.db.pipeline():
                 yield
         except BaseException:
-            self._removed_bands, self._direct_bands = [], []
+            self.neardup.rolled_back(keep_index=True)  # nothing of it was committed: the index still holds
             self.db.execute("ROLLBACK")
             raise
-        rows, self._direct_bands = self._direct_bands, []
-        self._committed(rows)
+        self._committed(self.neardup.direct_rows())
 
     def _open_tx(self) -> None:
         """The batch's transaction, begun on its first write."""
@@ -394,11 +363,8 @@ class Store:
                     raise
                 time.sleep(0.5)
         self._tx_open = False
-        self._pending_bands = {}
-        self._unit_bands = None
         self._probe = None
-        self._bands = None
-        self._removed_bands = []
+        self.neardup.reset()
         if self._fresh is not None:
             self._fresh.clear()
         replay, self._batch_log = self._batch_log, []
@@ -415,40 +381,27 @@ class Store:
         if not self._tx_open:
             return
         self._tx_open = False
-        rows: list[tuple[int, int]] = []
         try:
             if self._fresh:  # first: the band rows refer to them
                 self._fresh.write(self.db, FRESH_STATEMENTS)
-            if self._pending_bands:
-                pending = self._pending_bands
-                # in bucket order (ids within one in the order they were stored): sorting plain ints, not pairs
-                rows = [(b, a) for b in sorted(pending) for a in pending[b]]
-                self.db.insert_many("INSERT INTO lsh_bands (bucket, article_id) VALUES", rows, "ON CONFLICT DO NOTHING")
+            rows = self.neardup.write_pending(self.db)
         except BaseException:
-            self._removed_bands, self._bands = [], None
+            self.neardup.rolled_back()
             self.db.execute("ROLLBACK")
             raise
         finally:
-            self._pending_bands = {}
             if self._fresh is not None:
                 self._fresh.clear()
         self._committed(rows)
 
     def _committed(self, band_rows: list[tuple[int, int]]) -> None:
-        """COMMIT, then the band index learns what the transaction changed."""
+        """COMMIT, then the near-duplicate index learns what the transaction changed."""
         try:
             self.db.execute("COMMIT")
         except BaseException:
-            self._bands, self._removed_bands = None, []
+            self.neardup.rolled_back()
             raise
-        removed, self._removed_bands = self._removed_bands, []
-        if self._bands is None:
-            return
-        for buckets, article_id in removed:
-            self._bands.remove(buckets, article_id)
-        self._bands.add(sorted(band_rows))
-        if len(self._bands) > BAND_INDEX_MAX_ROWS:  # the store outgrew it: queries from now on
-            self._bands, self._bands_off = None, True
+        self.neardup.committed(band_rows)
 
     def close(self) -> None:
         try:
@@ -618,12 +571,7 @@ class Store:
         fresh = Fresh(article_id, key, fp, record.content_hash, record.duplicate_of, record.cluster_id, sig, now)
         self._fresh_rows().add(fresh, rows)
         self._next_id += 1
-        pending = self._pending_bands
-        for bucket in dedup.band_buckets(sig):
-            if bucket in pending:
-                pending[bucket].append(article_id)
-            else:
-                pending[bucket] = [article_id]
+        self.neardup.hold(article_id, sig)
 
     def _values(self, record: ArticleRecord, key: str, fp: str) -> tuple:
         values = list(_record_values(record))
@@ -675,31 +623,10 @@ class Store:
         self._insert_dedup_state(article_id, sig)
 
     def _delete_dedup_state(self, article_id: int) -> None:
-        old = self.db.execute("SELECT signature FROM minhashes WHERE article_id = ?", (article_id,)).fetchone()
-        if old is None:
-            return
-        buckets = dedup.band_buckets(bytes(old[0]))  # the band rows are keyed by bucket first: delete by key
-        for bucket in buckets:
-            if article_id in self._pending_bands.get(bucket, ()):
-                self._pending_bands[bucket].remove(article_id)
-        if self._unit_bands:
-            self._unit_bands[:] = [(b, a) for b, a in self._unit_bands if a != article_id]
-        if self._bands is not None:
-            self._removed_bands.append((buckets, article_id))
-        self.db.execute(
-            f"DELETE FROM lsh_bands WHERE article_id = ? AND bucket IN ({','.join('?' * len(buckets))})",
-            (article_id, *buckets),
-        )
-        self.db.execute("DELETE FROM minhashes WHERE article_id = ?", (article_id,))
+        self.neardup.delete(self.db, article_id)
 
     def _insert_dedup_state(self, article_id: int, sig: bytes) -> None:
-        self.db.execute("INSERT INTO minhashes (article_id, signature) VALUES (?, ?)", (article_id, sig))
-        rows = [(bucket, article_id) for bucket in dedup.band_buckets(sig)]
-        if self._unit_bands is not None:  # inside a batch: written at commit
-            self._unit_bands.extend(rows)
-            return
-        self.db.executemany("INSERT INTO lsh_bands (bucket, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
-        self._direct_bands.extend(rows)
+        self.neardup.insert(self.db, article_id, sig)
 
     @_reconnecting
     def add_invalid(self, record: ArticleRecord | dict[str, Any], reason: str) -> None:
@@ -758,60 +685,9 @@ class Store:
                 "SELECT id, key, duplicate_of, cluster_id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
                 (content_hash,),
             )
-        buckets = dedup.band_buckets(sig)
-        index = self._band_index()
-        if index is not None:
-            return exact, index.lookup(buckets, MAX_CANDIDATES)
-        near = self.db.execute(
-            f"SELECT article_id FROM lsh_bands WHERE bucket IN ({','.join('?' * len(buckets))})"
-            f" LIMIT {BAND_ROWS_UNSORTED + 1}",
-            buckets,
-        )
+        near = self.neardup.look_up(self.db, dedup.band_buckets(sig), tx_open=self._tx_open,
+                                    params_current=self.dedup_params_current)
         return exact, near
-
-    def _band_index(self) -> BandIndex | None:
-        """The in-memory band rows (SQLite), while they are those of the store; None: ask the database."""
-        if self.dialect != "sqlite" or self._bands_off or not self.dedup_params_current:
-            return None
-        if self._bands is not None:
-            # in our own transaction we hold the write lock; otherwise another connection may have written
-            if self._tx_open or self._data_version() == self._bands_version:
-                return self._bands
-            self._bands, self._band_lookups = None, 0
-        self._band_lookups += 1
-        if self._band_lookups < BAND_INDEX_AFTER or self._tx_open:  # built between transactions: committed rows
-            return None
-        count = self.db.execute("SELECT COUNT(*) FROM minhashes").fetchone()[0]
-        if count * dedup.BANDS > BAND_INDEX_MAX_ROWS:
-            self._bands_off = True
-            return None
-        version = self._data_version()
-        self._bands = BandIndex.from_signatures(self.db.execute("SELECT article_id, signature FROM minhashes"))
-        self._bands_version = version
-        log.debug("near-duplicate band index: %d rows, %.1f MB", len(self._bands), self._bands.nbytes / 1e6)
-        return self._bands
-
-    def _data_version(self) -> int:
-        """SQLite's count of other connections' commits (PRAGMA data_version: unchanged by our own)."""
-        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
-
-    def _near_ids(self, near: Any, buckets: tuple[int, ...]) -> set[int]:
-        """Ids in the record's buckets: all of them, or (hot buckets) the MAX_CANDIDATES smallest.
-
-        Either way the MAX_CANDIDATES smallest ids below any given id are among them, all the caller keeps.
-        (The band index answers with a set already: per bucket, all ids or its MAX_CANDIDATES smallest, which
-        holds the same smallest ids.)
-        """
-        if isinstance(near, set):
-            return near
-        rows = near.fetchall()
-        if len(rows) <= BAND_ROWS_UNSORTED:
-            return {r[0] for r in rows}
-        return {r[0] for r in self.db.execute(
-            f"SELECT DISTINCT article_id FROM lsh_bands WHERE bucket IN ({','.join('?' * len(buckets))})"
-            f" ORDER BY article_id LIMIT {MAX_CANDIDATES}",
-            buckets,
-        ).fetchall()}
 
     def _match(self, own_id: int | None, content_hash: str | None, sig: bytes,
                looked: tuple[Any, Any] | None = None) -> dedup.Match | None:
@@ -824,12 +700,7 @@ class Store:
             hit = (held.id, held.key, held.duplicate_of, held.cluster_id)  # stored ones have the smaller ids
         if hit and (own_id is None or hit[0] < own_id):
             return dedup.Match(hit[2] or hit[1], hit[3] or dedup.cluster_id_for(hit[1]), 1.0, "exact")
-        buckets = dedup.band_buckets(sig)
-        found = self._near_ids(near, buckets)
-        if self._pending_bands:
-            for bucket in buckets:
-                found.update(self._pending_bands.get(bucket, ()))
-        candidates = sorted(c for c in found if own_id is None or c < own_id)[:MAX_CANDIDATES]
+        candidates = self.neardup.candidates(self.db, near, dedup.band_buckets(sig), own_id)
         best: tuple[float, int] | None = None
         if candidates:
             held = self._fresh.by_id if self._fresh else {}
@@ -864,11 +735,8 @@ class Store:
         """
         counts = {"articles": 0, "exact": 0, "near": 0}
         self._write_fresh()
-        self._bands, self._bands_off, bands_off = None, True, self._bands_off  # its band rows are being replaced
-        try:
+        with self.neardup.suspended():  # its band rows are being replaced
             self._rebuild_dedup(counts, chunk)
-        finally:
-            self._bands_off = bands_off
         return counts
 
     def _rebuild_dedup(self, counts: dict[str, int], chunk: int) -> None:
