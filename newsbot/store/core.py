@@ -21,7 +21,7 @@ from newsbot import dedup
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.store.backends import Backend, connect, describe, resolve_url
 from newsbot.store.fresh import Fresh, FreshRows
-from newsbot.store.neardup import NearDupIndex
+from newsbot.store.neardup import BandRows, NearDupIndex
 from newsbot.store.schema import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
 from newsbot.store.timeutil import iso_now, parse_iso, utc_text
 from newsbot.store.warc import decode_raw, encode_raw
@@ -394,7 +394,7 @@ class Store:
                 self._fresh.clear()
         self._committed(rows)
 
-    def _committed(self, band_rows: list[tuple[int, int]]) -> None:
+    def _committed(self, band_rows: BandRows) -> None:
         """COMMIT, then the near-duplicate index learns what the transaction changed."""
         try:
             self.db.execute("COMMIT")
