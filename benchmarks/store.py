@@ -224,6 +224,8 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=100_000, help="records to insert (default 100000)")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg", help="PostgreSQL server URL (default $NEWSBOT_TEST_PG or a private cluster)")
+    parser.add_argument("--steps", default="insert,raw,store,export,dedup",
+                        help="which steps to run (default all; raw and store are SQLite only)")
     parser.add_argument("--keep", help="directory for the SQLite store and exports (default: a temporary one)")
     parser.add_argument("--step", choices=("insert", "store", "export", "dedup", "raw"), help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -253,6 +255,8 @@ def main() -> int:
             steps.append(("raw", ["--out", str(workdir / "raw.db")]))
             steps.append(("store", ["--n", str(args.n), "--db", str(workdir / "store-only.db")]))
         steps += [("export", ["--out", str(workdir / f"export-{backend}.jsonl")]), ("dedup", [])]
+        wanted = set(args.steps.split(","))
+        steps = [(step, extra) for step, extra in steps if step in wanted]
         try:
             for step, extra in steps:
                 result, rss = run_step(["--step", step, "--db", db, *extra])
