@@ -20,6 +20,7 @@ seconds over the insert step's (1.0 = the store costs no more than writing its r
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -73,13 +74,61 @@ def step_insert(db: str, n: int) -> dict:
         stats = run_records(synthetic(n, timer), store)
         total, cpu = time.perf_counter() - t, time.process_time() - c
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        band_mb = round(store.neardup.nbytes / 2**20, 2)
     helpers = (after.ru_utime - kids.ru_utime) + (after.ru_stime - kids.ru_stime)
     # the pipelines' own CPU time (without making the records and the start-up imports) plus that of the
     # processes that prepared records ahead (pipelines/prepare.py)
     return {"records": n, "seconds": total - timer[0], "own_cpu_seconds": round(cpu - timer[1] + helpers, 2),
             "helper_cpu_seconds": round(helpers, 2), "generate_seconds": timer[0],
             "new": stats.get("newsbot/items/new", 0), "linked": stats.get("newsbot/items/near_duplicate", 0),
-            "invalid": stats.get("newsbot/items/invalid", 0)}
+            "invalid": stats.get("newsbot/items/invalid", 0), "band_index_mb": band_mb}
+
+
+def _rss_mb() -> float:
+    """The process's resident memory now (not its peak): samples of it say whether memory stays flat."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def step_store(db: str, n: int) -> dict:
+    """The store's calls alone: each record is prepared (key, packed raw page), normalised and signed off the
+    clock (as the helper processes and the pipelines before the store do), then find_duplicate + upsert (and a commit every RAW_CHUNK, as the raw
+    baseline's transactions) are timed. Also the near-duplicate band index's memory and the RSS at each commit."""
+    from newsbot import dedup
+    from newsbot.store import open_store
+    from pipelines.normalise import normalise
+    from pipelines.prepare import prepare
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(db + suffix).unlink(missing_ok=True)
+    dedup.warm()
+    timer = [0.0, 0.0]
+    seconds, rss = 0.0, []
+    links = 0
+    gc.freeze()  # as run_records does for a bulk run: the collector's full passes skip the start-up heap
+    with open_store(db) as store:
+        store.begin_batch()
+        for i, rec in enumerate(synthetic(n, timer), 1):
+            page = prepare(rec)  # what the helper processes and the earlier pipelines do
+            rec = normalise(page.record)
+            sig = dedup.signature_for(rec, page.signed_ahead)
+            t = time.perf_counter()
+            match = store.find_duplicate(rec, sig)
+            if match is not None:
+                rec.duplicate_of, rec.cluster_id = match.key, match.cluster_id
+                links += 1
+            store.upsert(rec, signature=sig)
+            if i % RAW_CHUNK == 0:
+                store.commit()
+                rss.append(round(_rss_mb(), 1))
+            seconds += time.perf_counter() - t
+        t = time.perf_counter()
+        store.end_batch()
+        seconds += time.perf_counter() - t
+        index = store.neardup.index
+        band_rows, band_mb = (len(index), round(index.nbytes / 2**20, 2)) if index is not None else (0, 0.0)
+    return {"records": n, "seconds": seconds, "linked": links, "band_index_rows": band_rows,
+            "band_index_mb": band_mb, "rss_mb_at_commits": rss}
 
 
 def step_export(db: str, out: str) -> dict:
@@ -177,14 +226,17 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=100_000, help="records to insert (default 100000)")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg", help="PostgreSQL server URL (default $NEWSBOT_TEST_PG or a private cluster)")
+    parser.add_argument("--steps", default="insert,raw,store,export,dedup",
+                        help="which steps to run (default all; raw and store are SQLite only)")
     parser.add_argument("--keep", help="directory for the SQLite store and exports (default: a temporary one)")
-    parser.add_argument("--step", choices=("insert", "export", "dedup", "raw"), help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=("insert", "store", "export", "dedup", "raw"), help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.step:  # child process
-        result = {"insert": lambda: step_insert(args.db, args.n), "export": lambda: step_export(args.db, args.out),
+        result = {"insert": lambda: step_insert(args.db, args.n), "store": lambda: step_store(args.db, args.n),
+                  "export": lambda: step_export(args.db, args.out),
                   "dedup": lambda: step_dedup(args.db), "raw": lambda: step_raw(args.db, args.out)}[args.step]()
         print(json.dumps(result))
         return 0
@@ -193,33 +245,47 @@ def main() -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     rows = []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-        cluster = None
-        if backend == "sqlite":
-            db = str(workdir / "bench.db")
-            for suffix in ("", "-wal", "-shm"):
-                Path(db + suffix).unlink(missing_ok=True)
-        else:
-            db, cluster = pg_url(args.pg)
-        steps = [("insert", ["--n", str(args.n)])]
-        if backend == "sqlite":  # before the dedup step rewrites the band rows: the rows the insert step wrote
-            steps.append(("raw", ["--out", str(workdir / "raw.db")]))
-        steps += [("export", ["--out", str(workdir / f"export-{backend}.jsonl")]), ("dedup", [])]
-        try:
-            for step, extra in steps:
-                result, rss = run_step(["--step", step, "--db", db, *extra])
-                rate = result["records"] / result["seconds"] if result["seconds"] else 0.0
-                rows.append((backend, step, result, rss, rate))
-                cpu = result.get("own_cpu_seconds") or result["cpu_seconds"]
-                cpu_rate = result["records"] / cpu if cpu else 0.0
-                print(f"{backend:<10} {step:<7} {result['records']:>8} records {result['seconds']:8.1f} s "
-                      f"{rate:9.0f} records/s ({cpu_rate:.0f}/CPU-s)  peak RSS {rss:6.1f} MB  "
-                      + " ".join(f"{k}={round(v, 1) if isinstance(v, float) else v}" for k, v in result.items()
-                                 if k not in ("records", "seconds")),
-                      flush=True)
-        finally:
-            if cluster is not None:
-                cluster.stop()
-    planted = args.n // DUP_EVERY
+        rows += run_backend(backend, args, workdir)
+    summarise(rows, args.n)
+    return 0
+
+
+def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> list[tuple]:
+    """Each step wanted, in a process of its own, on one backend: (backend, step, result, peak RSS, rate)."""
+    cluster = None
+    if backend == "sqlite":
+        db = str(workdir / "bench.db")
+        for suffix in ("", "-wal", "-shm"):
+            Path(db + suffix).unlink(missing_ok=True)
+    else:
+        db, cluster = pg_url(args.pg)
+    steps = [("insert", ["--n", str(args.n)])]
+    if backend == "sqlite":  # before the dedup step rewrites the band rows: the rows the insert step wrote
+        steps.append(("raw", ["--out", str(workdir / "raw.db")]))
+        steps.append(("store", ["--n", str(args.n), "--db", str(workdir / "store-only.db")]))
+    steps += [("export", ["--out", str(workdir / f"export-{backend}.jsonl")]), ("dedup", [])]
+    wanted = set(args.steps.split(","))
+    rows = []
+    try:
+        for step, extra in [(step, extra) for step, extra in steps if step in wanted]:
+            result, rss = run_step(["--step", step, "--db", db, *extra])
+            rate = result["records"] / result["seconds"] if result["seconds"] else 0.0
+            rows.append((backend, step, result, rss, rate))
+            cpu = result.get("own_cpu_seconds") or result["cpu_seconds"]
+            cpu_rate = result["records"] / cpu if cpu else 0.0
+            print(f"{backend:<10} {step:<7} {result['records']:>8} records {result['seconds']:8.1f} s "
+                  f"{rate:9.0f} records/s ({cpu_rate:.0f}/CPU-s)  peak RSS {rss:6.1f} MB  "
+                  + " ".join(f"{k}={round(v, 1) if isinstance(v, float) else v}" for k, v in result.items()
+                             if k not in ("records", "seconds")),
+                  flush=True)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    return rows
+
+
+def summarise(rows: list[tuple], n: int) -> None:
+    planted = n // DUP_EVERY
     # CPU seconds are only comparable between runs on equally fast CPUs: a reference loop says how fast this one
     # is right now (a shared or loaded machine's CPU-seconds are slower too: caches and cores are shared)
     ref_us = min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000 * 1e6
@@ -235,10 +301,11 @@ def main() -> int:
             if seconds.get(("sqlite", "raw")):
                 ratio = seconds[("sqlite", "raw")] / seconds[("sqlite", "insert")]
                 print(f"sqlite insert vs raw executemany of the same rows: {ratio:.2f} (goal >= 0.6)")
+            if seconds.get(("sqlite", "raw")) and seconds.get(("sqlite", "store")):
+                ratio = seconds[("sqlite", "raw")] / seconds[("sqlite", "store")]
+                print(f"sqlite store calls alone (find_duplicate + upsert + commit) vs raw executemany: {ratio:.2f}")
         if step == "export":
             print(f"{backend} export peak RSS: {rss:.1f} MB ({rss / 150:.2f}x the 150 MB limit)")
-    return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -138,9 +138,9 @@ def test_utf8_tokens_are_the_words_encoded(text):
 
 
 def test_hot_buckets_go_through_the_sorted_band_query(store, monkeypatch):
-    from newsbot.store import core
+    from newsbot.store import neardup
 
-    monkeypatch.setattr(core, "BAND_ROWS_UNSORTED", 0)  # every look-up that finds rows takes the sorted path
+    monkeypatch.setattr(neardup, "BAND_ROWS_UNSORTED", 0)  # every look-up that finds rows takes the sorted path
     a = make_record(1, words=200)
     words = a.body.split(" ")
     words[5] = words[60] = "تعديل"

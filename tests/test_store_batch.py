@@ -12,7 +12,7 @@ import pytest
 
 from newsbot import dedup
 from newsbot.record import RawPage
-from newsbot.store import core, open_store, record_key
+from newsbot.store import core, neardup, open_store, record_key
 from newsbot.store.bandindex import BandIndex
 from newsbot.store.warc import decode_raw
 from newsbot.urls import canonicalize
@@ -81,22 +81,26 @@ def _response(warc: bytes) -> tuple:
     return page.url, page.status, sorted(page.headers.items()), page.body, page.request_url
 
 
-def _run(path, monkeypatch, *, hold_back: bool, index: bool, commit_every: int = 5000) -> dict:
+def _run(path, monkeypatch, *, hold_back: bool, index: bool, commit_every: int = 5000,
+         fresh_rows: int = core.FRESH_ROWS) -> dict:
     with monkeypatch.context() as m:
+        m.setattr(core, "FRESH_ROWS", fresh_rows)
         if not hold_back:
             m.setattr(core.Store, "_holds_back", lambda self: False)
-        m.setattr(core, "BAND_INDEX_AFTER", 0 if index else 10**9)
+        m.setattr(neardup, "BAND_INDEX_AFTER", 0 if index else 10**9)
         with open_store(str(path)) as s:
             stats = run_records(_records(), s, settings={"NEWSBOT_COMMIT_EVERY": commit_every}, processes=0)
-            used_index = s._bands is not None
+            used_index = s.neardup.index is not None
     assert used_index == index
     return {"stats": stats, "rows": _dump(path)}
 
 
-@pytest.mark.parametrize("commit_every", [5000, 7])
-def test_batched_writes_store_what_record_at_a_time_writes(tmp_path, monkeypatch, commit_every):
+@pytest.mark.parametrize(("commit_every", "fresh_rows"), [(5000, 1000), (7, 1000), (5000, 4)],
+                         ids=["one-batch", "small-batches", "written-every-4"])
+def test_batched_writes_store_what_record_at_a_time_writes(tmp_path, monkeypatch, commit_every, fresh_rows):
     before = _run(tmp_path / "before.db", monkeypatch, hold_back=False, index=False, commit_every=commit_every)
-    after = _run(tmp_path / "after.db", monkeypatch, hold_back=True, index=True, commit_every=commit_every)
+    after = _run(tmp_path / "after.db", monkeypatch, hold_back=True, index=True, commit_every=commit_every,
+                 fresh_rows=fresh_rows)
     assert after["stats"] == before["stats"]
     assert after["rows"] == before["rows"]
     stats = after["stats"]
@@ -147,11 +151,11 @@ def test_a_record_sqlite_would_refuse_fails_alone_at_its_upsert(tmp_path):
 
 
 def test_another_connections_articles_reach_the_band_index(tmp_path, monkeypatch):
-    monkeypatch.setattr(core, "BAND_INDEX_AFTER", 0)
+    monkeypatch.setattr(neardup, "BAND_INDEX_AFTER", 0)
     path = str(tmp_path / "s.db")
     with open_store(path) as mine, open_store(path) as theirs:
         run_records([make_record(i, words=150) for i in range(20)], mine)
-        assert mine._bands is not None  # built, then extended by the commit
+        assert mine.neardup.index is not None  # built, then extended by the commit
         story = make_record(100, site="other.net", words=150)
         run_records([story], theirs)  # another crawler on the same file
         stats = run_records([_copy_of(story, 101)], mine)
@@ -160,12 +164,12 @@ def test_another_connections_articles_reach_the_band_index(tmp_path, monkeypatch
 
 
 def test_a_store_larger_than_the_index_bound_is_looked_up_by_query(tmp_path, monkeypatch):
-    monkeypatch.setattr(core, "BAND_INDEX_AFTER", 0)
-    monkeypatch.setattr(core, "BAND_INDEX_MAX_ROWS", 10 * dedup.BANDS)
+    monkeypatch.setattr(neardup, "BAND_INDEX_AFTER", 0)
+    monkeypatch.setattr(neardup, "BAND_INDEX_MAX_ROWS", 10 * dedup.BANDS)
     with open_store(str(tmp_path / "s.db")) as s:
         stories = [make_record(i, words=150) for i in range(30)]
         run_records(stories, s, settings={"NEWSBOT_COMMIT_EVERY": 5})
-        assert s._bands is None and s._bands_off
+        assert s.neardup.index is None and s.neardup.off
         stats = run_records([_copy_of(stories[3], 200)], s)
         assert stats["newsbot/dedup/near"] == 1
 

@@ -26,7 +26,8 @@ Extensions (same objects):
 Schema (schema.py): `articles` (one row per canonical key: the record's fields, published_utc,
 fingerprint, first_seen, last_seen, updated_at), `raw_pages` (one gzipped WARC response record per
 article), `url_aliases`, `invalid`, `minhashes` + `lsh_bands` (near-duplicate state that survives
-across runs), `meta`, and `schema_version` (ordered migration steps, both backends).
+across runs; owned by neardup.py's NearDupIndex, with the SQLite in-memory band index of bandindex.py),
+`meta`, and `schema_version` (ordered migration steps, both backends).
 
 Parses no HTML.
 """

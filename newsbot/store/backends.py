@@ -65,6 +65,10 @@ class Backend:
         if rows:
             self.executemany(f"{head} ({', '.join('?' * len(rows[0]))}) {tail}", rows)
 
+    def insert_pairs(self, head: str, flat: list[Any], tail: str = "") -> None:
+        """Two-column rows given as one flat list [a0, b0, a1, b1, ...] (numpy makes it without a tuple a row)."""
+        self.insert_many(head, list(zip(flat[0::2], flat[1::2], strict=True)), tail)
+
     def stream(self, sql: str, params: Sequence[Any] = (), size: int = 1000) -> Iterator[tuple]:
         raise NotImplementedError
 
@@ -215,6 +219,15 @@ class SQLiteBackend(Backend):
             chunk = rows[start : start + per]
             sql = full if len(chunk) == per else f"{head} {', '.join([mark] * len(chunk))} {tail}"
             self.conn.execute(sql, [value for row in chunk for value in row])
+
+    def insert_pairs(self, head: str, flat: list[Any], tail: str = "") -> None:
+        # the flat list is already the statement's parameters: slices of it, no per-row flattening
+        step = 2 * self.ROWS_PER_INSERT
+        full = f"{head} {', '.join(['(?, ?)'] * self.ROWS_PER_INSERT)} {tail}"
+        for start in range(0, len(flat), step):
+            chunk = flat[start : start + step]
+            sql = full if len(chunk) == step else f"{head} {', '.join(['(?, ?)'] * (len(chunk) // 2))} {tail}"
+            self.conn.execute(sql, chunk)
 
     def stream(self, sql: str, params: Sequence[Any] = (), size: int = 1000) -> Iterator[tuple]:
         # a separate cursor steps through the result; SQLite does not materialise it

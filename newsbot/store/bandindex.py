@@ -62,11 +62,15 @@ class BandIndex:
 
     def add(self, rows: Sequence[tuple[int, int]]) -> None:
         """Committed (bucket, article id) rows; removed pairs are dropped on the way."""
-        if not rows and not self.removed:
-            return
         new = np.array(rows, dtype=np.int64).reshape(-1, 2)
-        buckets = np.concatenate([self.buckets, new[:, 0].astype(np.int32)])
-        ids = np.concatenate([self.ids, new[:, 1]])
+        self.add_arrays(new[:, 0], new[:, 1])
+
+    def add_arrays(self, new_buckets: np.ndarray, new_ids: np.ndarray) -> None:
+        """`add` of rows as two arrays (buckets, ids); fastest when the buckets come sorted."""
+        if not len(new_buckets) and not self.removed:
+            return
+        buckets = np.concatenate([self.buckets, new_buckets.astype(np.int32)])
+        ids = np.concatenate([self.ids, new_ids.astype(np.int64)])
         if self.removed:
             keep = ids >= 0
             buckets, ids = buckets[keep], ids[keep]

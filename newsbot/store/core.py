@@ -20,8 +20,8 @@ from typing import Any
 from newsbot import dedup
 from newsbot.record import ArticleRecord, RawPage
 from newsbot.store.backends import Backend, connect, describe, resolve_url
-from newsbot.store.bandindex import BandIndex
 from newsbot.store.fresh import Fresh, FreshRows
+from newsbot.store.neardup import BandRows, NearDupIndex
 from newsbot.store.schema import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE, missing_record_columns
 from newsbot.store.timeutil import iso_now, parse_iso, utc_text
 from newsbot.store.warc import decode_raw, encode_raw
@@ -37,16 +37,9 @@ CONTENT_FIELDS = ArticleRecord.fields_with("content")
 PROVENANCE_FIELDS = ArticleRecord.fields_with("provenance")
 LINK_FIELDS = ArticleRecord.fields_with("link")
 COLUMNS = (*RECORD_FIELDS, "key", "published_utc", "fingerprint")
-MAX_CANDIDATES = 200  # near-duplicate candidates checked per record (boilerplate-heavy buckets stay cheap)
-# the band look-up first fetches up to this many rows as they come (no DISTINCT and ORDER BY: no temporary
-# B-tree, which cost as much as the look-up); only buckets holding more go through the sorted query
-BAND_ROWS_UNSORTED = 1000
-# SQLite: the band look-ups go to an in-memory index (bandindex.py) once a run has made this many of them (a
-# short crawl never builds it), while the store holds at most BAND_INDEX_MAX_ROWS band rows (25 per article;
-# 8 bytes each: 32 MB at the limit, twice that while a commit merges its rows in)
-BAND_INDEX_AFTER = 2000
-BAND_INDEX_MAX_ROWS = 4_000_000
-# the held-back new articles of a SQLite batch (fresh.py), written at commit: table -> (INSERT head, tail)
+# the held-back new articles of a SQLite batch (fresh.py), written at commit or once this many wait (a bulk
+# run commits every 5,000: held back whole, they would cost it ~50 MB): table -> (INSERT head, tail)
+FRESH_ROWS = 1000
 _FRESH_COLUMNS = {
     "articles": ("id", *COLUMNS, "first_seen", "last_seen", "updated_at"),
     "raw_pages": ("article_id", "warc", "final_url", "status", "fetched_at", "raw_size"),
@@ -216,10 +209,8 @@ class Store:
         self.dialect = backend.dialect
         self._batching = False
         self._tx_open = False
-        # LSH band rows of a batch wait here and go in sorted at commit: one pass over the index
-        # instead of 25 random B-tree inserts per record (the lookups consult them meanwhile)
-        self._pending_bands: dict[int, list[int]] = {}
-        self._unit_bands: list[tuple[int, int]] | None = None
+        # signatures, band rows (those of the open batch too) and the SQLite in-memory band index
+        self.neardup = NearDupIndex(self.dialect)
         # writes of the open batch transaction, replayed on a new connection if the database goes away (a backend
         # that never reconnects keeps none: the log would only hold a batch's records and their pages in memory)
         self._batch_log: list[tuple[str, tuple, dict]] = []
@@ -230,14 +221,6 @@ class Store:
         # SQLite batches: new articles held back until commit (fresh.py), with the ids they will have
         self._fresh: FreshRows | None = None
         self._next_id = 0
-        # SQLite: the band rows in memory (bandindex.py), as of PRAGMA data_version _bands_version; the band rows
-        # the open transaction removes (articles whose signature changed) reach it at commit, as its added rows do
-        self._bands: BandIndex | None = None
-        self._bands_version: int | None = None
-        self._bands_off = False
-        self._band_lookups = 0
-        self._removed_bands: list[tuple[tuple[int, ...], int]] = []
-        self._direct_bands: list[tuple[int, int]] = []  # band rows a unit outside a batch wrote
         self.dedup_params_current = True
         self.wait_seconds = RECONNECT_SECONDS
         self._down_until = 0.0  # monotonic time before which writes fail at once (StoreUnavailable)
@@ -258,40 +241,28 @@ class Store:
         self._writes += 1
         if self._batching:
             self._open_tx()
-            outer_unit, self._unit_bands = self._unit_bands, []
-            removed = len(self._removed_bands)
+            mark = self.neardup.begin_unit()
             try:
                 with self.db.pipeline():
                     self.db.execute("SAVEPOINT unit")
                     yield
                     self.db.execute("RELEASE SAVEPOINT unit")
             except BaseException:
-                self._unit_bands = outer_unit
-                del self._removed_bands[removed:]
+                self.neardup.fail_unit(mark)
                 self.db.execute("ROLLBACK TO SAVEPOINT unit")
                 self.db.execute("RELEASE SAVEPOINT unit")
                 raise
-            unit, self._unit_bands = self._unit_bands, outer_unit
-            if outer_unit is not None:
-                outer_unit.extend(unit)
-            else:
-                pending = self._pending_bands
-                for bucket, article_id in unit:
-                    if bucket in pending:
-                        pending[bucket].append(article_id)
-                    else:
-                        pending[bucket] = [article_id]
+            self.neardup.end_unit(mark)
             return
         self.db.begin()
         try:
             with self.db.pipeline():
                 yield
         except BaseException:
-            self._removed_bands, self._direct_bands = [], []
+            self.neardup.rolled_back(keep_index=True)  # nothing of it was committed: the index still holds
             self.db.execute("ROLLBACK")
             raise
-        rows, self._direct_bands = self._direct_bands, []
-        self._committed(rows)
+        self._committed(self.neardup.direct_rows())
 
     def _open_tx(self) -> None:
         """The batch's transaction, begun on its first write."""
@@ -317,17 +288,18 @@ class Store:
         return self._fresh
 
     def _write_fresh(self) -> None:
-        """Write the held-back articles now (a read that must see them, or the same article stored again)."""
+        """Write the held-back articles now (a read that must see them, the same article stored again, or as many
+        as FRESH_ROWS held back): all or none of them; when none, they stay held back for the commit to retry."""
         if not self._fresh:
             return
+        self.db.execute("SAVEPOINT fresh")
         try:
             self._fresh.write(self.db, FRESH_STATEMENTS)
-        except BaseException:  # the batch cannot be half written: it is lost as a failed commit would lose it
-            self._tx_open = False
-            self._pending_bands, self._removed_bands = {}, []
-            self._bands = None
-            self.db.execute("ROLLBACK")
+        except BaseException:
+            self.db.execute("ROLLBACK TO SAVEPOINT fresh")
+            self.db.execute("RELEASE SAVEPOINT fresh")
             raise
+        self.db.execute("RELEASE SAVEPOINT fresh")
 
     @contextmanager
     def batch(self) -> Iterator[Store]:
@@ -389,11 +361,8 @@ class Store:
                     raise
                 time.sleep(0.5)
         self._tx_open = False
-        self._pending_bands = {}
-        self._unit_bands = None
         self._probe = None
-        self._bands = None
-        self._removed_bands = []
+        self.neardup.reset()
         if self._fresh is not None:
             self._fresh.clear()
         replay, self._batch_log = self._batch_log, []
@@ -410,40 +379,27 @@ class Store:
         if not self._tx_open:
             return
         self._tx_open = False
-        rows: list[tuple[int, int]] = []
         try:
             if self._fresh:  # first: the band rows refer to them
                 self._fresh.write(self.db, FRESH_STATEMENTS)
-            if self._pending_bands:
-                pending = self._pending_bands
-                # in bucket order (ids within one in the order they were stored): sorting plain ints, not pairs
-                rows = [(b, a) for b in sorted(pending) for a in pending[b]]
-                self.db.insert_many("INSERT INTO lsh_bands (bucket, article_id) VALUES", rows, "ON CONFLICT DO NOTHING")
+            rows = self.neardup.write_pending(self.db)
         except BaseException:
-            self._removed_bands, self._bands = [], None
+            self.neardup.rolled_back()
             self.db.execute("ROLLBACK")
             raise
         finally:
-            self._pending_bands = {}
             if self._fresh is not None:
                 self._fresh.clear()
         self._committed(rows)
 
-    def _committed(self, band_rows: list[tuple[int, int]]) -> None:
-        """COMMIT, then the band index learns what the transaction changed."""
+    def _committed(self, band_rows: BandRows) -> None:
+        """COMMIT, then the near-duplicate index learns what the transaction changed."""
         try:
             self.db.execute("COMMIT")
         except BaseException:
-            self._bands, self._removed_bands = None, []
+            self.neardup.rolled_back()
             raise
-        removed, self._removed_bands = self._removed_bands, []
-        if self._bands is None:
-            return
-        for buckets, article_id in removed:
-            self._bands.remove(buckets, article_id)
-        self._bands.add(sorted(band_rows))
-        if len(self._bands) > BAND_INDEX_MAX_ROWS:  # the store outgrew it: queries from now on
-            self._bands, self._bands_off = None, True
+        self.neardup.committed(band_rows)
 
     def close(self) -> None:
         try:
@@ -605,6 +561,8 @@ class Store:
         """A new article of a SQLite batch: its rows wait for the commit (fresh.py); its band rows join the
         batch's. Raises, holding nothing back, what writing it would raise."""
         self._writes += 1
+        if self._fresh is not None and len(self._fresh.by_key) >= FRESH_ROWS:  # memory stays bounded
+            self._write_fresh()
         article_id = self._next_id
         sig = signature if signature is not None else dedup.signature(record.body)
         rows = {"articles": [(article_id, *self._values(record, key, fp), now, now, now)],
@@ -618,12 +576,7 @@ class Store:
         fresh = Fresh(article_id, key, fp, record.content_hash, record.duplicate_of, record.cluster_id, sig, now)
         self._fresh_rows().add(fresh, rows)
         self._next_id += 1
-        pending = self._pending_bands
-        for bucket in dedup.band_buckets(sig):
-            if bucket in pending:
-                pending[bucket].append(article_id)
-            else:
-                pending[bucket] = [article_id]
+        self.neardup.hold(article_id, sig)
 
     def _values(self, record: ArticleRecord, key: str, fp: str) -> tuple:
         values = list(_record_values(record))
@@ -675,31 +628,10 @@ class Store:
         self._insert_dedup_state(article_id, sig)
 
     def _delete_dedup_state(self, article_id: int) -> None:
-        old = self.db.execute("SELECT signature FROM minhashes WHERE article_id = ?", (article_id,)).fetchone()
-        if old is None:
-            return
-        buckets = dedup.band_buckets(bytes(old[0]))  # the band rows are keyed by bucket first: delete by key
-        for bucket in buckets:
-            if article_id in self._pending_bands.get(bucket, ()):
-                self._pending_bands[bucket].remove(article_id)
-        if self._unit_bands:
-            self._unit_bands[:] = [(b, a) for b, a in self._unit_bands if a != article_id]
-        if self._bands is not None:
-            self._removed_bands.append((buckets, article_id))
-        self.db.execute(
-            f"DELETE FROM lsh_bands WHERE article_id = ? AND bucket IN ({','.join('?' * len(buckets))})",
-            (article_id, *buckets),
-        )
-        self.db.execute("DELETE FROM minhashes WHERE article_id = ?", (article_id,))
+        self.neardup.delete(self.db, article_id)
 
     def _insert_dedup_state(self, article_id: int, sig: bytes) -> None:
-        self.db.execute("INSERT INTO minhashes (article_id, signature) VALUES (?, ?)", (article_id, sig))
-        rows = [(bucket, article_id) for bucket in dedup.band_buckets(sig)]
-        if self._unit_bands is not None:  # inside a batch: written at commit
-            self._unit_bands.extend(rows)
-            return
-        self.db.executemany("INSERT INTO lsh_bands (bucket, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", rows)
-        self._direct_bands.extend(rows)
+        self.neardup.insert(self.db, article_id, sig)
 
     @_reconnecting
     def add_invalid(self, record: ArticleRecord | dict[str, Any], reason: str) -> None:
@@ -759,60 +691,9 @@ class Store:
                 "SELECT id, key, duplicate_of, cluster_id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
                 (content_hash,),
             )
-        buckets = dedup.band_buckets(sig)
-        index = self._band_index()
-        if index is not None:
-            return exact, index.lookup(buckets, MAX_CANDIDATES)
-        near = self.db.execute(
-            f"SELECT article_id FROM lsh_bands WHERE bucket IN ({','.join('?' * len(buckets))})"
-            f" LIMIT {BAND_ROWS_UNSORTED + 1}",
-            buckets,
-        )
+        near = self.neardup.look_up(self.db, dedup.band_buckets(sig), tx_open=self._tx_open,
+                                    params_current=self.dedup_params_current)
         return exact, near
-
-    def _band_index(self) -> BandIndex | None:
-        """The in-memory band rows (SQLite), while they are those of the store; None: ask the database."""
-        if self.dialect != "sqlite" or self._bands_off or not self.dedup_params_current:
-            return None
-        if self._bands is not None:
-            # in our own transaction we hold the write lock; otherwise another connection may have written
-            if self._tx_open or self._data_version() == self._bands_version:
-                return self._bands
-            self._bands, self._band_lookups = None, 0
-        self._band_lookups += 1
-        if self._band_lookups < BAND_INDEX_AFTER or self._tx_open:  # built between transactions: committed rows
-            return None
-        count = self.db.execute("SELECT COUNT(*) FROM minhashes").fetchone()[0]
-        if count * dedup.BANDS > BAND_INDEX_MAX_ROWS:
-            self._bands_off = True
-            return None
-        version = self._data_version()
-        self._bands = BandIndex.from_signatures(self.db.execute("SELECT article_id, signature FROM minhashes"))
-        self._bands_version = version
-        log.debug("near-duplicate band index: %d rows, %.1f MB", len(self._bands), self._bands.nbytes / 1e6)
-        return self._bands
-
-    def _data_version(self) -> int:
-        """SQLite's count of other connections' commits (PRAGMA data_version: unchanged by our own)."""
-        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
-
-    def _near_ids(self, near: Any, buckets: tuple[int, ...]) -> set[int]:
-        """Ids in the record's buckets: all of them, or (hot buckets) the MAX_CANDIDATES smallest.
-
-        Either way the MAX_CANDIDATES smallest ids below any given id are among them, all the caller keeps.
-        (The band index answers with a set already: per bucket, all ids or its MAX_CANDIDATES smallest, which
-        holds the same smallest ids.)
-        """
-        if isinstance(near, set):
-            return near
-        rows = near.fetchall()
-        if len(rows) <= BAND_ROWS_UNSORTED:
-            return {r[0] for r in rows}
-        return {r[0] for r in self.db.execute(
-            f"SELECT DISTINCT article_id FROM lsh_bands WHERE bucket IN ({','.join('?' * len(buckets))})"
-            f" ORDER BY article_id LIMIT {MAX_CANDIDATES}",
-            buckets,
-        ).fetchall()}
 
     def _match(self, own_id: int | None, content_hash: str | None, sig: bytes,
                looked: tuple[Any, Any] | None = None) -> dedup.Match | None:
@@ -825,29 +706,8 @@ class Store:
             hit = (held.id, held.key, held.duplicate_of, held.cluster_id)  # stored ones have the smaller ids
         if hit and (own_id is None or hit[0] < own_id):
             return dedup.Match(hit[2] or hit[1], hit[3] or dedup.cluster_id_for(hit[1]), 1.0, "exact")
-        buckets = dedup.band_buckets(sig)
-        found = self._near_ids(near, buckets)
-        if self._pending_bands:
-            for bucket in buckets:
-                found.update(self._pending_bands.get(bucket, ()))
-        candidates = sorted(c for c in found if own_id is None or c < own_id)[:MAX_CANDIDATES]
-        best: tuple[float, int] | None = None
-        if candidates:
-            held_by_id = self._fresh.by_id if self._fresh else {}
-            sigs = {c: held_by_id[c].signature for c in candidates if c in held_by_id}
-            stored = [c for c in candidates if c not in held_by_id]
-            if stored:
-                marks = ",".join("?" * len(stored))
-                sigs.update(self.db.execute(
-                    f"SELECT article_id, signature FROM minhashes WHERE article_id IN ({marks})", stored
-                ).fetchall())
-            for cand_id in candidates:  # in id order: on a tie the oldest article wins
-                cand = sigs.get(cand_id)
-                if cand is None:
-                    continue
-                sim = dedup.similarity(sig, bytes(cand))
-                if sim >= dedup.THRESHOLD and (best is None or sim > best[0]):
-                    best = (sim, cand_id)
+        candidates = self.neardup.candidates(self.db, near, dedup.band_buckets(sig), own_id)
+        best = self._most_similar(sig, candidates) if candidates else None
         if best is None:
             return None
         held_best = self._fresh.by_id.get(best[1]) if self._fresh else None
@@ -858,6 +718,26 @@ class Store:
                                   (best[1],)).fetchone()
         return dedup.Match(hit[1] or hit[0], hit[2] or dedup.cluster_id_for(hit[0]), round(best[0], 3), "near")
 
+    def _most_similar(self, sig: bytes, candidates: list[int]) -> tuple[float, int] | None:
+        """(similarity, id) of the candidate nearest `sig` past the threshold; on a tie the oldest article."""
+        held_by_id = self._fresh.by_id if self._fresh else {}
+        sigs = {c: held_by_id[c].signature for c in candidates if c in held_by_id}
+        stored = [c for c in candidates if c not in held_by_id]
+        if stored:
+            marks = ",".join("?" * len(stored))
+            sigs.update(self.db.execute(
+                f"SELECT article_id, signature FROM minhashes WHERE article_id IN ({marks})", stored
+            ).fetchall())
+        best: tuple[float, int] | None = None
+        for cand_id in candidates:  # in id order: on a tie the oldest article wins
+            cand = sigs.get(cand_id)
+            if cand is None:
+                continue
+            sim = dedup.similarity(sig, bytes(cand))
+            if sim >= dedup.THRESHOLD and (best is None or sim > best[0]):
+                best = (sim, cand_id)
+        return best
+
     def rebuild_dedup(self, chunk: int = 500) -> dict[str, int]:
         """Recompute every signature, LSH bucket and link, oldest article first (after a parameter change).
 
@@ -865,11 +745,8 @@ class Store:
         """
         counts = {"articles": 0, "exact": 0, "near": 0}
         self._write_fresh()
-        self._bands, self._bands_off, bands_off = None, True, self._bands_off  # its band rows are being replaced
-        try:
+        with self.neardup.suspended():  # its band rows are being replaced
             self._rebuild_dedup(counts, chunk)
-        finally:
-            self._bands_off = bands_off
         return counts
 
     def _rebuild_dedup(self, counts: dict[str, int], chunk: int) -> None:

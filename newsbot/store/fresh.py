@@ -86,11 +86,10 @@ class FreshRows:
             self.by_alias.setdefault(alias, fresh)
 
     def write(self, db: Any, statements: dict[str, tuple[str, str]]) -> None:
-        """Insert every held-back row (articles first: the others refer to them), then forget them."""
-        try:
-            for table in ("articles", "raw_pages", "archived_pages", "minhashes", "url_aliases"):
-                if self.rows[table]:
-                    head, tail = statements[table]
-                    db.insert_many(head, self.rows[table], tail)
-        finally:
-            self.clear()
+        """Insert every held-back row (articles first: the others refer to them), then forget them (kept when
+        an insert fails: the caller rolls the partial write back, and may write them again)."""
+        for table in ("articles", "raw_pages", "archived_pages", "minhashes", "url_aliases"):
+            if self.rows[table]:
+                head, tail = statements[table]
+                db.insert_many(head, self.rows[table], tail)
+        self.clear()
