@@ -5,14 +5,15 @@ oracle it is checked against (it must never count less than this)."""
 
 import re
 
-from newsbot.extract.decode import _ATTR, _BLOCK, _FLAT, _QUOTE_OPEN, MAX_PARSE_WORK
+from newsbot.extract.decode import _ATTR, _BLOCK, _FLAT, _QUOTE_OPEN
+from newsbot.extract.options import DEFAULTS
 
 _RAW = {name: re.compile(rf"</{name}[\t\n\f\r />]", re.I)
         for name in ("script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title")}
 _TAG_NAME = re.compile(r"[a-zA-Z][^\t\n\f\r />]*")
 
 
-def reference_parse_work(html: str, stop_at: int = MAX_PARSE_WORK) -> int:
+def reference_parse_work(html: str, stop_at: int = DEFAULTS.max_parse_work) -> int:
     """An upper estimate of the tree builder's work on `html`, stopping early once it passes `stop_at`."""
     # no fast path: a page of few tags can still hold one with a million attributes (about 3% of extract())
     work = 0

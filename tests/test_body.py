@@ -238,7 +238,8 @@ SCORE_PAGE = """<html><body><div class="post-meta"><div class="content"><p>{p}</
 
 def _chain_walk_score(units, containers):
     """The scorer written the obvious way: every unit adds to every block of its chain."""
-    from newsbot.extract.body import SHORT, _is_sentence, _value
+    from newsbot.extract.body import _is_sentence, _value
+    from newsbot.extract.options import DEFAULTS
 
     values = [_value(u) for u in units]
     for u, v in zip(units, values, strict=True):
@@ -264,7 +265,7 @@ def _chain_walk_score(units, containers):
     for u, v in zip(units, values, strict=True):
         k = max((i for i, c in enumerate(u.chain) if c.hint < 0), default=-1)
         n, sentence = len(u.text), v > 0 and _is_sentence(u.text)
-        neutral = v <= 0 and n < SHORT and not u.link_chars and not u.junk  # a short plain line
+        neutral = v <= 0 and n < DEFAULTS.short_unit and not u.link_chars and not u.junk  # a short plain line
         for i, c in enumerate(u.chain):
             c.units += 1
             c.sentences += sentence and i > k

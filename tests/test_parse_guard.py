@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from newsbot.extract.decode import MAX_PARSE_WORK, parse_work
+from newsbot.extract.decode import parse_work
+from newsbot.extract.options import DEFAULTS
 from tests.parse_work_reference import reference_parse_work
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -78,7 +79,7 @@ def test_real_pages_pass_the_guard_and_are_bounded_above(folder):
     assert pages, f"no pages under {where}"
     for name, html in pages:
         fast = parse_work(html)
-        assert fast <= MAX_PARSE_WORK, f"{name}: a real page would be refused as too deep ({fast})"
+        assert fast <= DEFAULTS.max_parse_work, f"{name}: a real page would be refused as too deep ({fast})"
         assert fast >= reference_parse_work(html), name
 
 
@@ -148,7 +149,7 @@ def test_fast_path_refuses_hostile_shapes(html):
     from newsbot.extract.decode import cheap_to_parse
 
     assert not cheap_to_parse(html.encode())
-    assert reference_parse_work(html) > MAX_PARSE_WORK or "</div " in html  # each is really over the budget
+    assert reference_parse_work(html) > DEFAULTS.max_parse_work or "</div " in html  # each is really over the budget
 
 
 @pytest.mark.parametrize("folder", ["corpus/pages", "wcxb-dev/pages"])

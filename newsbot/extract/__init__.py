@@ -1,5 +1,6 @@
 """Extraction: bytes + URL (+ headers) -> ArticleRecord. Imports no Scrapy; runs offline."""
 
 from newsbot.extract.core import ExtractionError, ParsedPage, extract, extract_parsed, parse_page
+from newsbot.extract.options import ExtractOptions
 
-__all__ = ["ExtractionError", "ParsedPage", "extract", "extract_parsed", "parse_page"]
+__all__ = ["ExtractOptions", "ExtractionError", "ParsedPage", "extract", "extract_parsed", "parse_page"]

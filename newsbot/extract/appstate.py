@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsbot.extract import safejson
 from newsbot.extract.boilerplate import fold
+from newsbot.extract.options import current
 
 _BODY_KEYS = ("content", "body", "articlebody", "text", "html", "bodyhtml", "contenthtml", "articletext", "fulltext",
               "story", "storytext", "richtext", "rendered")
@@ -27,7 +28,6 @@ _STATE_ASSIGN = re.compile(
 _STATE_DOT = ".__"  # what every assignment has right after "window": found at C speed, unlike a re.I search
 _WINDOW = len("window")
 _TAG = re.compile(r"<[^>]+>")
-_MAX_STATE = 8_000_000
 
 
 @dataclass
@@ -141,7 +141,7 @@ def _app_states(nd: LexborNode | None, scripts: list[LexborNode]) -> list:
         if node.attributes.get("src") or node.attributes.get("id") == "__NEXT_DATA__":
             continue
         text = node.text(deep=True) or ""
-        if "window.__" not in text or len(text) > _MAX_STATE:
+        if "window.__" not in text or len(text) > current().max_app_state:
             continue
         for m in _state_assignments(text):
             obj = _decode_state(text[m.end():])

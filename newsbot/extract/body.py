@@ -32,15 +32,11 @@ from newsbot.extract.boilerplate import (
 )
 from newsbot.extract.confidence import confidence
 from newsbot.extract.dom import Container, Unit, walk_units
+from newsbot.extract.options import current
 from newsbot.extract.profiles import Profile
 from newsbot.extract.types import BodyResult, Metadata
 
-SHORT = 25  # chars: below this a unit is a label/crosshead, not prose
-TEASER_ENTRIES_MIN = 10  # headline-over-blurb entries that make a block a teaser list
-TEASER_MAX_SHARE = 0.25  # ... when no one entry holds more of the block's prose than this
-TEASER_BLURB_MAX = 320  # a teaser's blurb is a sentence or two; an article section under its heading runs longer
-REPEAT_MIN_CHARS = 40  # a paragraph this long printed twice in a run is a copy, not the article's refrain
-SECOND_OPINION_BELOW = 0.6  # confidence under which trafilatura is asked for a second opinion
+# the thresholds weighed here are named and documented once, in newsbot/extract/options.py (current())
 _LETTER = re.compile(r"[^\W\d_]")
 _TOKEN = re.compile(r"\w+")
 
@@ -48,34 +44,37 @@ _TOKEN = re.compile(r"\w+")
 def _is_caption(u: Unit) -> bool:
     """Short text next to an image: in the image's own small box, or the first text right after it."""
     n = len(u.text)
-    if n > 150 or u.heading:
+    o = current()
+    if n > o.caption_max or u.heading:
         return False
-    if u.owner.media and u.owner.text_chars <= 150:
+    if u.owner.media and u.owner.text_chars <= o.caption_max:
         return True
-    return u.after_media and _weighted_len(u.text) < 80 and not u.text.rstrip().endswith(_SENTENCE_END)
+    return u.after_media and _weighted_len(u.text) < o.caption_after_image_max and \
+        not u.text.rstrip().endswith(_SENTENCE_END)
 
 
 def _value(u: Unit) -> float:
     """How much this unit looks like article prose (negative: furniture)."""
     n = len(u.text)
+    o = current()
     if u.junk:
-        return -min(n, 200)
+        return -min(n, o.junk_weight_max)
     if is_credit_line(u.text) or _is_caption(u):
         u.junk = True
-        return -min(n, 40)  # image furniture: dropped from any container, so it barely weighs on the choice
+        return -min(n, o.image_furniture_weight_max)  # dropped from any container: barely weighs on the choice
     if is_furniture_line(u.text) or is_policy_text(u.text):
         u.junk = True
-        return -min(n, 200)
+        return -min(n, o.junk_weight_max)
     ld = u.link_density
-    if ld > 0.5:
+    if ld > o.link_dense:
         return -n
-    if n < SHORT:
+    if n < o.short_unit:
         return -2.0
     v = n * (1.0 - ld)
     if u.tag == "p":
-        v *= 1.2
+        v *= o.paragraph_weight
     elif u.list_item or u.tag in ("td", "th", "dt", "dd"):
-        v *= 0.7
+        v *= o.list_weight
     return v
 
 
@@ -135,19 +134,21 @@ def _weigh_names(containers: list[Container]) -> None:
 
 def _tallies(units: list[Unit], values: list[float], containers: list[Container]) -> None:
     """Score, good and bad chars, units and sentences of every block, furniture names counted."""
+    o = current()
+    bad_max, short = o.junk_weight_max, o.short_unit
     for u, v in zip(units, values, strict=False):
         n = len(u.text)
         owner = u.owner
         owner.units += 1
         if v > 0:  # its value up to the deepest furniture-named block above it, bad text from there up
             owner.pos += v
-            owner.pos_bad -= min(n, 200)
+            owner.pos_bad -= min(n, bad_max)
             owner.good_chars += n
             if _sentence(u):
                 owner.sentences += 1
         else:
             owner.score += v
-            if n >= SHORT or u.link_chars or u.junk:  # a short plain line (list item, cell) is neutral, not furniture
+            if n >= short or u.link_chars or u.junk:  # a short plain line (list item, cell) is neutral, not furniture
                 owner.bad_chars += n
     for c in reversed(containers):
         if c.hint < 0:  # all the text below a furniture-named block is bad text from there up
@@ -169,17 +170,18 @@ def _tallies(units: list[Unit], values: list[float], containers: list[Container]
 
 def _best_container(containers: list[Container], near_title: set[int] | None = None) -> Container | None:
     best, best_s = None, 0.0
+    o = current()
     for c in containers:
         s = c.score
         if s <= 0 or c.furniture:
             continue
         if c.strong:
-            s *= 1.5
+            s *= o.article_body_bonus
         elif c.hint > 0:
-            s *= 1.15
+            s *= o.article_name_bonus
         if near_title and (id(c) in near_title or (c.parent is not None and (
                 id(c.parent) in near_title or (c.parent.parent is not None and id(c.parent.parent) in near_title)))):
-            s *= 1.2  # the headline sits in or just above it: the article, not a neighbour story
+            s *= o.headline_bonus  # the headline sits in or just above it: the article, not a neighbour story
         if s > best_s:
             best, best_s = c, s
     return best
@@ -248,7 +250,7 @@ def _keep(units: list[Unit], values: list[float], box: Container, ftitle: frozen
         first = next((i for i, u in enumerate(kept) if values[u.index] > 0), None)
         if first is None:
             return []
-    lead = [u for u in kept[:first] if (u.heading and len(u.text) >= SHORT) or _opening_line(u)]
+    lead = [u for u in kept[:first] if (u.heading and len(u.text) >= current().short_unit) or _opening_line(u)]
     if why is not None:
         for u in kept[:first]:
             if u not in lead:
@@ -269,7 +271,7 @@ def _drop_rule(u: Unit, box: Container, units: list[Unit], ftitle: frozenset[str
         return "no letters (ids, separators)"  # a figure in a table cell or list item is data
     if u.junk:
         return "furniture line, credit or caption"
-    if u.link_density > 0.5:
+    if u.link_density > current().link_dense:
         return f"link density {u.link_density:.2f}"
     if is_date_line(text) and u.tag not in ("td", "th"):  # a date or a figure in a table cell is data
         return "date line"
@@ -307,7 +309,8 @@ def _weighted_len(text: str) -> int:
 
 def _is_sentence(text: str) -> bool:
     n = _weighted_len(text)
-    return n >= 80 or (n >= 40 and text.rstrip().endswith(_SENTENCE_END))
+    o = current()
+    return n >= o.sentence_chars or (n >= o.sentence_chars_with_stop and text.rstrip().endswith(_SENTENCE_END))
 
 
 def _sentence(u: Unit) -> bool:
@@ -392,9 +395,10 @@ def _looks_like_listing(units: list[Unit], values: list[float], box: Container, 
     seq = []
     run = best_run = sentences = 0
     run_block: Container | None = None
+    dense = current().link_dense
     for u in units:
         if len(u.chain) > depth and u.chain[depth] is box and u.owner.neg <= depth:
-            if u.link_density > 0.5 and len(u.text) >= 20 and not is_furniture_line(u.text):
+            if u.link_density > dense and len(u.text) >= 20 and not is_furniture_line(u.text):
                 seq.append("L")
                 run = 0
             elif values[u.index] > 0:
@@ -453,28 +457,29 @@ def _teaser_entries(units: list[Unit], containers: list[Container], box: Contain
         if c.parent is not None and c.end > c.first and box.first <= c.first and c.end <= box.end:
             kids.setdefault(id(c.parent), []).append(c)
     parent: Container | None = box
+    o = current()
     while parent is not None:  # down through the wrappers that hold most of the block's prose
         children = kids.get(id(parent), [])
         widest = max(children, key=lambda c: c.good_chars, default=None)
         here, parent = parent, (widest if widest is not None and widest.good_chars >= 0.6 * parent.good_chars
                                 else None)
-        if len(children) < TEASER_ENTRIES_MIN:
+        if len(children) < o.teaser_entries_min:
             continue
         groups: dict[tuple[str, str], list[Container]] = {}
         for c in children:
             groups.setdefault((c.tag, c.name), []).append(c)
         entries = max(groups.values(), key=len)
-        if len(entries) < TEASER_ENTRIES_MIN:
+        if len(entries) < o.teaser_entries_min:
             continue
         teasers = 0
         for c in entries:
             lines = [u.text for u in units[c.first:c.end] if len(u.text) >= 15]
-            if 2 <= len(lines) <= 3 and len(lines[0]) <= 160 and len(lines[0]) < len(lines[-1]) <= TEASER_BLURB_MAX \
+            if 2 <= len(lines) <= 3 and len(lines[0]) <= 160 and len(lines[0]) < len(lines[-1]) <= o.teaser_blurb_max \
                     and _is_sentence(lines[-1]):
                 teasers += 1
         biggest = max(c.good_chars for c in entries)
-        if teasers >= TEASER_ENTRIES_MIN and teasers >= 0.6 * len(entries) and \
-                biggest < TEASER_MAX_SHARE * max(here.good_chars, 1):
+        if teasers >= o.teaser_entries_min and teasers >= 0.6 * len(entries) and \
+                biggest < o.teaser_max_share * max(here.good_chars, 1):
             return True
     return False
 
@@ -548,7 +553,8 @@ def _dom_result(units: list[Unit], containers: list[Container], ftitle: frozense
         _record_trace(t, units, containers, box, leads, kept, why, near_title)
     total_good = containers[0].good_chars  # prose of the page outside furniture-named blocks
     concentration = box.good_chars / total_good if total_good else 0.0
-    if concentration < 0.35 and box.good_chars < 600 and not declared_article and \
+    o = current()
+    if concentration < o.lone_teaser_share and box.good_chars < o.lone_teaser_chars and not declared_article and \
             not _headline_near(units, box, ftitle):
         return [], 0.05, True  # one teaser among many, no headline of its own: a section/home page
     signals = _signals(units, containers, box, kept, values, ftitle, declared_article)
@@ -683,19 +689,20 @@ def _structured_opinion(tree: LexborHTMLParser, meta: Metadata, html: str, paras
     """The DOM body weighed against the structured bodies (JSON-LD articleBody, app state): the structured one
     replaces a DOM teaser, confirms an agreeing DOM body, and lowers the confidence of one it contradicts."""
     dom_text = "\n".join(paras)
+    o = current()
     # App state is only decoded when the DOM text is thin (it can be megabytes of JSON).
-    with_state = len(dom_text) < 1500 or conf < 0.6
+    with_state = len(dom_text) < o.structured_check_below or conf < o.second_opinion_below
     for sb in _structured(tree, meta, html, with_state):
         s_paras = _structured_paragraphs(sb, ftitle)
         s_text = "\n".join(s_paras)
-        if len(s_text) < 80:
+        if len(s_text) < o.structured_min_chars:
             continue
         agree = _overlap(dom_text, s_text) if dom_text else 0.0
         if len(s_text) > 1.5 * len(dom_text) + 150 and (sb.title_match or agree >= 0.6 or sb.source == "jsonld"):
             # the DOM shows a teaser / collapsed text; the structured body is the article
             return s_paras, sb.source, 0.75 + (0.15 if agree >= 0.6 else 0.0)
         back = _overlap(s_text, dom_text)
-        if agree >= 0.8 and back >= 0.8:
+        if agree >= o.agreement and back >= o.agreement:
             return paras, strategy, min(1.0, conf + 0.2)
         if back < 0.3 and sb.source == "jsonld":
             warnings.append("dom-jsonld-disagree")
@@ -711,18 +718,20 @@ def _trafilatura_opinion(html: str, url: str, paras: list[str], conf: float, uni
     ask too, unless they said they are no article (og:type website without prose; a listing verdict returned
     before)."""
     dom_chars = sum(map(len, paras))
-    if not ((dom_chars >= 200 and conf < SECOND_OPINION_BELOW) or (dom_chars < 200 and declared_article is True)):
+    o = current()
+    weak, below = o.second_opinion_min_chars, o.second_opinion_below
+    if not ((dom_chars >= weak and conf < below) or (dom_chars < weak and declared_article is True)):
         return conf
     fb = _without_rejected(_trafilatura(html, url), units)
     fb_text = "\n".join(fb)
-    if len(fb_text) < 200:
+    if len(fb_text) < weak:
         return conf
     dom_text = "\n".join(paras)
     agree, back = _overlap(dom_text, fb_text), _overlap(fb_text, dom_text)
-    if agree >= 0.8 and back >= 0.8:
-        return max(conf, SECOND_OPINION_BELOW)
+    if agree >= o.agreement and back >= o.agreement:
+        return max(conf, below)
     if len(fb_text) > 0.5 * dom_chars:
-        return BodyResult(fb, "trafilatura", round(min(conf, SECOND_OPINION_BELOW) * 0.9, 3),
+        return BodyResult(fb, "trafilatura", round(min(conf, below) * 0.9, 3),
                           warnings + (["dom-empty"] if not paras else ["dom-weak"]))
     return conf
 
@@ -733,10 +742,11 @@ def without_repeated_runs(paras: list[str]) -> list[str]:
     first: dict[str, int] = {}
     for i, p in enumerate(paras):
         first.setdefault(p, i)
+    min_chars = current().repeat_min_chars
     drop = set()
     for i, p in enumerate(paras):
         j = first[p]
-        if j == i or len(p) < REPEAT_MIN_CHARS:
+        if j == i or len(p) < min_chars:
             continue
         # the earlier copy's neighbour is repeated next to this one, in the same order
         if (i + 1 < len(paras) and j + 1 < i and paras[i + 1] == paras[j + 1]) or \
@@ -749,7 +759,8 @@ def _without_rejected(fb: list[str], units: list[Unit]) -> list[str]:
     """trafilatura's paragraphs minus those the DOM walk saw and rejected by a rule of its own (a furniture line,
     a credit, an embedded post, a block named as furniture, a link list): its rules are the finer ones."""
     never = [u for u in units if u.owner.furniture and any(c.hint <= -3 for c in u.chain)]
-    rejected = {" ".join(u.text.split()) for u in units if u.junk or u.link_density > 0.5} | {u.text for u in never}
+    dense = current().link_dense
+    rejected = {" ".join(u.text.split()) for u in units if u.junk or u.link_density > dense} | {u.text for u in never}
     rejected.discard("")
     if not rejected:
         return fb

@@ -18,6 +18,7 @@ from newsbot.extract.body import extract_body, without_repeated_runs
 from newsbot.extract.decode import decode_html_utf8, looks_binary, nesting_too_deep
 from newsbot.extract.lang import detect_lang
 from newsbot.extract.metadata import extract_metadata
+from newsbot.extract.options import ExtractOptions, current, using
 from newsbot.extract.profiles import choose_profile, site_profiles
 from newsbot.extract.profiles.base import Profile
 from newsbot.extract.profiles.fields import apply_fields
@@ -26,7 +27,6 @@ from newsbot.extract.types import Metadata
 from newsbot.record import ArticleRecord
 from newsbot.urls import site_of
 
-MIN_BODY_CHARS = 80
 # an XML prolog followed by a feed/sitemap root: lexbor would happily read it as tag soup
 _XML_DOC = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<\?[^>]*>\s*)*<(rss|feed|rdf:RDF|urlset|sitemapindex)\b", re.S | re.I)
 
@@ -75,9 +75,16 @@ class ParsedPage:
 
 
 def parse_page(
-    data: bytes | str, headers: Mapping[str, str] | None = None, encoding: str | None = None
+    data: bytes | str, headers: Mapping[str, str] | None = None, encoding: str | None = None,
+    options: ExtractOptions | None = None,
 ) -> ParsedPage:
-    """Decode and parse a page, or raise ExtractionError for input that is not a safe HTML page."""
+    """Decode and parse a page, or raise ExtractionError for input that is not a safe HTML page (options: whose
+    max_parse_work bounds the parse; None: those in force)."""
+    with using(options):
+        return _parse(data, headers, encoding)
+
+
+def _parse(data: bytes | str, headers: Mapping[str, str] | None, encoding: str | None) -> ParsedPage:
     utf8: bytes | None = None  # the UTF-8 bytes of `html` when they are the input itself
     if isinstance(data, bytes):
         if not data or data.isspace():  # == not data.strip(), without copying a page that ends in a newline
@@ -109,24 +116,32 @@ def extract(
     site: str | None = None,
     fetched: datetime | str | None = None,
     registry: Path | None = None,
+    options: ExtractOptions | None = None,
 ) -> ArticleRecord:
-    """Turn one page into an ArticleRecord, or raise ExtractionError with a clear reason."""
-    return extract_parsed(parse_page(data, headers, encoding), url=url, now=now, site=site, fetched=fetched,
-                          registry=registry)
+    """Turn one page into an ArticleRecord, or raise ExtractionError with a clear reason.
+
+    options: the thresholds to weigh (newsbot/extract/options.py; None: the defaults, or those already in force)."""
+    with using(options):
+        return extract_parsed(parse_page(data, headers, encoding), url=url, now=now, site=site, fetched=fetched,
+                              registry=registry)
 
 
 def extract_parsed(
     page: ParsedPage, url: str | None = None, now: datetime | None = None, site: str | None = None,
-    fetched: datetime | str | None = None, registry: Path | None = None,
+    fetched: datetime | str | None = None, registry: Path | None = None, options: ExtractOptions | None = None,
 ) -> ArticleRecord:
     """The record of an already parsed page (does not change the tree, so callers may read it after).
 
     fetched: when the page was fetched (a stored page's fetch time; None: now, a live page): its site's profile
     is read in the layout the site served that day. registry: the sites.toml to take profiles from (None: the
-    project's data/sites.toml)."""
-    now = now or datetime.now(UTC)
+    project's data/sites.toml). options: as for extract()."""
+    with using(options):
+        return _record(page, url or "", now or datetime.now(UTC), site, fetched, registry)
+
+
+def _record(page: ParsedPage, url: str, now: datetime, site: str | None, fetched: datetime | str | None,
+            registry: Path | None) -> ArticleRecord:
     html, tree = page.html, page.tree
-    url = url or ""
     with _gc_paused():
         meta = extract_metadata(tree, url, now)
         profile = _site_profile(tree, url, meta, now, fetched, registry)
@@ -134,7 +149,7 @@ def extract_parsed(
 
     paragraphs = without_repeated_runs([p for p in (normalize_text(p) for p in result.paragraphs) if p])
     body = "\n\n".join(paragraphs)
-    if not body or (len(body) < MIN_BODY_CHARS and meta.is_article is not True):  # (a script shell says article)
+    if not body or (len(body) < current().min_body_chars and meta.is_article is not True):  # (a script shell says article)
         raise ExtractionError("no-body", "no article body found (not an article page?)")
 
     rec = ArticleRecord(

@@ -15,6 +15,8 @@ import codecs
 import re
 from collections.abc import Iterator
 
+from newsbot.extract.options import current
+
 # File signatures of things that are not HTML (checked on the first bytes).
 _MAGIC = (
     b"%PDF-", b"\x89PNG", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf",
@@ -43,10 +45,9 @@ _ARABIC = re.compile("[\u0621-\u064a]{3}")
 # compares each attribute with the tag's earlier ones: hostile markup makes parsing quadratic (100,000 nested
 # <div>s, 200,000 stray end tags, one tag with 1,000,000 attributes: minutes). The guard tokenizes the way
 # HTML5 does (comments such as `<!-->`, raw text of script/style, quoted attribute values) so that markup
-# cannot hide from it, and adds up that work in one linear pass. Real pages stay far below the budget (a
+# cannot hide from it, and adds up that work in one linear pass. Real pages stay far below the budget (options
+# max_parse_work; a
 # few dozen deep, a few thousand tags); 50,000 nested <span>s around three paragraphs are cheap, and pass.
-MAX_PARSE_WORK = 20_000_000  # stack steps and attribute comparisons (about 0.1 s of lexbor)
-MAX_NESTING = 2000  # kept for callers passing a depth: the work budget is its square x 5
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen frame".split())
 # closed by their next sibling (or parent's end): they never deepen the tree for long
 _FLAT = _VOID | frozenset("p li dt dd option optgroup tr td th rt rp".split())
@@ -102,8 +103,11 @@ def tag_attributes(data: bytes, start: int) -> int:
     return len(_ONE_ATTR.findall(section.group(1))) if section is not None else 0
 
 
-def cheap_to_parse(data: bytes, budget: int = MAX_PARSE_WORK) -> bool:
-    """True when `data` (a page's UTF-8 bytes) provably costs lexbor less than `budget`; False: count exactly."""
+def cheap_to_parse(data: bytes, budget: int | None = None) -> bool:
+    """True when `data` (a page's UTF-8 bytes) provably costs lexbor less than `budget` (None: the options'
+    max_parse_work); False: count exactly."""
+    if budget is None:
+        budget = current().max_parse_work
     tokens = data.count(b"<")
     a = FAST_MAX_ATTRS
     work = tokens * (tokens + 3) // 2 + tokens * (a * (a + 1) // 2)
@@ -126,18 +130,23 @@ def cheap_to_parse(data: bytes, budget: int = MAX_PARSE_WORK) -> bool:
     return False
 
 
-def nesting_too_deep(html: str, limit: int = MAX_NESTING, data: bytes | None = None) -> bool:
-    """True when parsing `html` would cost more than the guard allows (hostile or broken markup).
+def nesting_too_deep(html: str, budget: int | None = None, data: bytes | None = None) -> bool:
+    """True when parsing `html` would cost more than the guard allows (hostile or broken markup): more than
+    `budget` (None: the options' max_parse_work).
 
     data: the UTF-8 bytes of `html` when the caller has them (spares encoding the page for the fast path)."""
-    budget = limit * limit * 5
+    if budget is None:
+        budget = current().max_parse_work
     if cheap_to_parse(data if data is not None else html.encode("utf-8", "surrogatepass"), budget):
         return False
     return parse_work(html, stop_at=budget) > budget
 
 
-def parse_work(html: str, stop_at: int = MAX_PARSE_WORK) -> int:
-    """An upper estimate of the tree builder's work on `html`, stopping early once it passes `stop_at`."""
+def parse_work(html: str, stop_at: int | None = None) -> int:
+    """An upper estimate of the tree builder's work on `html`, stopping early once it passes `stop_at` (None: the
+    options' max_parse_work)."""
+    if stop_at is None:
+        stop_at = current().max_parse_work
     # no fast path: a page of few tags can still hold one with a million attributes. One regex pass (_TOKEN, in C)
     # cuts the page into tags, raw text and comments; a tag's attributes are counted only when an upper bound says
     # they could cost something.

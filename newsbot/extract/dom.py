@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newsbot.extract.boilerplate import hint_weight, is_hidden_hint, is_inline_drop_hint
+from newsbot.extract.options import current
 
 # Never text: skipped with their whole subtree.
 SKIP_TAGS = frozenset(
@@ -36,12 +37,9 @@ _NEG_ROLES = frozenset("navigation complementary contentinfo banner menu menubar
 # script swaps it in for the placeholder <template id="B:0">: hidden in the markup, the page's text on screen
 _STREAMED = re.compile(r"S:[0-9a-z]+$")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-MAX_DEPTH = 300
 _ARTICLE_SELECTOR = "article, main, h1, [itemprop=articleBody], [role=main]"
-# a furniture-named block with less text than this (chars, and share of the page's text) is read as one junk unit:
-# it cannot hold most of the page's prose, which is what would overrule its name
-COLLAPSE_BELOW = 300
-COLLAPSE_SHARE = 0.1
+# a furniture-named block with less text than options.collapse_below (chars) and collapse_share of the page's text
+# is read as one junk unit: it cannot hold most of the page's prose, which is what would overrule its name
 
 
 @dataclass(eq=False, slots=True)
@@ -102,6 +100,8 @@ class _Walker:
         self.link_chars = 0
         self.link_depth = 0
         self.after_media: Container | None = None  # the block of an image with no text after it yet
+        self.options = current()
+        self.max_depth = self.options.max_walk_depth
 
     def flush(self, owner: Container, chain: tuple[Container, ...]) -> None:
         if not self.buf:
@@ -127,7 +127,8 @@ class _Walker:
             return False
         # whitespace-only text nodes add nothing once the text is folded: leave them out (less text to fold)
         text = " ".join((node.text(deep=True, separator=" ", skip_empty=True) or "").split())
-        if box.hint > -3 and len(text) >= COLLAPSE_BELOW and len(text) >= COLLAPSE_SHARE * self.page_chars():
+        o = self.options
+        if box.hint > -3 and len(text) >= o.collapse_below and len(text) >= o.collapse_share * self.page_chars():
             return False  # a furniture-named block with text enough to be the article's own wrapper: weigh it
         self.units.append(Unit(text or " ", 0, box.tag, box, len(self.units), chain=chain, junk=True))
         box.text_chars += len(text)
@@ -180,7 +181,7 @@ class _Walker:
                 if tag in BLOCK_TAGS and buf:
                     self.flush(owner, chain)
                 continue
-            if depth > MAX_DEPTH:  # pathological nesting: keep the text, stop descending
+            if depth > self.max_depth:  # pathological nesting: keep the text, stop descending
                 buf.append(" " + (child.text(separator=" ") or "") + " ")
                 continue
             if tag in PLAIN_INLINE:  # no attribute look-up: these are never hidden furniture in practice

@@ -14,6 +14,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.extract import safejson
+from newsbot.extract.options import current
 from newsbot.lexicon import words
 
 # the article types of schema.org (NewsArticle and its kin): newsbot/lexicon/pagetypes.toml
@@ -60,10 +61,9 @@ def parse_block(text: str) -> list[Any]:
     return _loads_all(html.unescape(repaired))
 
 
-MAX_DEPTH = 64  # JSON-LD is a few levels deep; the readers of a block recurse, and the interpreter's stack is ~1000
-
-
-def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+def _too_deep(value: Any) -> bool:
+    """Nested deeper than the options' max_json_depth (the readers of a block recurse)."""
+    limit = current().max_json_depth
     stack = [(value, 0)]
     while stack:
         v, depth = stack.pop()

@@ -17,7 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-LANGID_SAMPLE = 2000  # characters of the text py3langid is given
+from newsbot.extract.options import current
+
 _URDU_CHARS = "\u0679\u0688\u0691\u06ba\u06d2\u06be\u06c1\u06d3"  # ٹ ڈ ڑ ں ے ھ ہ ۓ
 _PERSIAN_CHARS = "\u067e\u0686\u0698\u06af\u06a9\u06cc"  # پ چ ژ گ ک ی
 _ARABIC_ONLY_CHARS = "\u0629\u064a\u0643\u0649"  # ة ي ك ى
@@ -79,7 +80,7 @@ def detect_lang(text: str) -> str | None:
         return script_lang
     # py3langid reads its input byte by byte in Python (about 1 ms per 1000 characters): 2000 characters of
     # running text tell a language as surely as 5000 (the same answer on all 709 wcxb-dev bodies)
-    lang, _ = identifier().classify(sample[:LANGID_SAMPLE])
+    lang, _ = identifier().classify(sample[:current().langid_sample])
     return _DIALECTS.get(lang, lang)
 
 

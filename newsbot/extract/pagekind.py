@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.extract import jsonld
+from newsbot.extract.options import current
 from newsbot.lexicon import words
 
 RECORD_KINDS: frozenset[str] = frozenset({"article", "liveblog"})
@@ -36,14 +37,8 @@ _OG_NOT_ARTICLE = _types("og_type.not_article")
 _LIVE_CONTENT_TYPES = _types("liveblog.content_type")
 _LIVE_PATH_PARTS = words("pagetypes", "liveblog.path_parts", folded=False)
 
-# prose evidence: how many words of running text, and how much of the page's text sits inside links
-LISTING_MAX_WORDS = 80  # a listing URL that says article but carries less than this stays a listing
-DENSE_LINKS = 0.5  # above: mostly links, a listing
-SILENT_ARTICLE_WORDS = 80  # an article-shaped URL on a silent page needs this much prose
-ODD_URL_ARTICLE_WORDS = 150  # a URL of no known shape: five paragraphs of running text
-LONG_PROSE_WORDS = 250  # a page that says "website", or a section-looking URL: a long text is still an article
-FEW_LINKS = 0.3
-VERY_FEW_LINKS = 0.2
+# prose evidence (how many words of running text, how much of the page's text sits inside links) is weighed with
+# the thresholds of newsbot/extract/options.py (listing_max_words ... very_few_links)
 
 
 @dataclass(frozen=True)
@@ -138,10 +133,10 @@ def decide(claim: Claim, url_kind: str, *, body_words: int, link_density: float 
     hint = (claim.hint or "").lower()
     live = hint in ("liveblog", "liveblogposting", "live") or url_kind == "liveblog"
     record = "liveblog" if live else "article"
-    dense = link_density is not None and link_density > DENSE_LINKS
+    dense = link_density is not None and link_density > current().dense_links
     if claim.is_article is True:
         # sites stamp og:type=article on listing pages too; a listing URL with little running text stays a listing
-        if url_kind in LISTING_KINDS and (body_words < LISTING_MAX_WORDS or dense):
+        if url_kind in LISTING_KINDS and (body_words < current().listing_max_words or dense):
             return Verdict(url_kind, f"{claim.reason}, but a {url_kind} URL with little running text")
         return Verdict(record, claim.reason)
     if hint in ("video", "gallery"):
@@ -155,7 +150,8 @@ def _said_not_article(claim: Claim, url_kind: str, record: str, body_words: int,
                       dense: bool) -> Verdict:
     # many Arabic sites declare og:type=website on every page: a long, link-poor body on an article-shaped URL is
     # still an article
-    if url_kind in RECORD_KINDS and body_words >= LONG_PROSE_WORDS and not dense and (density or 0) < FEW_LINKS:
+    o = current()
+    if url_kind in RECORD_KINDS and body_words >= o.long_prose_words and not dense and (density or 0) < o.few_links:
         return Verdict(record, f"{claim.reason}, but {body_words} words of running prose on an {url_kind} URL")
     if url_kind in LISTING_KINDS or url_kind in ("video", "gallery", "static"):
         return Verdict(url_kind, f"{claim.reason}, on a {url_kind} URL")
@@ -165,15 +161,17 @@ def _said_not_article(claim: Claim, url_kind: str, record: str, body_words: int,
 def _silent(url_kind: str, live: bool, body_words: int, density: float | None,
             dense: bool) -> Verdict:
     """The page says nothing: the URL's look and the prose decide."""
-    if live and body_words >= 40:
+    o = current()
+    if live and body_words >= o.liveblog_words:
         return Verdict("liveblog", "a live-blog URL with running text")
     if url_kind == "article":
-        if body_words >= SILENT_ARTICLE_WORDS and not dense:
+        if body_words >= o.silent_article_words and not dense:
             return Verdict("article", f"an article URL with {body_words} words of running prose")
         return Verdict("section" if dense else "other",
                        "an article URL whose page is mostly links" if dense else "an article URL with little text")
-    if url_kind == "other" and body_words >= ODD_URL_ARTICLE_WORDS and not dense and (density or 0) < FEW_LINKS:
+    if url_kind == "other" and body_words >= o.odd_url_article_words and not dense and (density or 0) < o.few_links:
         return Verdict("article", f"{body_words} words of running prose")
-    if url_kind == "section" and body_words >= LONG_PROSE_WORDS and density is not None and density < VERY_FEW_LINKS:
+    if url_kind == "section" and body_words >= o.long_prose_words and density is not None and \
+            density < o.very_few_links:
         return Verdict("article", f"a long running text ({body_words} words) with few links on a short URL")
     return Verdict(url_kind, f"a {url_kind} URL, and the page says nothing else")
