@@ -300,3 +300,44 @@ def test_template_dummy_text_is_not_body():
                        f"<p>{dummy[:120]}</p></article>"), "https://example.com/news/library")
     assert all(has(rec.body, p) for p in LONG)
     assert "Lorem" not in rec.body, rec.body
+
+
+# a state modifier names what a block has, not what it is: "has-comments" on the post itself is no comments block
+def test_a_post_whose_classes_say_it_has_comments_is_the_article():
+    comments = ("<section class='comments'><h3>3 comments</h3>" + paras([
+        "I tried this last spring and it worked really well for the tomatoes and the peppers in my small garden.",
+        "Thanks for the detailed write-up, we will be visiting the new hall with the kids next weekend for sure."])
+        + "</section>")
+    body = (f"<main><article class='BlogItem hentry has-comments has-tags no-sidebar'><h1>Library opens its new "
+            f"reading hall</h1>{paras(LONG)}</article>{comments}</main>")
+    rec = extract(page(body))
+    assert rec.strategy == "dom", (rec.strategy, rec.warnings)
+    assert all(has(rec.body, p) for p in LONG)
+    assert "tomatoes" not in rec.body
+
+
+# a collapsed accordion or tab panel (role=region / tabpanel, display:none until opened) is text the reader opens
+def test_collapsed_accordion_panels_are_read_and_hidden_extras_are_not():
+    steps = "".join(
+        f"<div class='accordion'><h2><a id='h{i}' role='button' aria-controls='c{i}' aria-expanded='false'>Step {i + 1}"
+        f"</a></h2><div id='c{i}' style='display:none;' role='region' aria-labelledby='h{i}'><p>{p}</p></div></div>"
+        for i, p in enumerate(LONG[1:]))
+    modal = ("<div role='dialog' style='display: none'><p>Sign up for our newsletter to get the week's best stories "
+             "delivered to your inbox every Friday morning, free of charge and without any adverts.</p></div>")
+    hidden = ("<div style='display:none'><p>This promotional paragraph is hidden on every screen and was never meant "
+              "to be read by anyone visiting the page, whatever its length.</p></div>")
+    rec = extract(page(f"<article><h1>Library opens its new reading hall</h1><p>{LONG[0]}</p>{steps}{modal}{hidden}"
+                       "</article>"))
+    assert all(has(rec.body, p) for p in LONG)
+    assert "newsletter" not in rec.body and "promotional" not in rec.body
+
+
+# finding no candidate block is no evidence that the page has no article: the second opinion is asked
+def test_a_page_without_any_dom_candidate_asks_trafilatura():
+    # the text's only block is named as furniture and holds under a tenth of the page's text (a footer of 150 links):
+    # read as one junk unit, so the DOM offers no candidate; the page says nothing about its type
+    links = "".join(f"<li><a href='/s/{i}'>Regional section number {i}</a></li>" for i in range(150))
+    rec = extract(page(f"<div class='subtitle-box'>{paras(LONG[:2])}</div><footer><ul>{links}</ul></footer>"))
+    assert rec.strategy == "trafilatura" and "dom-empty" in rec.warnings, (rec.strategy, rec.warnings)
+    assert all(has(rec.body, p) for p in LONG[:2])
+    assert "Regional section" not in rec.body

@@ -720,7 +720,10 @@ def _trafilatura_opinion(html: str, url: str, paras: list[str], conf: float, uni
     dom_chars = sum(map(len, paras))
     o = current()
     weak, below = o.second_opinion_min_chars, o.second_opinion_below
-    if not ((dom_chars >= weak and conf < below) or (dom_chars < weak and declared_article is True)):
+    # a page the DOM found no candidate on at all (no listing verdict: that returned before) asks too, unless it
+    # said it is no article: finding nothing is no evidence that there is nothing
+    nothing = not paras and declared_article is not False
+    if not ((dom_chars >= weak and conf < below) or (dom_chars < weak and (declared_article is True or nothing))):
         return conf
     fb = _without_rejected(_trafilatura(html, url), units)
     fb_text = "\n".join(fb)

@@ -34,6 +34,7 @@ def _tokens(key: str) -> frozenset[str]:
     return frozenset(words("classnames", key, folded=False))
 
 
+MODIFIER_PREFIXES = tuple(words("classnames", "modifiers.prefixes", folded=False))
 NEVER_BODY_TOKENS = _tokens("never_body.tokens")
 NEVER_BODY_PREFIXES = words("classnames", "never_body.prefixes", folded=False)
 STRONG_NEG_TOKENS = _tokens("strong.tokens")
@@ -58,6 +59,10 @@ _HIDDEN_CLASS = re.compile(
 
 
 def hint_tokens(hint: str) -> list[str]:
+    """The words of a class/id value, without those of state modifiers ("has-comments": see classnames.toml)."""
+    lowered = hint.lower()
+    if any(m in lowered for m in MODIFIER_PREFIXES):
+        hint = " ".join(w for w in hint.split() if not w.lower().startswith(MODIFIER_PREFIXES))
     return [t for t in _NONALNUM.split(_CAMEL.sub(" ", hint).lower()) if t]
 
 

@@ -36,6 +36,7 @@ _NEG_ROLES = frozenset("navigation complementary contentinfo banner menu menubar
 # React's streamed server rendering sends a Suspense boundary's content last, in <div hidden id="S:0">, and a
 # script swaps it in for the placeholder <template id="B:0">: hidden in the markup, the page's text on screen
 _STREAMED = re.compile(r"S:[0-9a-z]+$")
+_PANEL_ROLES = frozenset({"region", "tabpanel"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _ARTICLE_SELECTOR = "article, main, h1, [itemprop=articleBody], [role=main]"
 # a furniture-named block with less text than options.collapse_below (chars) and collapse_share of the page's text
@@ -231,7 +232,9 @@ def _hidden(attrs: dict) -> int:
         return 2
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style):
-        return 2
+        # a collapsed accordion or tab panel (WAI-ARIA role=region / tabpanel) is text the reader opens, not a
+        # hidden extra: shown, and weighed like any block
+        return 0 if attrs.get("role") in _PANEL_ROLES else 2
     cls = attrs.get("class")
     return 1 if cls and is_hidden_hint(cls) else 0
 
