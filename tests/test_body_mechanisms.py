@@ -341,3 +341,24 @@ def test_a_page_without_any_dom_candidate_asks_trafilatura():
     assert rec.strategy == "trafilatura" and "dom-empty" in rec.warnings, (rec.strategy, rec.warnings)
     assert all(has(rec.body, p) for p in LONG[:2])
     assert "Regional section" not in rec.body
+
+
+WEBSITE_META = '<meta property="og:type" content="website">'
+
+
+# og:type "website" plus no running prose in the DOM's choice makes a page no article, unless the second opinion
+# finds running prose (sentences in a row) that the DOM choice missed
+def test_a_website_page_whose_second_opinion_finds_running_prose_is_an_article():
+    links = "".join(f"<li><a href='/s/{i}'>Regional section number {i}</a></li>" for i in range(300))
+    rec = extract(page(f"<div class='subtitle-box'>{paras(LONG[:3])}</div><footer><ul>{links}</ul></footer>",
+                       WEBSITE_META))
+    assert rec.strategy == "trafilatura" and "not-article-overruled" in rec.warnings, (rec.strategy, rec.warnings)
+    assert all(has(rec.body, p) for p in LONG[:3])
+    assert rec.confidence < 0.6  # a second opinion's body, said so
+
+
+def test_a_website_page_of_headlines_stays_no_article():
+    cards = "".join(f"<div class='card'><h3><a href='/n/{i}'>Headline number {i} of the day</a></h3>"
+                    f"<span>Short blurb {i}</span></div>" for i in range(12))
+    with pytest.raises(ExtractionError):
+        extract(page(f"<main>{cards}</main>", WEBSITE_META))

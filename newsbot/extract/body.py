@@ -411,7 +411,7 @@ def _looks_like_listing(units: list[Unit], values: list[float], box: Container, 
                     run = run + 1 if block is run_block else 1
                     run_block = block
                     best_run = max(best_run, run)
-    if best_run >= 3 or (declared_article and sentences >= 3):
+    if best_run >= current().running_prose_run or (declared_article and sentences >= 3):
         return False
     changes = sum(1 for a, b in zip(seq, seq[1:], strict=False) if a != b)
     links = seq.count("L")
@@ -656,8 +656,10 @@ def extract_body(
     if "listing-page" in warnings and strategy == "dom":
         return BodyResult([], "dom", 0.05, warnings)
     if meta.is_article is False and strategy == "dom" and conf < 0.7 and not _running_prose(paras):
-        # og:type "website" on a page without running prose; many blogs say "website" on every article
-        return BodyResult([], "dom", round(conf, 3), warnings + ["not-article"])
+        # og:type "website" on a page without running prose; many blogs say "website" on every article, so the
+        # second opinion is asked first: running prose the DOM choice missed overrules the verdict
+        overruled = _not_article_overruled(html, url, conf, units, warnings)
+        return overruled or BodyResult([], "dom", round(conf, 3), warnings + ["not-article"])
     if html and strategy == "dom":
         fallback = _trafilatura_opinion(html, url, paras, conf, units, meta.is_article, warnings)
         if isinstance(fallback, BodyResult):
@@ -775,6 +777,29 @@ def _without_rejected(fb: list[str], units: list[Unit]) -> list[str]:
             continue
         out.append(p)
     return out
+
+
+def _not_article_overruled(html: str, url: str, conf: float, units: list[Unit], warnings: list[str]
+                           ) -> BodyResult | None:
+    """trafilatura's body of a page said to be no article, when it holds running prose (sentences in a row: what
+    a list of teasers or links does not have), at the confidence of a second opinion; else None."""
+    if not html:
+        return None
+    o = current()
+    fb = _without_rejected(_trafilatura(html, url), units)
+    if _sentence_run(fb) < o.running_prose_run or sum(map(len, fb)) < o.second_opinion_min_chars:
+        return None
+    return BodyResult(fb, "trafilatura", round(min(conf, o.second_opinion_below) * 0.9, 3),
+                      warnings + ["not-article-overruled"])
+
+
+def _sentence_run(paras: list[str]) -> int:
+    """The longest run of consecutive paragraphs that read as sentences."""
+    run = best = 0
+    for p in paras:
+        run = run + 1 if _is_sentence(p) else 0
+        best = max(best, run)
+    return best
 
 
 def _running_prose(paras: list[str]) -> bool:

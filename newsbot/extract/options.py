@@ -50,6 +50,7 @@ class ExtractOptions:
     lone_teaser_share: float = 0.35  # a block holding less of the page's prose than this ...
     lone_teaser_chars: int = 600  # ... and less text than this, with no headline of its own: a teaser on a listing
     repeat_min_chars: int = 40  # a paragraph this long printed twice in a run is a copy, not a refrain
+    running_prose_run: int = 3  # sentences in a row in one block: running prose, which no listing of teasers has
 
     # --- second opinions (body.py) ---
     second_opinion_below: float = 0.6  # confidence under which trafilatura is asked for a second opinion
