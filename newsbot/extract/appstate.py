@@ -122,6 +122,8 @@ def page_app_states(tree: LexborHTMLParser, html: str) -> list:
     """`app_states(tree) if "__NEXT_DATA__" in html or "window.__" in html else []`, for the `html` the tree was parsed
     from, mostly without scanning it: a script that mentions "window.__" settles it (script text is page text), and
     with no such script and no __NEXT_DATA__ script there is no state to find anyway."""
+    if "window.__" not in html and "__NEXT_DATA__" not in html:  # one scan in C settles most pages
+        return []
     nd = tree.css_first("script#__NEXT_DATA__")
     scripts = tree.css("script")
     if not any("window.__" in (node.text(deep=True) or "") for node in scripts):
