@@ -330,6 +330,13 @@ def test_collapsed_accordion_panels_are_read_and_hidden_extras_are_not():
                        "</article>"))
     assert all(has(rec.body, p) for p in LONG)
     assert "newsletter" not in rec.body and "promotional" not in rec.body
+    # the same panels collapsed by the hidden attribute, and a hidden="until-found" section (find-in-page opens it)
+    steps = "".join(f"<h2>Step {i + 1}</h2><div role='region' hidden><p>{p}</p></div>" for i, p in enumerate(LONG[1:3]))
+    rec = extract(page(f"<article><h1>Library opens its new reading hall</h1><p>{LONG[0]}</p>{steps}"
+                       f"<div hidden='until-found'><p>{LONG[3]}</p></div>{hidden.replace('style', 'hidden data-x')}"
+                       "</article>"))
+    assert all(has(rec.body, p) for p in LONG)
+    assert "promotional" not in rec.body
 
 
 # finding no candidate block is no evidence that the page has no article: the second opinion is asked

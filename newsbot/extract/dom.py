@@ -227,16 +227,17 @@ class _Walker:
 
 def _hidden(attrs: dict) -> int:
     """2: hidden for sure (the hidden attribute, aria-hidden, an inline style); 1: hidden by a class name, which
-    is weighed like a furniture word (a script may reveal it); 0: shown."""
-    if ("hidden" in attrs and not _STREAMED.match(attrs.get("id") or "")) or attrs.get("aria-hidden") == "true":
-        return 2
+    is weighed like a furniture word (a script may reveal it); 0: shown. A collapsed accordion or tab panel
+    (WAI-ARIA role=region / tabpanel, or hidden="until-found", which find-in-page opens) is text the reader opens,
+    not a hidden extra: shown, and weighed like any block."""
+    hidden = attrs.get("hidden", False) is not False and not _STREAMED.match(attrs.get("id") or "")
     style = attrs.get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        # a collapsed accordion or tab panel (WAI-ARIA role=region / tabpanel) is text the reader opens, not a
-        # hidden extra: shown, and weighed like any block
-        return 0 if attrs.get("role") in _PANEL_ROLES else 2
-    cls = attrs.get("class")
-    return 1 if cls and is_hidden_hint(cls) else 0
+    if not (hidden or attrs.get("aria-hidden") == "true" or (style and _HIDDEN_STYLE.search(style))):
+        cls = attrs.get("class")
+        return 1 if cls and is_hidden_hint(cls) else 0
+    if attrs.get("role") in _PANEL_ROLES or (hidden and attrs.get("hidden") == "until-found"):
+        return 0
+    return 2
 
 
 def _container(tag: str, attrs: dict, parent: Container, depth: int) -> Container:
