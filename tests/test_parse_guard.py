@@ -161,3 +161,31 @@ def test_fast_path_takes_most_real_pages(folder):
         pytest.skip(f"{where} not present (third-party pages are read from ../shared, never copied here)")
     pages = [html.encode("utf-8", "surrogatepass") for _, html in _pages(where)]
     assert sum(map(cheap_to_parse, pages)) >= 0.8 * len(pages)
+
+
+def test_false_hits_in_minified_code_cost_the_fast_path_at_most_a_quarter_page(monkeypatch):
+    """Minified code ("for(r=0;r<n.length;r++)" with quoted strings) gives a possible many-attribute tag at every
+    "<": each read runs on to the end of the script, and the reads of 64 such hits cost more than the exact count.
+    The fast path hands over to it once its reads pass a quarter of the page; the page is still parsed."""
+    from newsbot.extract import decode, extract
+
+    code = "".join(f"!function(e,t){{var n=e.a||[];for(var r=0;r<n.length;r++){{n[r].ok=!0}}}}(window,'slot-{i}');"
+                   for i in range(600))
+    html = (f"<html><head><script>{code}</script></head><body><article><h1>Library opens</h1>"
+            + "<p>The regional library opened its new reading hall on Saturday after two years of building work, and "
+              "the first visitors queued for almost an hour.</p>" * 4 + "</article></body></html>")
+    data = html.encode()
+    reads: list[int] = []
+    real = decode._tag_span
+
+    def counting(d: bytes, start: int) -> tuple[int, int]:
+        out = real(d, start)
+        reads.append(out[1])
+        return out
+
+    monkeypatch.setattr(decode, "_tag_span", counting)
+    assert decode.cheap_to_parse(data) is False  # handed to the exact count
+    assert len(reads) < decode.FAST_MAX_HITS
+    assert sum(reads) - max(reads) <= len(data) // 4
+    assert not decode.nesting_too_deep(html, data=data)
+    assert "reading hall" in extract(data).body

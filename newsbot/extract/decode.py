@@ -99,8 +99,15 @@ FAST_MAX_HITS = 64  # possible tags of many attributes counted one by one (mostl
 
 def tag_attributes(data: bytes, start: int) -> int:
     """How many attributes the tag starting at `start` holds, read as the HTML tokenizer reads them."""
+    return _tag_span(data, start)[0]
+
+
+def _tag_span(data: bytes, start: int) -> tuple[int, int]:
+    """(tag_attributes, how many bytes reading them took)."""
     section = _TAG_ATTRS.match(data, start)
-    return len(_ONE_ATTR.findall(section.group(1))) if section is not None else 0
+    if section is None:
+        return 0, 0
+    return len(_ONE_ATTR.findall(section.group(1))), section.end() - start
 
 
 def cheap_to_parse(data: bytes, budget: int | None = None) -> bool:
@@ -115,16 +122,20 @@ def cheap_to_parse(data: bytes, budget: int | None = None) -> bool:
         return False
     # a possible tag of more than A attributes (often code in a script) adds its own count; the search goes on
     # from the next character, since a real tag may start inside a false hit's span (a quoted "value" in a script)
-    pos = 0
+    # Each false hit inside minified code ("r<n.length;...") reads on to the end of its would-be tag, and the next
+    # "<" a few bytes on reads the same stretch again: once those reads pass a quarter of the page, the exact
+    # count (one linear pass) is the cheaper answer.
+    pos = read = 0
     for _ in range(FAST_MAX_HITS):
         hit = _RISKY_TAG.search(data, pos)
         if hit is None:
             return True
         if hit.group(1) is not None:
             return False
-        n = tag_attributes(data, hit.start())
+        n, span = _tag_span(data, hit.start())
         work += n * (n + 1) // 2
-        if work > budget:
+        read += span
+        if work > budget or read > len(data) // 4:
             return False
         pos = hit.start() + 1
     return False
