@@ -727,7 +727,7 @@ def _trafilatura_opinion(html: str, url: str, paras: list[str], conf: float, uni
     nothing = not paras and declared_article is not False
     if not ((dom_chars >= weak and conf < below) or (dom_chars < weak and (declared_article is True or nothing))):
         return conf
-    fb = _without_rejected(_trafilatura(html, url), units)
+    fb = _second_opinion(html, url, units)
     fb_text = "\n".join(fb)
     if len(fb_text) < weak:
         return conf
@@ -736,7 +736,7 @@ def _trafilatura_opinion(html: str, url: str, paras: list[str], conf: float, uni
     if agree >= o.agreement and back >= o.agreement:
         return max(conf, below)
     if len(fb_text) > 0.5 * dom_chars:
-        return BodyResult(fb, "trafilatura", round(min(conf, below) * 0.9, 3),
+        return BodyResult(fb, "trafilatura", _second_opinion_confidence(conf),
                           warnings + (["dom-empty"] if not paras else ["dom-weak"]))
     return conf
 
@@ -786,11 +786,20 @@ def _not_article_overruled(html: str, url: str, conf: float, units: list[Unit], 
     if not html:
         return None
     o = current()
-    fb = _without_rejected(_trafilatura(html, url), units)
+    fb = _second_opinion(html, url, units)
     if _sentence_run(fb) < o.running_prose_run or sum(map(len, fb)) < o.second_opinion_min_chars:
         return None
-    return BodyResult(fb, "trafilatura", round(min(conf, o.second_opinion_below) * 0.9, 3),
-                      warnings + ["not-article-overruled"])
+    return BodyResult(fb, "trafilatura", _second_opinion_confidence(conf), warnings + ["not-article-overruled"])
+
+
+def _second_opinion(html: str, url: str, units: list[Unit]) -> list[str]:
+    """trafilatura's paragraphs of the page, minus what the DOM walk rejected by a rule of its own."""
+    return _without_rejected(_trafilatura(html, url), units)
+
+
+def _second_opinion_confidence(conf: float) -> float:
+    """The confidence of a body trafilatura gave in place of the DOM's: under the second-opinion threshold."""
+    return round(min(conf, current().second_opinion_below) * 0.9, 3)
 
 
 def _sentence_run(paras: list[str]) -> int:

@@ -45,9 +45,9 @@ _ARABIC = re.compile("[\u0621-\u064a]{3}")
 # compares each attribute with the tag's earlier ones: hostile markup makes parsing quadratic (100,000 nested
 # <div>s, 200,000 stray end tags, one tag with 1,000,000 attributes: minutes). The guard tokenizes the way
 # HTML5 does (comments such as `<!-->`, raw text of script/style, quoted attribute values) so that markup
-# cannot hide from it, and adds up that work in one linear pass. Real pages stay far below the budget (options
-# max_parse_work; a
-# few dozen deep, a few thousand tags); 50,000 nested <span>s around three paragraphs are cheap, and pass.
+# cannot hide from it, and adds up that work in one linear pass. Real pages stay far below the budget
+# (ExtractOptions.max_parse_work; a few dozen deep, a few thousand tags); 50,000 nested <span>s around three
+# paragraphs are cheap, and pass.
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen frame".split())
 # closed by their next sibling (or parent's end): they never deepen the tree for long
 _FLAT = _VOID | frozenset("p li dt dd option optgroup tr td th rt rp".split())

@@ -39,8 +39,6 @@ _STREAMED = re.compile(r"S:[0-9a-z]+$")
 _PANEL_ROLES = frozenset({"region", "tabpanel"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _ARTICLE_SELECTOR = "article, main, h1, [itemprop=articleBody], [role=main]"
-# a furniture-named block with less text than options.collapse_below (chars) and collapse_share of the page's text
-# is read as one junk unit: it cannot hold most of the page's prose, which is what would overrule its name
 
 
 @dataclass(eq=False, slots=True)
@@ -123,7 +121,9 @@ class _Walker:
 
     def collapse(self, node, box: Container, chain: tuple[Container, ...]) -> bool:
         """A never-body block, or a furniture-named one too small to matter: one junk unit for its whole text.
-        Not when it may wrap the article itself (a "content-sidebar-wrap" around <main>)."""
+        Not when it may wrap the article itself (a "content-sidebar-wrap" around <main>). Too small: less text than
+        options collapse_below and collapse_share of the page's, so it cannot hold most of the page's prose, which
+        is what would overrule its name."""
         if node.mem_id in self.article_holders():
             return False
         # whitespace-only text nodes add nothing once the text is folded: leave them out (less text to fold)
