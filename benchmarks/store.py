@@ -111,6 +111,7 @@ def step_store(db: str, n: int) -> dict:
         for i, rec in enumerate(synthetic(n, timer), 1):
             page = prepare(rec)  # what the helper processes and the earlier pipelines do
             rec = normalise(page.record)
+            rec.raw = page.stored_raw()  # with its WARC form made ahead, as pipelines/store.py hands it over
             sig = dedup.signature_for(rec, page.signed_ahead)
             t = time.perf_counter()
             match = store.find_duplicate(rec, sig)

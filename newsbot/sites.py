@@ -329,8 +329,14 @@ def registry_sites(path: Path | None = None) -> dict[str, Site]:
     return _cached(path)
 
 
+@lru_cache(maxsize=32)
+def _resolved(path: Path) -> Path:
+    # extraction asks for the registry on every page: resolving the path is ten stat calls, its mtime one
+    return Path(path).resolve()
+
+
 def _cached(path: Path | None) -> dict[str, Site]:
-    path = (Path(path) if path is not None else DEFAULT_REGISTRY).resolve()
+    path = _resolved(path if path is not None else DEFAULT_REGISTRY)
     try:
         mtime_ns = path.stat().st_mtime_ns
     except NotADirectoryError:
