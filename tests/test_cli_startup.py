@@ -60,6 +60,13 @@ def test_extracting_an_arabic_page_loads_nothing_else():
     assert report["threads"] == 1  # no BLAS (or any other) thread started
 
 
+def test_extract_options_given_load_nothing_else_either():
+    # --jobs / --max-bytes are read by a number type that once lived with the job configuration (store and all)
+    rows, report = probe("extract", "--jobs", "1", "--max-bytes", "5000000", str(ARABIC_PAGE))
+    assert report["rc"] == 0 and rows[0]["lang"] == "ar" and rows[0]["body"]
+    assert report["loaded"] == []
+
+
 def test_a_page_in_latin_script_still_gets_its_language_detected():
     rows, report = probe("extract", str(ENGLISH_PAGE))
     assert report["rc"] == 0 and rows[0]["lang"] == "en"

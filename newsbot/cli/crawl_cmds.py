@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from newsbot.argtypes import positive
 from newsbot.cli.output import dumps, utf8_stdout
-from newsbot.jobs.config import ConfigError, check_env, check_scrapy_settings, check_store, positive
+from newsbot.jobs.config import ConfigError, check_env, check_scrapy_settings, check_store
 
 DEMO_PORT = 8765
 

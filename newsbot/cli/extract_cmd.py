@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _size(text: str) -> int:
-    from newsbot.jobs.config import positive
+    from newsbot.argtypes import positive
 
     return positive(int)(text)
 

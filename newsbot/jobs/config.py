@@ -150,28 +150,6 @@ def check_env() -> None:
         check_redis(redis_url, "REDIS_URL")
 
 
-def positive(kind: type = int):
-    """An argparse type: a number > 0 (limits: 0 or a negative value is refused, never read as "no limit")."""
-
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise _argtype_error(f"expected a {'whole ' if kind is int else ''}number > 0, got {text!r}") from None
-        if value <= 0:
-            raise _argtype_error(f"expected a {'whole ' if kind is int else ''}number > 0, got {text!r}")
-        return value
-
-    parse.__name__ = "positive " + kind.__name__
-    return parse
-
-
-def _argtype_error(message: str) -> Exception:
-    import argparse
-
-    return argparse.ArgumentTypeError(message)
-
-
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]

@@ -16,7 +16,8 @@ import os
 import time
 from typing import Any
 
-from newsbot.jobs.config import ConfigError, Unavailable, check_redis, ping_redis, ping_store, positive
+from newsbot.argtypes import positive
+from newsbot.jobs.config import ConfigError, Unavailable, check_redis, ping_redis, ping_store
 from newsbot.jobs.report import RunReport, SiteReport
 from newsbot.jobs.run import CrawlJob
 
