@@ -14,9 +14,8 @@ def positive(kind: type = int):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected a {'whole ' if kind is int else ''}number > 0, got {text!r}") from None
-        if value <= 0:
+            value = None
+        if value is None or value <= 0:
             raise argparse.ArgumentTypeError(f"expected a {'whole ' if kind is int else ''}number > 0, got {text!r}")
         return value
 

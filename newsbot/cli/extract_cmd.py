@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
+from newsbot.argtypes import positive
 from newsbot.cli.output import dumps, utf8_stdout
 from newsbot.extract import ExtractionError, extract_parsed, parse_page
 from newsbot.record import ArticleRecord
@@ -22,18 +23,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--url", help="the page's URL (one input only; otherwise its declared canonical URL)")
     p.add_argument("--encoding", help="force this character encoding instead of detecting it")
     p.add_argument("--format", choices=("jsonl", "json", "text"), default="jsonl")
-    p.add_argument("--max-bytes", type=_size, metavar="N",
+    p.add_argument("--max-bytes", type=positive(int), metavar="N",
                    help="inputs larger than N bytes are refused (default: NEWSBOT_EXTRACT_MAX_BYTES, 20 MB)")
-    p.add_argument("--jobs", type=_size, metavar="N",
+    p.add_argument("--jobs", type=positive(int), metavar="N",
                    help="processes sharing the inputs (default: NEWSBOT_EXTRACT_JOBS, auto: one per core for 16 "
                         "inputs or more)")
     p.set_defaults(func=run)
-
-
-def _size(text: str) -> int:
-    from newsbot.argtypes import positive
-
-    return positive(int)(text)
 
 
 def _read(path: str, limit: int) -> bytes:
