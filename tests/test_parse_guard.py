@@ -83,11 +83,50 @@ def test_real_pages_pass_the_guard_and_are_bounded_above(folder):
         assert fast >= reference_parse_work(html), name
 
 
-# The fast path (cheap_to_parse) skips the exact count on pages that two C scans show cheap. It must never pass a
-# page the exact count refuses, and never read fewer attributes in a tag than lexbor's own tokenizer does.
+# The fast path (cheap_to_parse) skips the exact count on pages it shows cheap, in C (newsbot/extract/_parsecost.c)
+# or, where that module was not built, in regexes (decode.cheap_by_regex). Both must never pass a page the exact
+# count refuses, and never read fewer attributes in a tag than lexbor's own tokenizer does.
 _attr_forms = st.sampled_from(["{n}", "{n}=v", '{n}="q > u o"', "{n}='x'", "={n}", "{n}=", "{n} = 'y z'",
                                '{n}="a"', "{n}=<b", '"{n}', "{n}/"])
 _separators = st.sampled_from([" ", "/", "\n", "\t", "\f", "  ", " / "])
+
+
+def _compiled():
+    from newsbot.extract import decode
+
+    if decode._compiled is None:
+        pytest.skip("newsbot/extract/_parsecost.c was not built (no C compiler at install): "
+                    "test_compiled_guard_is_built says why")
+    return decode._compiled
+
+
+def _by_regex(data: bytes, budget: int | None = None) -> bool:
+    from newsbot.extract.decode import cheap_by_regex
+
+    return cheap_by_regex(data, DEFAULTS.max_parse_work if budget is None else budget)
+
+
+def _by_c(data: bytes, budget: int | None = None) -> bool:
+    from newsbot.extract.decode import FAST_MAX_ATTRS
+
+    return _compiled().cheap_to_parse(data, DEFAULTS.max_parse_work if budget is None else budget, FAST_MAX_ATTRS)
+
+
+_FAST_PATHS = pytest.mark.parametrize("cheap", [_by_c, _by_regex], ids=["compiled", "regex"])
+
+
+def test_compiled_guard_is_built():
+    """Where a C compiler is (CI has one), `pip install` builds the fast path: a silent fallback would only show as
+    a slower extraction."""
+    import shutil
+    import sysconfig
+
+    from newsbot.extract import decode
+
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        pytest.skip(f"no C compiler ({compiler}): the regex fast path stands in")
+    assert decode._compiled is not None, "newsbot.extract._parsecost did not build: run `pip install -e .` again"
 
 
 @st.composite
@@ -119,20 +158,33 @@ def test_risky_tag_search_reads_at_least_lexbor_s_attributes(case):
         assert _RISKY_TAG.search(data) is not None
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html=soup())
+def test_compiled_tag_reading_is_the_regex_grammar(html):
+    """The C scan reads every possible tag's attributes exactly as decode._ATTR_BYTES does (so the tokenizer bound
+    above holds for it too), at every "<" of any markup."""
+    from newsbot.extract.decode import tag_attributes
+
+    compiled = _compiled()
+    data = html.encode("utf-8", "surrogatepass")
+    for i in (i for i, b in enumerate(data) if b == 0x3C):
+        assert compiled.tag_attributes(data, i) == tag_attributes(data, i), (data[i:i + 80], i)
+
+
+@_FAST_PATHS
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(html=soup())
-def test_fast_path_never_passes_what_the_exact_count_refuses(html):
-    from newsbot.extract.decode import cheap_to_parse
-
+def test_fast_path_never_passes_what_the_exact_count_refuses(cheap, html):
     data = html.encode("utf-8", "surrogatepass")
     for budget in (200, 2_000, 20_000, 200_000):
-        if cheap_to_parse(data, budget):
+        if cheap(data, budget):
             assert reference_parse_work(html, stop_at=budget) <= budget
 
 
 _many = " ".join(f"a{i}" for i in range(7_000))
 
 
+@_FAST_PATHS
 @pytest.mark.parametrize("html", [
     "<div " + _many + ">",
     "<div " + "".join(f'a{i}="1"' for i in range(7_000)) + ">",  # no separator after a quoted value
@@ -145,28 +197,42 @@ _many = " ".join(f"a{i}" for i in range(7_000))
     "<!-->" + "<div>" * 7_000,
 ], ids=["attributes", "quoted-no-separator", "equals-names", "end-tag", "long-name", "span-of-a-false-hit",
         "nested", "empty-comment"])
-def test_fast_path_refuses_hostile_shapes(html):
-    from newsbot.extract.decode import cheap_to_parse
-
-    assert not cheap_to_parse(html.encode())
+def test_fast_path_refuses_hostile_shapes(cheap, html):
+    assert not cheap(html.encode())
     assert reference_parse_work(html) > DEFAULTS.max_parse_work or "</div " in html  # each is really over the budget
 
 
+@_FAST_PATHS
 @pytest.mark.parametrize("folder", ["corpus/pages", "wcxb-dev/pages"])
-def test_fast_path_takes_most_real_pages(folder):
-    from newsbot.extract.decode import cheap_to_parse
-
+def test_fast_path_takes_most_real_pages(cheap, folder):
     where = SHARED / folder
     if not where.is_dir():
         pytest.skip(f"{where} not present (third-party pages are read from ../shared, never copied here)")
     pages = [html.encode("utf-8", "surrogatepass") for _, html in _pages(where)]
-    assert sum(map(cheap_to_parse, pages)) >= 0.8 * len(pages)
+    assert sum(map(cheap, pages)) >= 0.8 * len(pages)
+
+
+def test_compiled_fast_path_hands_overlapping_reads_to_the_exact_count():
+    """Tags can overlap ("<" inside a name run or a quoted value starts another): read from every "<", a
+    stretch of them costs the square of its length. The C scan gives up once its reads pass four times the page,
+    and the exact count (linear) decides: here, that the page is cheap after all."""
+    from newsbot.extract import extract
+    from newsbot.extract.decode import nesting_too_deep
+
+    compiled = _compiled()
+    html = ("<html><body><article><h1>Library opens</h1><p>" + "<b" * 3_000 + "</p>"
+            + "<p>The regional library opened its new reading hall on Saturday after two years of building work, and "
+              "the first visitors queued for almost an hour.</p>" * 4 + "</article></body></html>")
+    data = html.encode()
+    assert compiled.cheap_to_parse(data, DEFAULTS.max_parse_work, 32) is False
+    assert not nesting_too_deep(html, data=data)
+    assert "reading hall" in extract(data).body
 
 
 def test_false_hits_in_minified_code_cost_the_fast_path_at_most_a_quarter_page(monkeypatch):
     """Minified code ("for(r=0;r<n.length;r++)" with quoted strings) gives a possible many-attribute tag at every
     "<": each read runs on to the end of the script, and the reads of 64 such hits cost more than the exact count.
-    The fast path hands over to it once its reads pass a quarter of the page; the page is still parsed."""
+    The regex fast path hands over to it once its reads pass a quarter of the page; the page is still parsed."""
     from newsbot.extract import decode, extract
 
     code = "".join(f"!function(e,t){{var n=e.a||[];for(var r=0;r<n.length;r++){{n[r].ok=!0}}}}(window,'slot-{i}');"
@@ -184,7 +250,7 @@ def test_false_hits_in_minified_code_cost_the_fast_path_at_most_a_quarter_page(m
         return out
 
     monkeypatch.setattr(decode, "_tag_span", counting)
-    assert decode.cheap_to_parse(data) is False  # handed to the exact count
+    assert decode.cheap_by_regex(data, DEFAULTS.max_parse_work) is False  # handed to the exact count
     assert len(reads) < decode.FAST_MAX_HITS
     assert sum(reads) - max(reads) <= len(data) // 4
     assert not decode.nesting_too_deep(html, data=data)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from types import ModuleType
 
 from newsbot.extract.options import current
 
@@ -78,13 +79,15 @@ _TOKEN = re.compile(
 )
 
 
-# The fast path: most pages are shown cheap by two scans in C, and the exact count (a Python loop over every tag,
-# costlier than lexbor's parse itself) runs only on the rest (3% of the wcxb-dev and corpus pages: many tags, or a
-# long run of minified script). Every token starts with "<": with t of them the stack work is at most
-# t(t+3)/2, and with no tag of more than FAST_MAX_ATTRS attributes the comparisons at most t * A(A+1)/2.
-# _RISKY_TAG reads attributes as HTML does (so that it never counts fewer than the tokenizer; it may count more,
-# e.g. inside a script, which only sends the page to the exact count) and keeps its own cost linear: a
-# stretch without separators holding many "<" would otherwise be rescanned from each of them.
+# The fast path: most pages are shown cheap by one linear scan, and the exact count (a Python loop over every tag,
+# costlier than lexbor's parse itself) runs only on the rest (1.4% of the wcxb-dev and corpus pages: many tags, or
+# a long run of minified script). Every token starts with "<": with t of them the stack work is at most
+# t(t+3)/2, and with no tag of more than FAST_MAX_ATTRS attributes the comparisons at most t * A(A+1)/2; a tag of
+# more adds its own count. The scan reads attributes as HTML does (so that it never counts fewer than the
+# tokenizer; it may count more, e.g. inside a script, which only sends the page to the exact count). It is C
+# (_parsecost.c: 0.02-0.25 ms a corpus page); the same bound in regexes (cheap_by_regex, where no compiler built
+# the module) reads tag bytes at about 2.9 ns each, as long as lexbor's parse. _RISKY_TAG keeps the regex
+# cost linear: a stretch without separators holding many "<" would otherwise be rescanned from each of them.
 FAST_MAX_ATTRS = 32
 FAST_NAME_RUN = 300
 _ATTR_BYTES = (rb"""[\t\n\f\r /]*+[^\t\n\f\r />][^\t\n\f\r />=]*+"""
@@ -95,6 +98,12 @@ _RISKY_TAG = re.compile(rb"</?[a-zA-Z](?:([^\t\n\f\r />]{%d})|[^\t\n\f\r />]*+(?
 _TAG_ATTRS = re.compile(rb"</?[a-zA-Z][^\t\n\f\r />]*+((?:" + _ATTR_BYTES + rb")*+)")
 _ONE_ATTR = re.compile(_ATTR_BYTES)
 FAST_MAX_HITS = 64  # possible tags of many attributes counted one by one (mostly code in scripts) before giving up
+
+_compiled: ModuleType | None
+try:  # the same bound in one pass of C (newsbot/extract/_parsecost.c, built at install when a compiler is there)
+    from newsbot.extract import _parsecost as _compiled
+except ImportError:
+    _compiled = None
 
 
 def tag_attributes(data: bytes, start: int) -> int:
@@ -115,6 +124,13 @@ def cheap_to_parse(data: bytes, budget: int | None = None) -> bool:
     max_parse_work); False: count exactly."""
     if budget is None:
         budget = current().max_parse_work
+    if _compiled is not None:
+        return _compiled.cheap_to_parse(data, budget, FAST_MAX_ATTRS)
+    return cheap_by_regex(data, budget)
+
+
+def cheap_by_regex(data: bytes, budget: int) -> bool:
+    """cheap_to_parse in regexes: where the compiled module was not built (no C compiler at install)."""
     tokens = data.count(b"<")
     a = FAST_MAX_ATTRS
     work = tokens * (tokens + 3) // 2 + tokens * (a * (a + 1) // 2)
