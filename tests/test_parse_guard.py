@@ -212,21 +212,44 @@ def test_fast_path_takes_most_real_pages(cheap, folder):
     assert sum(map(cheap, pages)) >= 0.8 * len(pages)
 
 
-def test_compiled_fast_path_hands_overlapping_reads_to_the_exact_count():
-    """Tags can overlap ("<" inside a name run or a quoted value starts another): read from every "<", a
-    stretch of them costs the square of its length. The C scan gives up once its reads pass four times the page,
-    and the exact count (linear) decides: here, that the page is cheap after all."""
-    from newsbot.extract import extract
-    from newsbot.extract.decode import nesting_too_deep
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html=soup())
+def test_compiled_scan_of_overlapping_tags_reads_what_each_tag_reads_alone(html):
+    """Overlapping tags share what one of them read (scan_tag keeps it): each tag's attributes and where they end
+    are still those it has read alone (decode._tag_span)."""
+    import re
+
+    from newsbot.extract.decode import _tag_span
 
     compiled = _compiled()
-    html = ("<html><body><article><h1>Library opens</h1><p>" + "<b" * 3_000 + "</p>"
-            + "<p>The regional library opened its new reading hall on Saturday after two years of building work, and "
-              "the first visitors queued for almost an hour.</p>" * 4 + "</article></body></html>")
-    data = html.encode()
-    assert compiled.cheap_to_parse(data, DEFAULTS.max_parse_work, 32) is False
-    assert not nesting_too_deep(html, data=data)
-    assert "reading hall" in extract(data).body
+    data = html.encode("utf-8", "surrogatepass")
+    alone = []
+    for m in re.finditer(rb"<(?=/?[a-zA-Z])", data):
+        count, span = _tag_span(data, m.start())
+        alone.append((m.start(), count, m.start() + span))
+    assert compiled.tag_spans(data) == alone
+
+
+def _minified(slots: int) -> str:
+    """An ad loader minified into one line per slot: a possible tag at each "<", reading on to the end of the
+    script, each with dozens of would-be attributes."""
+    return "".join(f"!function(e,t){{var n=e.a||[];for(var r=0;r<n.length;r++){{n[r].ok=!0}}}}(window,'slot-{i}');"
+                   for i in range(slots))
+
+
+def test_compiled_fast_path_takes_minified_code_and_overlapping_tags():
+    """False hits in a script overlap: the tokenizer can read at most one of them as a tag, so their weights do not
+    add up; and overlapping reads are shared. Both pages are shown cheap (and are), where the regex path hands
+    them to the exact count."""
+    compiled = _compiled()
+    article = ("<body><article><h1>Library opens</h1>" + "<p>The regional library opened its new reading hall on "
+               "Saturday after two years of building work.</p>" * 4 + "</article></body></html>")
+    for html in (f"<html><head><script>{_minified(600)}</script></head>" + article,
+                 "<html><body><p>" + "<b" * 3_000 + "</p>" + article):
+        data = html.encode()
+        assert compiled.cheap_to_parse(data, DEFAULTS.max_parse_work, 32) is True
+        assert reference_parse_work(html) <= DEFAULTS.max_parse_work
+        assert _by_regex(data) is False
 
 
 def test_false_hits_in_minified_code_cost_the_fast_path_at_most_a_quarter_page(monkeypatch):
@@ -235,8 +258,7 @@ def test_false_hits_in_minified_code_cost_the_fast_path_at_most_a_quarter_page(m
     The regex fast path hands over to it once its reads pass a quarter of the page; the page is still parsed."""
     from newsbot.extract import decode, extract
 
-    code = "".join(f"!function(e,t){{var n=e.a||[];for(var r=0;r<n.length;r++){{n[r].ok=!0}}}}(window,'slot-{i}');"
-                   for i in range(600))
+    code = _minified(600)
     html = (f"<html><head><script>{code}</script></head><body><article><h1>Library opens</h1>"
             + "<p>The regional library opened its new reading hall on Saturday after two years of building work, and "
               "the first visitors queued for almost an hour.</p>" * 4 + "</article></body></html>")
