@@ -5,7 +5,7 @@ oracle it is checked against (it must never count less than this)."""
 
 import re
 
-from newsbot.extract.decode import _ATTR, _BLOCK, _FLAT, _QUOTE_OPEN
+from newsbot.extract.decode import _ATTR, _BLOCK, _FLAT, _FOREIGN, _QUOTE_OPEN
 from newsbot.extract.options import DEFAULTS
 
 _RAW = {name: re.compile(rf"</{name}[\t\n\f\r />]", re.I)
@@ -21,8 +21,13 @@ def reference_parse_work(html: str, stop_at: int = DEFAULTS.max_parse_work) -> i
     open_count: dict[str, int] = {}
     find = html.find
     n = len(html)
+    # inside <svg> or <math>, script, style, title... hold markup, not raw text (see decode._FOREIGN): from the
+    # first place a foreign element may open, every element's content is read as markup
+    foreign = _FOREIGN.search(html)
+    cut = foreign.start() if foreign is not None else n
     i = find("<")
     while 0 <= i < n - 1:
+        at = i  # where the token starts
         c = html[i + 1]
         if c == "!":
             if html.startswith("<!--", i):
@@ -91,12 +96,12 @@ def reference_parse_work(html: str, stop_at: int = DEFAULTS.max_parse_work) -> i
         else:
             if name in _BLOCK:
                 work += depth
-            if name == "plaintext":
+            if name == "plaintext" and at < cut:
                 return work
             if name not in _FLAT:
                 stack.append(name)
                 open_count[name] = open_count.get(name, 0) + 1
-            raw = _RAW.get(name)
+            raw = _RAW.get(name) if at < cut else None
             if raw is not None:  # raw text up to its own end tag (or the end of the document)
                 r = raw.search(html, i)
                 if r is None:

@@ -16,7 +16,7 @@ from tests.parse_work_reference import reference_parse_work
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 _tags = st.sampled_from(["div", "p", "span", "script", "style", "title", "a", "br", "li", "table", "td", "textarea",
-                         "DIV", "plaintext", "x-y"])
+                         "DIV", "plaintext", "x-y", "svg", "math"])
 _chunk = st.sampled_from([" ", "  ", "\n", "\t", "\f", "/", "=", '"', "'", ">", "<", "a", "b1", "\x0b", "\u00a0",
                           "-->", "<!--", "<!-->", "<!", "</", "<?", '"x>y"', "'>'", "ق", "=\"", "a=1 "])
 
@@ -61,6 +61,22 @@ def test_fast_count_never_below_the_exact_count(html):
         "unclosed-quote"])
 def test_hostile_shapes_count_at_least_the_exact_work(html):
     assert parse_work(html) >= reference_parse_work(html)
+
+
+@pytest.mark.parametrize("html", [
+    "<svg><script><div " + " ".join(f"a{i}" for i in range(7_000)) + "></div></script></svg>",
+    "<p>icon <svg viewBox='0 0 1 1'><path d=''/></svg></p><svg><style><g " + " ".join(f"a{i}" for i in range(7_000))
+    + "></g></style></svg>",
+], ids=["script-in-svg", "style-in-a-later-svg"])
+def test_markup_in_foreign_raw_text_elements_is_counted(html):
+    """lexbor parses a script or style inside <svg> as an SVG element whose content is markup: a tag of 7,000
+    attributes there costs what it costs anywhere (the exact count once skipped it as script text)."""
+    from newsbot.extract import ExtractionError, extract
+
+    assert parse_work(html) > DEFAULTS.max_parse_work
+    with pytest.raises(ExtractionError) as refused:
+        extract(("<html><body>" + html + "</body></html>").encode())
+    assert refused.value.reason == "too-deep"
 
 
 def _pages(folder: Path):
@@ -195,8 +211,11 @@ _many = " ".join(f"a{i}" for i in range(7_000))
     "<script>if(x<y c=\"</script><div " + _many + '>"' + " b" * 40 + "</script>",
     "<div>" * 7_000,
     "<!-->" + "<div>" * 7_000,
+    # in foreign content a script, style or plaintext holds markup: the tag inside is parsed, attributes and all
+    "<svg><script><div " + _many + "></div></script></svg>",
+    "<math><plaintext><b " + _many + ">",
 ], ids=["attributes", "quoted-no-separator", "equals-names", "end-tag", "long-name", "span-of-a-false-hit",
-        "nested", "empty-comment"])
+        "nested", "empty-comment", "svg-script", "math-plaintext"])
 def test_fast_path_refuses_hostile_shapes(cheap, html):
     assert not cheap(html.encode())
     assert reference_parse_work(html) > DEFAULTS.max_parse_work or "</div " in html  # each is really over the budget

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from types import ModuleType
 
 from newsbot.extract.options import current
@@ -77,6 +77,35 @@ _TOKEN = re.compile(
     r"""|(/?)([a-zA-Z][^\t\n\f\r />]*+)""" + _SECTION + ")",
     re.S | re.I,
 )
+# Foreign content: inside <svg> or <math>, a <script>, <style>, <title>... is an SVG or MathML element whose content
+# the tokenizer reads as markup, not as raw text (a tag of a million attributes in <svg><script> is parsed as one).
+# No foreign element can open before the page's first "<svg" or "<math": from there on, the exact count reads raw
+# text elements as plain tags and their content as markup (more work counted, never less).
+_FOREIGN = re.compile(r"<(?:svg|math)(?=[\t\n\f\r />])", re.I)
+_MARKUP_TOKEN = re.compile(
+    r"""<(?:!--(?:-?>|.*?-->|.*\Z)|[!?][^>]*+>?|/(?![a-zA-Z])[^>]*+>?|(/?)([a-zA-Z][^\t\n\f\r />]*+)""" + _SECTION + ")",
+    re.S | re.I,
+)
+
+
+def _token_rows(html: str) -> Iterable[tuple[str, ...]]:
+    """_TOKEN.findall(html), raw text elements read as plain tags from the first possible foreign element on."""
+    foreign = _FOREIGN.search(html)
+    if foreign is None:
+        return _TOKEN.findall(html)
+    return _rows_from(html, foreign.start())
+
+
+def _rows_from(html: str, cut: int) -> Iterator[tuple[str, ...]]:
+    for m in _TOKEN.finditer(html):
+        if m.group(1) and m.start() >= cut:
+            name, attrs, gt = m.group(1, 2, 3)
+            yield "", "", "", "", name, attrs, gt
+            if gt:  # its "text" and the rest of the page: markup
+                for slash, tag, section, end in _MARKUP_TOKEN.findall(html, m.start() + len(name) + len(attrs) + 2):
+                    yield "", "", "", slash, tag, section, end
+            return
+        yield m.groups("")
 
 
 # The fast path: most pages are shown cheap by one linear scan, and the exact count (a Python loop over every tag,
@@ -180,7 +209,7 @@ def parse_work(html: str, stop_at: int | None = None) -> int:
     work = 0
     stack: list[str] = []
     open_count: dict[str, int] = {}
-    for raw_name, raw_attrs, raw_gt, slash, name, attrs, gt in _TOKEN.findall(html):
+    for raw_name, raw_attrs, raw_gt, slash, name, attrs, gt in _token_rows(html):
         if raw_name:  # script, style, title...: its text up to its own end tag came with it
             name, attrs, gt = raw_name, raw_attrs, raw_gt
         elif not name:  # comment, doctype, bogus comment
