@@ -251,7 +251,7 @@ def page_kind(url: str, tree: LexborHTMLParser, body_words: int) -> Verdict:
     """The kind of a fetched page, as newsbot.extract.pagekind decides it from the page's claim (the JSON-LD parse
     extraction made of this tree), its prose and, as evidence only, what the URL looks like."""
     claim = claim_of(tree, urlsplit(url).path.lower())
-    return decide(claim, classify_url(url), body_words=body_words, link_density=link_density(tree),
+    return decide(claim, classify_url(url), body_words=body_words, link_density=lambda: link_density(tree),
                   homepage=_is_homepage(url))
 
 

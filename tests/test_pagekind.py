@@ -92,3 +92,29 @@ def test_link_density_of_a_listing_and_an_article():
     article = parse_page(_page()).tree
     assert (link_density(listing) or 0) > 0.9
     assert link_density(article) == 0.0
+
+
+def test_link_density_is_measured_only_when_the_verdict_depends_on_it():
+    """Measuring it reads the whole page's text again: an article on an article URL (most of a crawl) never needs it;
+    a long text that says article on a listing URL, or a page that says nothing, does."""
+    from newsbot.extract.options import DEFAULTS
+
+    listing = parse_page("<html><body>" + "".join(
+        f'<div><a href="/n/{i}">Story number {i} of the day, and more words about it here</a></div>'
+        for i in range(40)) + "</body></html>").tree
+    asked: list[str] = []
+
+    def measured() -> float | None:
+        asked.append("measured")
+        return link_density(listing)
+
+    says_article = Claim(True, None, "og:type article")
+    assert decide(says_article, "article", body_words=400, link_density=measured).kind == "article"
+    assert decide(says_article, "tag", body_words=20, link_density=measured).kind == "tag"  # too short anyway
+    assert asked == []
+    long_enough = DEFAULTS.listing_max_words + 50
+    assert decide(says_article, "section", body_words=long_enough, link_density=measured).kind == "section"
+    assert asked == ["measured"]  # dense: a listing after all
+    assert decide(Claim(None, None, "nothing said"), "other", body_words=long_enough,
+                  link_density=measured).kind == "other"
+    assert asked == ["measured", "measured"]

@@ -13,6 +13,7 @@ The vocabulary (schema.org types, og:type values) is newsbot/lexicon/pagetypes.t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
@@ -122,28 +123,39 @@ def link_density(tree: LexborHTMLParser) -> float | None:
     return min(1.0, linked / total)
 
 
-def decide(claim: Claim, url_kind: str, *, body_words: int, link_density: float | None,
-           homepage: bool = False) -> Verdict:
+def decide(claim: Claim, url_kind: str, *, body_words: int,
+           link_density: float | None | Callable[[], float | None], homepage: bool = False) -> Verdict:
     """The kind of a fetched page whose extraction found `body_words` words of body.
 
     url_kind: what the URL looks like (spiders/classify.py classify_url): evidence, weighed against the claim and
-    the prose; homepage: the site's root URL (a listing whatever its lead story says)."""
+    the prose; link_density: the share of the page's text in links, or what measures it (link_density(tree)),
+    asked only when the verdict depends on it (an article page on an article URL does not: most of a crawl);
+    homepage: the site's root URL (a listing whatever its lead story says)."""
     if homepage:
         return Verdict("section", "the site's home page")
     hint = (claim.hint or "").lower()
     live = hint in ("liveblog", "liveblogposting", "live") or url_kind == "liveblog"
     record = "liveblog" if live else "article"
-    dense = link_density is not None and link_density > current().dense_links
     if claim.is_article is True:
         # sites stamp og:type=article on listing pages too; a listing URL with little running text stays a listing
-        if url_kind in LISTING_KINDS and (body_words < current().listing_max_words or dense):
+        if url_kind in LISTING_KINDS and (body_words < current().listing_max_words or
+                                          _dense(_measured(link_density))):
             return Verdict(url_kind, f"{claim.reason}, but a {url_kind} URL with little running text")
         return Verdict(record, claim.reason)
     if hint in ("video", "gallery"):
         return Verdict(hint, f"the page says {hint}")
+    density = _measured(link_density)
     if claim.is_article is False:
-        return _said_not_article(claim, url_kind, record, body_words, link_density, dense)
-    return _silent(url_kind, live, body_words, link_density, dense)
+        return _said_not_article(claim, url_kind, record, body_words, density, _dense(density))
+    return _silent(url_kind, live, body_words, density, _dense(density))
+
+
+def _measured(link_density: float | None | Callable[[], float | None]) -> float | None:
+    return link_density() if callable(link_density) else link_density
+
+
+def _dense(density: float | None) -> bool:
+    return density is not None and density > current().dense_links
 
 
 def _said_not_article(claim: Claim, url_kind: str, record: str, body_words: int, density: float | None,
