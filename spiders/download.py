@@ -82,8 +82,13 @@ class _HeaderBound:
 
 def _header_end(window: bytes) -> int:
     """Index just past the blank line that ends a header section in `window`, or -1."""
-    ends = [i + n for i, n in ((window.find(b"\r\n\r\n"), 4), (window.find(b"\n\n"), 2)) if i >= 0]
-    return min(ends) if ends else -1
+    crlf = window.find(b"\r\n\r\n")
+    # a bare "\n\n" counts only before it: searched for in the whole window (the first chunk also holds the start of
+    # the body, which may have none), it read 64 KB of every response
+    lf = window.find(b"\n\n", 0, crlf + 3 if crlf >= 0 else len(window))
+    if lf >= 0 and (crlf < 0 or lf + 2 < crlf + 4):
+        return lf + 2
+    return crlf + 4 if crlf >= 0 else -1
 
 
 class NewsbotDownloadHandler(HTTP11DownloadHandler):
