@@ -20,8 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline int is_ws(unsigned char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; }
-static inline int is_sep(unsigned char c) { return is_ws(c) || c == '/'; }
+/* byte classes, looked up in one table: the loops below test a class per byte */
+enum { WS = 1, SLASH = 2, GT = 4, EQ = 8 };
+#define SEP (WS | SLASH)
+static const unsigned char CLASS[256] = {
+    ['\t'] = WS, ['\n'] = WS, ['\f'] = WS, ['\r'] = WS, [' '] = WS, ['/'] = SLASH, ['>'] = GT, ['='] = EQ,
+};
+static inline int is_ws(unsigned char c) { return CLASS[c] & WS; }
+static inline int is_sep(unsigned char c) { return CLASS[c] & SEP; }
 static inline int is_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
 /* Attributes of the tag whose "<" is at s[start], and (in *end) where reading them stopped; -1: not a tag. */
@@ -31,13 +37,13 @@ static Py_ssize_t tag_attrs(const unsigned char *s, Py_ssize_t n, Py_ssize_t sta
     if (j < n && s[j] == '/') j++;
     if (j >= n || !is_letter(s[j])) return -1;
     j++;
-    while (j < n && !is_sep(s[j]) && s[j] != '>') j++;
+    while (j < n && !(CLASS[s[j]] & (SEP | GT))) j++;
     for (;;) {
         Py_ssize_t k = j;
         while (k < n && is_sep(s[k])) k++;
         if (k >= n || s[k] == '>') break;  /* no name follows: the separators are not part of the tag */
         k++;
-        while (k < n && !is_sep(s[k]) && s[k] != '>' && s[k] != '=') k++;
+        while (k < n && !(CLASS[s[k]] & (SEP | GT | EQ))) k++;
         count++;
         Py_ssize_t m = k;
         while (m < n && is_ws(s[m])) m++;
@@ -52,7 +58,7 @@ static Py_ssize_t tag_attrs(const unsigned char *s, Py_ssize_t n, Py_ssize_t sta
                     m = q - s + 1;
                 }
             } else if (m < n && s[m] != '>') {
-                while (m < n && !is_ws(s[m]) && s[m] != '>') m++;
+                while (m < n && !(CLASS[s[m]] & (WS | GT))) m++;
             }
             k = m;
         }
@@ -76,7 +82,7 @@ static Py_ssize_t next_attr(const unsigned char *s, Py_ssize_t n, Py_ssize_t j, 
     while (k < n && is_sep(s[k])) k++;
     if (k >= n || s[k] == '>') return -1;
     k++;
-    while (k < n && !is_sep(s[k]) && s[k] != '>' && s[k] != '=') k++;
+    while (k < n && !(CLASS[s[k]] & (SEP | GT | EQ))) k++;
     Py_ssize_t m = k;
     while (m < n && is_ws(s[m])) m++;
     if (m < n && s[m] == '=') {
@@ -86,7 +92,7 @@ static Py_ssize_t next_attr(const unsigned char *s, Py_ssize_t n, Py_ssize_t j, 
             Py_ssize_t last = s[m] == '"' ? last_dq : last_sq;
             if (last > m) m = (const unsigned char *)memchr(s + m + 1, s[m], (size_t)(n - m - 1)) - s + 1;
         } else if (m < n && s[m] != '>') {
-            while (m < n && !is_ws(s[m]) && s[m] != '>') m++;
+            while (m < n && !(CLASS[s[m]] & (WS | GT))) m++;
         }
         k = m;
     }
@@ -163,8 +169,9 @@ static int push_path(Scan *sc, Py_ssize_t j) {
     return 1;
 }
 
-/* tag_attrs for the tag whose "<" is at `start`, sharing what overlapping tags read; -1: not a tag. */
-static Py_ssize_t scan_tag(Scan *sc, Py_ssize_t start, Py_ssize_t *end) {
+/* tag_attrs for the tag whose "<" is at `start` (and the next "<" at `next`), sharing what overlapping tags read;
+   -1: not a tag. */
+static Py_ssize_t scan_tag(Scan *sc, Py_ssize_t start, Py_ssize_t next, Py_ssize_t *end) {
     const unsigned char *s = sc->s;
     Py_ssize_t n = sc->n, j = start + 1, count = 0;
     if (j < n && s[j] == '/') j++;
@@ -174,7 +181,7 @@ static Py_ssize_t scan_tag(Scan *sc, Py_ssize_t start, Py_ssize_t *end) {
         j = sc->run_hi;  /* inside a name run read before: it ends where that one did */
     } else {
         Py_ssize_t lo = j;
-        while (j < n && !is_sep(s[j]) && s[j] != '>') j++;
+        while (j < n && !(CLASS[s[j]] & (SEP | GT))) j++;
         sc->read += j - lo;
         sc->run_lo = lo;
         sc->run_hi = j;
@@ -203,7 +210,7 @@ static Py_ssize_t scan_tag(Scan *sc, Py_ssize_t start, Py_ssize_t *end) {
         j = next;
     }
     /* a "<" inside this tag may start another that reads on from one of its places: keep them */
-    if (stop - start > 1 && memchr(s + start + 1, '<', (size_t)(stop - start - 1)) != NULL) {
+    if (next < stop) {
         for (Py_ssize_t p = 0; p < sc->path_len; p++) {  /* from the p-th attribute's place: count - p */
             if (!put_kept(sc, sc->path[p], count - p, stop)) {
                 sc->failed = 1;
@@ -261,9 +268,11 @@ static int cheap(const unsigned char *s, Py_ssize_t n, long long budget, long lo
     Py_ssize_t hit_count = 0, hit_cap = 0;
     long long all_hits = 0, cap = 8LL * n + 65536;
     int ok = 1;
-    for (const unsigned char *p = s, *e = s + n; (p = memchr(p, '<', (size_t)(e - p))) != NULL; p++) {
+    const unsigned char *e = s + n, *q = NULL;
+    for (const unsigned char *p = memchr(s, '<', (size_t)n); p != NULL; p = q) {
+        q = p + 1 < e ? memchr(p + 1, '<', (size_t)(e - p - 1)) : NULL;
         Py_ssize_t start = p - s, end = start;
-        Py_ssize_t a = scan_tag(&sc, start, &end);
+        Py_ssize_t a = scan_tag(&sc, start, q != NULL ? q - s : n, &end);
         if (sc.failed || sc.read > cap) {  /* (a safety net: the reads stay near the page's length) */
             ok = 0;
             break;
@@ -298,10 +307,11 @@ static PyObject *py_tag_spans(PyObject *self, PyObject *args) {
     Py_ssize_t n = buf.len;
     Scan sc = {s, n, last_of(s, n, '"'), last_of(s, n, '\''), 0, 0, 0, NULL, 0, 0, NULL, 0, 0, 0, 0};
     PyObject *out = PyList_New(0);
-    for (const unsigned char *p = s, *e = s + n; out != NULL && (p = memchr(p, '<', (size_t)(e - p))) != NULL;
-         p++) {
+    const unsigned char *e = s + n, *q = NULL;
+    for (const unsigned char *p = n ? memchr(s, '<', (size_t)n) : NULL; out != NULL && p != NULL; p = q) {
+        q = p + 1 < e ? memchr(p + 1, '<', (size_t)(e - p - 1)) : NULL;
         Py_ssize_t start = p - s, end = start;
-        Py_ssize_t a = scan_tag(&sc, start, &end);
+        Py_ssize_t a = scan_tag(&sc, start, q != NULL ? q - s : n, &end);
         if (sc.failed) {
             Py_CLEAR(out);
             PyErr_NoMemory();
