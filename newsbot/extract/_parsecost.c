@@ -31,44 +31,6 @@ static inline int is_ws(unsigned char c) { return CLASS[c] & WS; }
 static inline int is_sep(unsigned char c) { return CLASS[c] & SEP; }
 static inline int is_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
-/* Attributes of the tag whose "<" is at s[start], and (in *end) where reading them stopped; -1: not a tag. */
-static Py_ssize_t tag_attrs(const unsigned char *s, Py_ssize_t n, Py_ssize_t start, Py_ssize_t last_dq,
-                            Py_ssize_t last_sq, Py_ssize_t *end) {
-    Py_ssize_t j = start + 1, count = 0;
-    if (j < n && s[j] == '/') j++;
-    if (j >= n || !is_letter(s[j])) return -1;
-    j++;
-    while (j < n && !(CLASS[s[j]] & (SEP | GT))) j++;
-    for (;;) {
-        Py_ssize_t k = j;
-        while (k < n && is_sep(s[k])) k++;
-        if (k >= n || s[k] == '>') break;  /* no name follows: the separators are not part of the tag */
-        k++;
-        while (k < n && !(CLASS[s[k]] & (SEP | GT | EQ))) k++;
-        count++;
-        Py_ssize_t m = k;
-        while (m < n && is_ws(s[m])) m++;
-        if (m < n && s[m] == '=') {
-            m++;
-            while (m < n && is_ws(s[m])) m++;
-            if (m < n && (s[m] == '"' || s[m] == '\'')) {
-                /* a quote with no closing one after it is no value: the name of the next attribute starts there */
-                Py_ssize_t last = s[m] == '"' ? last_dq : last_sq;
-                if (last > m) {
-                    const unsigned char *q = memchr(s + m + 1, s[m], (size_t)(n - m - 1));
-                    m = q - s + 1;
-                }
-            } else if (m < n && s[m] != '>') {
-                while (m < n && !(CLASS[s[m]] & (WS | GT))) m++;
-            }
-            k = m;
-        }
-        j = k;
-    }
-    *end = j;
-    return count;
-}
-
 /* where the page's last `c` is (-1: none): a quote opened after it has no closing one. memrchr where the C library
    has it: a byte loop read a page without any ' from end to start, costlier than all the rest of the scan */
 static Py_ssize_t last_of(const unsigned char *s, Py_ssize_t n, unsigned char c) {
@@ -83,7 +45,7 @@ static Py_ssize_t last_of(const unsigned char *s, Py_ssize_t n, unsigned char c)
 }
 
 /* One attribute read from `j` (a place where the next attribute may start): where reading it stopped, or -1 when
-   none starts there (the tag ends). The same steps as the loop in tag_attrs. */
+   none starts there (the tag ends). */
 static Py_ssize_t next_attr(const unsigned char *s, Py_ssize_t n, Py_ssize_t j, Py_ssize_t last_dq,
                             Py_ssize_t last_sq) {
     Py_ssize_t k = j;
@@ -97,6 +59,7 @@ static Py_ssize_t next_attr(const unsigned char *s, Py_ssize_t n, Py_ssize_t j, 
         m++;
         while (m < n && is_ws(s[m])) m++;
         if (m < n && (s[m] == '"' || s[m] == '\'')) {
+            /* a quote with no closing one after it is no value: the next attribute's name starts there */
             Py_ssize_t last = s[m] == '"' ? last_dq : last_sq;
             if (last > m) m = (const unsigned char *)memchr(s + m + 1, s[m], (size_t)(n - m - 1)) - s + 1;
         } else if (m < n && s[m] != '>') {
@@ -105,6 +68,25 @@ static Py_ssize_t next_attr(const unsigned char *s, Py_ssize_t n, Py_ssize_t j, 
         k = m;
     }
     return k;
+}
+
+/* Where the name of the tag whose "<" is at s[start] begins its run (past the "<", a "/" and the first letter);
+   -1: no tag starts there. */
+static Py_ssize_t name_start(const unsigned char *s, Py_ssize_t n, Py_ssize_t start) {
+    Py_ssize_t j = start + 1;
+    if (j < n && s[j] == '/') j++;
+    return j < n && is_letter(s[j]) ? j + 1 : -1;
+}
+
+/* Attributes of the tag whose "<" is at s[start], and (in *end) where reading them stopped; -1: not a tag. */
+static Py_ssize_t tag_attrs(const unsigned char *s, Py_ssize_t n, Py_ssize_t start, Py_ssize_t last_dq,
+                            Py_ssize_t last_sq, Py_ssize_t *end) {
+    Py_ssize_t j = name_start(s, n, start), count = 0;
+    if (j < 0) return -1;
+    while (j < n && !(CLASS[s[j]] & (SEP | GT))) j++;
+    for (Py_ssize_t next; (next = next_attr(s, n, j, last_dq, last_sq)) >= 0; j = next) count++;
+    *end = j;
+    return count;
 }
 
 /* The scan of a whole page. Tags overlap where a "<" sits inside another tag's name or value (minified code in a
@@ -181,10 +163,8 @@ static int push_path(Scan *sc, Py_ssize_t j) {
    -1: not a tag. */
 static Py_ssize_t scan_tag(Scan *sc, Py_ssize_t start, Py_ssize_t next, Py_ssize_t *end) {
     const unsigned char *s = sc->s;
-    Py_ssize_t n = sc->n, j = start + 1, count = 0;
-    if (j < n && s[j] == '/') j++;
-    if (j >= n || !is_letter(s[j])) return -1;
-    j++;
+    Py_ssize_t n = sc->n, j = name_start(s, n, start), count = 0;
+    if (j < 0) return -1;
     if (j >= sc->run_lo && j < sc->run_hi) {
         j = sc->run_hi;  /* inside a name run read before: it ends where that one did */
     } else {
