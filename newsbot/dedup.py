@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -230,6 +231,23 @@ def similarity(sig_a: bytes, sig_b: bytes) -> float:
     if a.shape != b.shape or not a.size:
         return 0.0
     return float(np.count_nonzero(a == b)) / a.size
+
+
+def most_similar(sig: bytes, candidates: Sequence[bytes]) -> tuple[float, int] | None:
+    """(similarity, index) of the candidate signature nearest `sig` at THRESHOLD or above, the first one on a tie;
+    None if there is none. `similarity` of each, in one comparison: a record can have 200 candidates."""
+    a = np.frombuffer(sig, dtype="<u4")
+    if not a.size:
+        return None
+    width = len(sig)
+    kept = [i for i, cand in enumerate(candidates) if len(cand) == width]  # other parameters never compare
+    if not kept:
+        return None
+    sigs = np.frombuffer(b"".join([candidates[i] for i in kept]), dtype="<u4").reshape(len(kept), a.size)
+    equal = np.count_nonzero(sigs == a, axis=1)
+    best = int(np.argmax(equal))  # the first of the most similar
+    sim = float(equal[best]) / a.size
+    return (sim, kept[best]) if sim >= THRESHOLD else None
 
 
 @dataclass

@@ -62,6 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.RetryAfterMiddleware": 550,
     "spiders.middlewares.RedirectLoopMiddleware": 650,  # process_response before RedirectMiddleware (600)
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "spiders.middlewares.HeadMetaRefreshMiddleware": 580,  # Scrapy's, without decoding pages that have none
     "spiders.limits.PageBudgetMiddleware": 950,  # last before the network: --max-pages counts real requests
 }
 EXTENSIONS = {

@@ -9,6 +9,7 @@ not take are kept in a local spool file and stored by the site's next crawl (pip
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Any
 
@@ -20,6 +21,12 @@ from newsbot.record import ArticleRecord
 from newsbot.store.core import StoreUnavailable
 from pipelines.common import StorePipelineBase, as_page, bump, in_form_of, log, setting, setting_int
 from pipelines.spool import Spool, replay, spool_dir
+
+
+def _without_raw(record: ArticleRecord) -> ArticleRecord:
+    kept = copy.copy(record)  # shallow: no field of a stored record changes afterwards
+    kept.raw = None
+    return kept
 
 
 class StorePipeline(StorePipelineBase):
@@ -41,8 +48,8 @@ class StorePipeline(StorePipelineBase):
         self.commit_every = setting_int(self.settings, "NEWSBOT_COMMIT_EVERY", defaults.NEWSBOT_COMMIT_EVERY)
         self.commit_seconds = float(setting(self.settings, "NEWSBOT_COMMIT_SECONDS", defaults.NEWSBOT_COMMIT_SECONDS))
         self._pending = 0
-        # (status, site, JSON line to keep should the commit fail) of the open batch's records
-        self._uncommitted: list[tuple[str, str | None, str | None]] = []
+        # (status, site, the record to keep should the commit fail) of the open batch's records
+        self._uncommitted: list[tuple[str, str | None, ArticleRecord | None]] = []
         self._last_commit = time.monotonic()
         # unset (a run without a crawler): the store's own cache and waits (a crawl has newsbot/settings.py's)
         cache = setting(self.settings, "NEWSBOT_STORE_CACHE_MB", None)
@@ -109,8 +116,9 @@ class StorePipeline(StorePipelineBase):
                 self._keep(record.to_json(), record.site)  # the store takes nothing: kept on local disk
             raise DropItem(f"store error: {exc!r}") from exc
         bump(self.stats, status, record.site)
-        # the record's line, should the batch's commit fail (no raw page: the spool stays small)
-        self._uncommitted.append((status, record.site, record.to_json() if self.spool else None))
+        # the record, should the batch's commit fail: written out only then (JSON for every record was a tenth of
+        # the store pipeline's time); without its raw page, which the spool does not keep and memory need not
+        self._uncommitted.append((status, record.site, _without_raw(record) if self.spool else None))
         self._pending += 1
         if self._pending >= self.commit_every or time.monotonic() - self._last_commit >= self.commit_seconds:
             self.flush()
@@ -136,12 +144,12 @@ class StorePipeline(StorePipelineBase):
             return
         where = f"kept in {self.spool.path} for the next crawl" if self.spool else "the next crawl fetches them again"
         log.error("could not commit %d stored records (%s): they are not stored; %s", len(lost), exc, where)
-        for status, site, line in lost:
+        for status, site, record in lost:
             self.stats.inc_value(f"newsbot/items/{status}", -1)
             self.stats.inc_value(f"newsbot/site/{site or 'unknown'}/{status}", -1)
             bump(self.stats, "store_error", site)
-            if line is not None:
-                self._keep(line, site)
+            if record is not None:
+                self._keep(record.to_json(), site)
 
     def _keep(self, line: str, site: str | None) -> None:
         if self.spool is not None and self.spool.keep(line):

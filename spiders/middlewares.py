@@ -13,6 +13,7 @@
   waits that long before its next request.
 - RedirectLoopMiddleware: a redirect back to a URL of its own chain is a loop, reported as a failure
   (the dupefilter would otherwise drop the repeat silently and the page just vanish).
+- HeadMetaRefreshMiddleware: Scrapy's meta-refresh redirects, asked only of pages whose head can hold one.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
@@ -351,3 +353,21 @@ class RetryAfterMiddleware(RetryMiddleware):
 
 def response_label(request: Request) -> str:
     return f"<{request.method} {request.url}>"
+
+
+# Scrapy reads a meta refresh from the first 4,096 characters of the page's text, which it gets by decoding the
+# whole body (response.text): 150 KB of a news page a response, in the crawler process that never reads the text
+# otherwise (extraction decodes the page in its worker). 4,096 characters are at most 16,384 bytes in UTF-8 or
+# any legacy encoding; w3lib replaces character references before it matches, hence "&#"; a NUL byte means
+# UTF-16 or UTF-32, where "refresh" is not these bytes.
+META_REFRESH_HEAD_BYTES = 4 * 4096
+_MAY_REFRESH = re.compile(rb"refresh|&#|\x00", re.IGNORECASE)
+
+
+class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """MetaRefreshMiddleware (in its place, 580) that leaves alone a page whose head cannot hold a refresh."""
+
+    def process_response(self, request: Request, response: Response, spider=None) -> Request | Response:
+        if isinstance(response, HtmlResponse) and not _MAY_REFRESH.search(response.body, 0, META_REFRESH_HEAD_BYTES):
+            return response
+        return super().process_response(request, response)

@@ -51,6 +51,35 @@ def test_signature_similarity_tracks_jaccard():
 
 
 @pytest.mark.corpus
+def test_most_similar_is_the_first_best_of_the_pairwise_similarities():
+    """The store checks all of a record's candidates in one comparison: the same answer as comparing them one by
+    one in id order (the first of the most similar at THRESHOLD or above; signatures of other sizes never match)."""
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(400)]
+    base = [rng.choice(words) for _ in range(300)]
+    sig = dedup.signature(" ".join(base))
+    matched = 0
+    for trial in range(200):
+        candidates = []
+        for _ in range(rng.randrange(8)):
+            edited = list(base)
+            for i in rng.sample(range(len(edited)), rng.randrange(len(edited))):
+                edited[i] = rng.choice(words)
+            cand = dedup.signature(" ".join(edited))
+            candidates.append(cand[: len(cand) // 2] if rng.random() < 0.1 else cand)
+        if candidates and rng.random() < 0.3:
+            candidates.append(candidates[rng.randrange(len(candidates))])  # a tie: the first one wins
+        expected = None
+        for i, cand in enumerate(candidates):
+            sim = dedup.similarity(sig, cand)
+            if sim >= dedup.THRESHOLD and (expected is None or sim > expected[0]):
+                expected = (sim, i)
+        assert dedup.most_similar(sig, candidates) == expected, trial
+        matched += expected is not None
+    assert 20 < matched < 180  # both answers were asked for
+    assert dedup.most_similar(sig, []) is None
+
+
 def test_cnn_near_duplicate_pair_is_linked(corpus, store):
     original, twin = _cnn_pair(corpus)
     stats = run_records([original, twin], store)

@@ -728,15 +728,9 @@ class Store:
             sigs.update(self.db.execute(
                 f"SELECT article_id, signature FROM minhashes WHERE article_id IN ({marks})", stored
             ).fetchall())
-        best: tuple[float, int] | None = None
-        for cand_id in candidates:  # in id order: on a tie the oldest article wins
-            cand = sigs.get(cand_id)
-            if cand is None:
-                continue
-            sim = dedup.similarity(sig, bytes(cand))
-            if sim >= dedup.THRESHOLD and (best is None or sim > best[0]):
-                best = (sim, cand_id)
-        return best
+        found = [c for c in candidates if c in sigs]  # in id order: on a tie the oldest article wins
+        best = dedup.most_similar(sig, [bytes(sigs[c]) for c in found])
+        return (best[0], found[best[1]]) if best is not None else None
 
     def rebuild_dedup(self, chunk: int = 500) -> dict[str, int]:
         """Recompute every signature, LSH bucket and link, oldest article first (after a parameter change).
