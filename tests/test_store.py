@@ -153,6 +153,25 @@ def test_raw_page_is_a_gzipped_warc_record(store):
     assert raw.headers["X-Test"] == "yes" and raw.headers["Content-Type"].startswith("text/html")
 
 
+def test_packed_raw_pages_are_standard_gzip_warc_concatenable_into_one_file():
+    """ISA-L packs the raw pages (when installed, as the project's dependencies install it); what it writes is
+    plain gzip: each blob reads back with the standard library, and blobs laid end to end are one .warc.gz."""
+    from newsbot.store import warc
+
+    isal = pytest.importorskip("isal.isal_zlib", reason="python-isal not installed: zlib packs the pages")
+    assert warc._deflate is isal
+    pages = [RawPage(url=f"https://example.com/{i}", body=("<p>" + "خبر عاجل " * (500 * i + 1) + "</p>").encode(),
+                     headers={"Content-Type": "text/html; charset=utf-8"}, fetched_at="2026-02-03T04:05:06+00:00")
+             for i in range(5)]
+    blobs = [warc.encode_raw(page) for page in pages]
+    for page, blob in zip(pages, blobs, strict=True):
+        assert gzip.decompress(blob).endswith(page.body + b"\r\n\r\n")
+        assert len(blob) < len(page.body) // 5 + 400  # compressed (Arabic text repeats)
+    read = [(r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())  # read while iterating
+            for r in ArchiveIterator(io.BytesIO(b"".join(blobs))) if r.rec_type == "response"]
+    assert read == [(page.url, page.body) for page in pages]
+
+
 @pytest.mark.parametrize("headers", [
     [], [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", "12")],
     [("Content-Disposition", 'attachment; filename="ملف.html"')], [("X-Arabic", "عربي")], [(b"X-Bytes", "v")],
