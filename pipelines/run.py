@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
 from newsbot.crawled import CrawledPage
+from newsbot.heap import long_run_collector
 from newsbot.record import ArticleRecord
 from newsbot.store import Store
 from pipelines.common import SimpleStats, as_page, log
@@ -39,21 +38,6 @@ def build(store: Store, *, settings: Any = None, stats: Any = None, seen: bool =
     ]
 
 
-@contextmanager
-def _heap_frozen() -> Iterator[None]:
-    """The objects alive now (modules, imported libraries: a few hundred thousand) left out of the collector's
-    full passes for the run: each pass would otherwise walk all of them again while a bulk run makes garbage
-    fast. They go back to the collector afterwards, so nothing that dies meanwhile is leaked."""
-    if gc.get_freeze_count() or not gc.isenabled():  # someone else manages the collector: leave it alone
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def run_records(
     records: Iterable[ArticleRecord | CrawledPage],
     store: Store,
@@ -76,7 +60,7 @@ def run_records(
         if hasattr(pipe, "open_spider"):
             pipe.open_spider()
     try:
-        with _heap_frozen():  # after opening: what the pipelines load on opening is frozen too
+        with long_run_collector():  # after opening: what the pipelines load on opening is frozen too
             _run(chain, prepared(records, processes), stats)
     finally:
         for pipe in reversed(chain):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from newsbot.crawled import record_of
+from newsbot.heap import freeze_more, long_run_collector
 from newsbot.record import ArticleRecord
 
 if TYPE_CHECKING:  # Twisted is imported when a crawl starts, not with this module
@@ -453,6 +454,7 @@ def _add_crawler(
 
 def _run_reactor(process: Any, plan: _Plan, crawlers: list[Any]) -> tuple[_Stopper, bool]:
     """Run every crawl to its end (or to a stop: signal, deadline); (the stopper, interrupted by Ctrl-C)."""
+    from scrapy import signals as scrapy_signals
     from twisted.internet import reactor
 
     _one_line_failures(plan.base)
@@ -465,15 +467,22 @@ def _run_reactor(process: Any, plan: _Plan, crawlers: list[Any]) -> tuple[_Stopp
     deadline = plan.deadline
     if deadline is not None:
         reactor.callWhenRunning(lambda: reactor.callLater(max(0.0, deadline - time.time()), stopper.expire))
+    for crawler in crawlers:  # what a spider loads as it opens (pipelines, store, registry) is long-lived too
+        crawler.signals.connect(_freeze_opened, signal=scrapy_signals.spider_opened)
     interrupted = False
     try:
-        process.start()
+        with long_run_collector():
+            process.start()
     except KeyboardInterrupt:
         interrupted = True
     finally:
         if meter is not None:
             meter.stop()
     return stopper, interrupted
+
+
+def _freeze_opened(spider: Any = None) -> None:
+    freeze_more()
 
 
 def _summarise(summary: CrawlSummary, crawlers: list[tuple[str, Any]], stopper: _Stopper,

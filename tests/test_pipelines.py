@@ -191,11 +191,41 @@ def test_scrapy_runs_the_pipelines_and_feed_exports_the_record_shape(tmp_path):
         assert first["cluster_id"] == s.row(record_key(ArticleRecord.from_dict(first)))["cluster_id"]
 
 
-def test_a_bulk_run_leaves_the_garbage_collector_as_it_found_it(store):
+def test_a_bulk_run_freezes_the_startup_heap_and_leaves_the_collector_as_it_found_it(store):
     import gc
 
-    run_records([make_record(1)], store)
-    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    from newsbot.heap import YOUNG_THRESHOLD
+
+    during = []
+
+    def records():  # read by the run: what the collector is set to meanwhile
+        during.append((gc.get_freeze_count() > 0, gc.get_threshold()))
+        yield make_record(1)
+
+    before = gc.get_threshold()
+    run_records(records(), store)
+    assert during == [(True, (YOUNG_THRESHOLD, *before[1:]))]
+    assert gc.get_freeze_count() == 0 and gc.isenabled() and gc.get_threshold() == before
+
+
+def test_a_run_inside_another_managed_collector_leaves_it_alone():
+    import gc
+
+    from newsbot.heap import long_run_collector
+
+    before = gc.get_threshold()
+    gc.disable()
+    try:
+        with long_run_collector():
+            assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+    with long_run_collector():
+        frozen = gc.get_freeze_count()
+        with long_run_collector():  # nested: the outer one's settings stay
+            assert gc.get_freeze_count() == frozen and gc.get_threshold()[0] >= before[0]
+        assert frozen > 0
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
 
 
 def test_opening_the_pipelines_loads_the_signature_machinery(store):
