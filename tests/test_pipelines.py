@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsbot.record import ArticleRecord
 from newsbot.store import open_store, record_key
@@ -288,3 +290,20 @@ def test_prepare_leaves_the_record_as_it_came():
     assert rec.body == before and rec.raw.packed is None and page.packed is not None
     assert page.record is rec and page.raw is rec.raw
     assert dedup.signature_for(normalise(rec), page.signed_ahead) == dedup.signature(rec.body)
+
+
+_BODY_CHARS = st.sampled_from(list("ab ب ت\n\n\r\t") + ["\xa0", "\u200c", "\u200b", "\u2009", "\u3000", "\ufeff",
+                                                           "\u00e9", "e", "\u0301", "\x85", "\u2028", "\u0663",
+                                                           "\ud800"])
+
+
+@given(st.text(_BODY_CHARS, max_size=40))
+@settings(max_examples=3000, deadline=None)
+def test_the_clean_body_shortcut_gives_what_the_rebuild_gives(text):
+    """clean_body skips the rebuild for text that is already clean: it must give what the rebuild gives."""
+    from pipelines.normalise import _is_clean_body, _nfc, clean_body, rebuild_body
+
+    nfc = _nfc(text)
+    assert clean_body(text) == rebuild_body(nfc)
+    if _is_clean_body(nfc):
+        assert rebuild_body(nfc) == nfc
