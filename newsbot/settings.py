@@ -72,6 +72,8 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
+# Scrapy's memory stats without its per-read deprecation wrapping (spiders/stats.py)
+STATS_CLASS = "spiders.stats.CrawlStats"
 # seen URLs on disk, keyed by canonical URL (Scrapy's in-memory set grows without bound: scrapy#5307)
 DUPEFILTER_CLASS = "spiders.dupefilter.DiskDupeFilter"
 # a site whose URLs never repeat (the same articles under new URLs) is stopped once this many of a crawl's
