@@ -233,6 +233,22 @@ def similarity(sig_a: bytes, sig_b: bytes) -> float:
     return float(np.count_nonzero(a == b)) / a.size
 
 
+def low_bytes(sigs: np.ndarray) -> np.ndarray:
+    """The low byte of each value of (n, NUM_PERM) uint32 signatures: a 128-byte sketch of each. Equal values have
+    equal low bytes, so the share of equal low bytes is never under `similarity`: a candidate whose sketch shares
+    fewer than THRESHOLD of them is under THRESHOLD exactly too, and need not be read (b-bit minwise hashing's
+    bound, used only to rule out)."""
+    return sigs.astype(np.uint8)  # the value modulo 256
+
+
+def sketch_may_match(sig: bytes, sketches: np.ndarray) -> np.ndarray:
+    """For each row of (k, NUM_PERM) uint8 sketches: whether the signature it sketches may reach THRESHOLD."""
+    mine = low_bytes(np.frombuffer(sig, dtype="<u4"))
+    if not mine.size or sketches.shape[1:] != mine.shape:
+        return np.ones(len(sketches), dtype=bool)
+    return np.count_nonzero(sketches == mine, axis=1) / mine.size >= THRESHOLD
+
+
 def most_similar(sig: bytes, candidates: Sequence[bytes]) -> tuple[float, int] | None:
     """(similarity, index) of the candidate signature nearest `sig` at THRESHOLD or above, the first one on a tie;
     None if there is none. `similarity` of each, in one comparison: a record can have 200 candidates."""

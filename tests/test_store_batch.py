@@ -208,3 +208,47 @@ def test_band_buckets_of_many_signatures_are_each_ones():
     sigs = [bytes(rng.getrandbits(8) for _ in range(4 * dedup.NUM_PERM)) for _ in range(50)]
     many = dedup.band_buckets_array(np.frombuffer(b"".join(sigs), dtype="<u4").reshape(50, -1))
     assert [tuple(row) for row in many.tolist()] == [dedup._band_buckets(s) for s in sigs]
+
+
+def test_a_sketch_never_rules_out_a_candidate_that_matches():
+    """The low-byte sketch only rules out: every candidate whose signature reaches THRESHOLD passes it, and most
+    of those far under it do not (the reason it is there)."""
+    rng = np.random.default_rng(3)
+    sig = rng.integers(0, 2**32, size=dedup.NUM_PERM, dtype=np.uint32)
+    cands = []
+    for _ in range(4000):
+        c = rng.integers(0, 2**32, size=dedup.NUM_PERM, dtype=np.uint32)
+        same = rng.random(dedup.NUM_PERM) < rng.random()  # any share of equal values
+        c[same] = sig[same]
+        low = rng.random(dedup.NUM_PERM) < 0.3  # unequal values with an equal low byte
+        c[low & ~same] = (c[low & ~same] & ~np.uint32(0xFF)) | (sig[low & ~same] & np.uint32(0xFF))
+        cands.append(c)
+    sketches = dedup.low_bytes(np.array(cands))
+    passed = dedup.sketch_may_match(sig.astype("<u4").tobytes(), sketches)
+    exact = np.array([dedup.similarity(sig.astype("<u4").tobytes(), c.astype("<u4").tobytes()) for c in cands])
+    assert passed[exact >= dedup.THRESHOLD].all()
+    assert (exact >= dedup.THRESHOLD).sum() > 500 and (~passed[exact < dedup.THRESHOLD - 0.3]).mean() > 0.9
+
+
+def test_the_band_index_keeps_a_sketch_of_each_committed_signature(tmp_path, monkeypatch):
+    monkeypatch.setattr(neardup, "BAND_INDEX_AFTER", 0)
+    with open_store(str(tmp_path / "s.db")) as s:
+        stories = [make_record(i, words=150) for i in range(40)]
+        run_records(stories, s, settings={"NEWSBOT_COMMIT_EVERY": 7})
+        index = s.neardup.index
+        assert index is not None
+        ids = [s.row(record_key(r))["id"] for r in stories]
+        assert index.sketched[ids].all() and index.sketched.sum() == len(ids)
+        sig = bytes(s.db.execute("SELECT signature FROM minhashes WHERE article_id = ?", (ids[5],)).fetchone()[0])
+        assert (index.sketches[ids[5]] == dedup.low_bytes(np.frombuffer(sig, dtype="<u4"))).all()
+        # a changed body: a new signature, sketched at the commit; a copy of it is still linked
+        changed = make_record(5, words=150, body=make_record(500, words=150).body)
+        stats = run_records([changed, _copy_of(changed, 501)], s, settings={"NEWSBOT_COMMIT_EVERY": 1})
+        assert stats["newsbot/items/updated"] == 1 and stats["newsbot/dedup/near"] == 1
+        assert s.row(record_key(_copy_of(changed, 501)))["duplicate_of"] == record_key(changed)
+        sig = bytes(s.db.execute("SELECT signature FROM minhashes WHERE article_id = ?", (ids[5],)).fetchone()[0])
+        assert (s.neardup.index.sketches[ids[5]] == dedup.low_bytes(np.frombuffer(sig, dtype="<u4"))).all()
+        # a signature of other parameters is never sketched (it is read, and compares as nothing)
+        s.neardup.index.sketch([(ids[6], b"\x00" * 16)])
+        assert not s.neardup.index.sketched[ids[6]]
+        assert s.neardup.index.may_match(sig, [ids[6], ids[5]]) == [ids[6], ids[5]]

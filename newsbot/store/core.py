@@ -721,6 +721,7 @@ class Store:
     def _most_similar(self, sig: bytes, candidates: list[int]) -> tuple[float, int] | None:
         """(similarity, id) of the candidate nearest `sig` past the threshold; on a tie the oldest article."""
         held_by_id = self._fresh.by_id if self._fresh else {}
+        candidates = self.neardup.may_match(sig, candidates)  # those whose sketch rules them out are not read
         sigs = {c: held_by_id[c].signature for c in candidates if c in held_by_id}
         stored = [c for c in candidates if c not in held_by_id]
         if stored:

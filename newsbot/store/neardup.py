@@ -8,7 +8,8 @@ tie); this object owns where band rows live and how the candidates of a signatur
   instead of 25 random inserts per record); the look-ups consult them meanwhile;
 - SQLite: once a run has made BAND_INDEX_AFTER look-ups, they are answered by a BandIndex (bandindex.py) built
   from the stored signatures and kept in step with each commit, while the store holds at most
-  BAND_INDEX_MAX_ROWS band rows (memory bounded: 8 bytes a row, twice that while a commit merges its rows in);
+  BAND_INDEX_MAX_ROWS band rows (memory bounded: 8 bytes a row, twice that while a commit merges its rows in, and
+  a 128-byte sketch of each article's signature that rules most candidates out without reading them);
   it is dropped whenever it may have gone stale (another connection wrote, a rollback, a reconnect).
 """
 
@@ -55,6 +56,7 @@ class NearDupIndex:
         self.off = False  # the store outgrew BAND_INDEX_MAX_ROWS, or its band rows are being rebuilt
         self.lookups = 0
         self.removed: list[tuple[tuple[int, ...], int]] = []  # band rows the open transaction deleted
+        self.signed: dict[int, bytes] = {}  # signatures the open transaction wrote (the index sketches them)
 
     @property
     def nbytes(self) -> int:
@@ -69,6 +71,8 @@ class NearDupIndex:
         return mark
 
     def fail_unit(self, mark: UnitMark) -> None:
+        for _bucket, article_id in self.unit or ():  # unsketched: read from the store, whatever it holds now
+            self.signed.pop(article_id, None)
         self.unit = mark[0]
         del self.removed[mark[1]:]
 
@@ -86,6 +90,7 @@ class NearDupIndex:
 
     def hold(self, article_id: int, sig: bytes) -> None:
         """A held-back new article's band rows (fresh.py): pending until the commit, as a unit's are."""
+        self.signed[article_id] = sig
         pending = self.pending
         for bucket in dedup.band_buckets(sig):
             if bucket in pending:
@@ -120,17 +125,19 @@ class NearDupIndex:
     def committed(self, band_rows: BandRows) -> None:
         """After COMMIT: the in-memory index learns what the transaction removed and added."""
         removed, self.removed = self.removed, []
+        signed, self.signed = self.signed, {}
         if self.index is None:
             return
         for buckets, article_id in removed:
             self.index.remove(buckets, article_id)
         self.index.add_arrays(*band_rows)
+        self.index.sketch(list(signed.items()))
         if len(self.index) > BAND_INDEX_MAX_ROWS:  # the store outgrew it: queries from now on
             self.index, self.off = None, True
 
     def rolled_back(self, *, keep_index: bool = False) -> None:
         """The transaction is gone: what it wrote is forgotten, and the index too unless it cannot be stale."""
-        self.removed, self.direct, self.pending = [], [], {}
+        self.removed, self.direct, self.pending, self.signed = [], [], {}, {}
         if not keep_index:
             self.index = None
 
@@ -152,6 +159,7 @@ class NearDupIndex:
 
     def insert(self, db: Any, article_id: int, sig: bytes) -> None:
         db.execute("INSERT INTO minhashes (article_id, signature) VALUES (?, ?)", (article_id, sig))
+        self.signed[article_id] = sig
         rows = [(bucket, article_id) for bucket in dedup.band_buckets(sig)]
         if self.unit is not None:  # inside a batch: written at commit
             self.unit.extend(rows)
@@ -161,6 +169,7 @@ class NearDupIndex:
 
     def delete(self, db: Any, article_id: int) -> None:
         """An article's signature and band rows (its body changed), wherever they are."""
+        self.signed.pop(article_id, None)
         old = db.execute("SELECT signature FROM minhashes WHERE article_id = ?", (article_id,)).fetchone()
         if old is None:
             return
@@ -190,6 +199,10 @@ class NearDupIndex:
             f" LIMIT {BAND_ROWS_UNSORTED + 1}",
             buckets,
         )
+
+    def may_match(self, sig: bytes, candidates: list[int]) -> list[int]:
+        """The candidates less those the in-memory index's sketches rule out (all of them without the index)."""
+        return self.index.may_match(sig, candidates) if self.index is not None else candidates
 
     def candidates(self, db: Any, near: Any, buckets: Sequence[int], own_id: int | None) -> list[int]:
         """The MAX_CANDIDATES smallest ids sharing a bucket with the signature, below own_id when given."""
