@@ -61,8 +61,8 @@ class BandIndex:
         if not len(ids):
             return
         top = int(ids.max()) + 1
-        if top > len(self.sketched):  # grown in steps: one copy per doubling, not per batch
-            size = max(top, 2 * len(self.sketched), 1024)
+        if top > len(self.sketched):  # grown by a quarter at a time: few copies, at most a quarter unused
+            size = max(top, len(self.sketched) * 5 // 4, 1024)
             grown = np.zeros((size, dedup.NUM_PERM), dtype=np.uint8)
             grown[: len(self.sketches)] = self.sketches
             known = np.zeros(size, dtype=bool)
