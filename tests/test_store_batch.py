@@ -252,3 +252,19 @@ def test_the_band_index_keeps_a_sketch_of_each_committed_signature(tmp_path, mon
         s.neardup.index.sketch([(ids[6], b"\x00" * 16)])
         assert not s.neardup.index.sketched[ids[6]]
         assert s.neardup.index.may_match(sig, [ids[6], ids[5]]) == [ids[6], ids[5]]
+
+
+def test_an_article_changed_in_the_open_batch_is_compared_by_its_new_signature(tmp_path, monkeypatch):
+    """Its sketch in the band index is of its old signature until the commit: within the batch that changed it,
+    a copy of its new body must still find it (read from the store, as without the index)."""
+    monkeypatch.setattr(neardup, "BAND_INDEX_AFTER", 0)
+    with open_store(str(tmp_path / "s.db")) as s:
+        stories = [make_record(i, words=150) for i in range(30)]
+        run_records(stories, s, settings={"NEWSBOT_COMMIT_EVERY": 100})
+        run_records([make_record(1000, words=150)], s)  # a look-up between transactions: the index is built
+        assert s.neardup.index is not None and s.neardup.index.sketched.any()
+        changed = make_record(5, words=150, body=make_record(700, words=150).body)  # article 5, a new body
+        stats = run_records([changed, _copy_of(changed, 701)], s, settings={"NEWSBOT_COMMIT_EVERY": 100})
+        assert stats["newsbot/items/updated"] == 1
+        assert stats.get("newsbot/dedup/near") == 1, stats
+        assert s.row(record_key(_copy_of(changed, 701)))["duplicate_of"] == record_key(changed)

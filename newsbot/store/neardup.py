@@ -57,6 +57,8 @@ class NearDupIndex:
         self.lookups = 0
         self.removed: list[tuple[tuple[int, ...], int]] = []  # band rows the open transaction deleted
         self.signed: dict[int, bytes] = {}  # signatures the open transaction wrote (the index sketches them)
+        # articles whose signature the open transaction replaced: their sketch in the index is the old one's
+        self.resigned: set[int] = set()
 
     @property
     def nbytes(self) -> int:
@@ -126,6 +128,7 @@ class NearDupIndex:
         """After COMMIT: the in-memory index learns what the transaction removed and added."""
         removed, self.removed = self.removed, []
         signed, self.signed = self.signed, {}
+        self.resigned = set()
         if self.index is None:
             return
         for buckets, article_id in removed:
@@ -137,7 +140,7 @@ class NearDupIndex:
 
     def rolled_back(self, *, keep_index: bool = False) -> None:
         """The transaction is gone: what it wrote is forgotten, and the index too unless it cannot be stale."""
-        self.removed, self.direct, self.pending, self.signed = [], [], {}, {}
+        self.removed, self.direct, self.pending, self.signed, self.resigned = [], [], {}, {}, set()
         if not keep_index:
             self.index = None
 
@@ -170,6 +173,7 @@ class NearDupIndex:
     def delete(self, db: Any, article_id: int) -> None:
         """An article's signature and band rows (its body changed), wherever they are."""
         self.signed.pop(article_id, None)
+        self.resigned.add(article_id)  # kept even should its unit fail: a sketch not used is never wrong
         old = db.execute("SELECT signature FROM minhashes WHERE article_id = ?", (article_id,)).fetchone()
         if old is None:
             return
@@ -201,8 +205,14 @@ class NearDupIndex:
         )
 
     def may_match(self, sig: bytes, candidates: list[int]) -> list[int]:
-        """The candidates less those the in-memory index's sketches rule out (all of them without the index)."""
-        return self.index.may_match(sig, candidates) if self.index is not None else candidates
+        """The candidates less those the in-memory index's sketches rule out (all of them without the index).
+        One whose signature the open transaction replaced is kept: the index sketches its committed one."""
+        if self.index is None:
+            return candidates
+        if not self.resigned:
+            return self.index.may_match(sig, candidates)
+        plausible = set(self.index.may_match(sig, [c for c in candidates if c not in self.resigned]))
+        return [c for c in candidates if c in self.resigned or c in plausible]
 
     def candidates(self, db: Any, near: Any, buckets: Sequence[int], own_id: int | None) -> list[int]:
         """The MAX_CANDIDATES smallest ids sharing a bucket with the signature, below own_id when given."""
