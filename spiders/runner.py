@@ -468,7 +468,7 @@ def _run_reactor(process: Any, plan: _Plan, crawlers: list[Any]) -> tuple[_Stopp
     if deadline is not None:
         reactor.callWhenRunning(lambda: reactor.callLater(max(0.0, deadline - time.time()), stopper.expire))
     for crawler in crawlers:  # what a spider loads as it opens (pipelines, store, registry) is long-lived too
-        crawler.signals.connect(_freeze_opened, signal=scrapy_signals.spider_opened)
+        crawler.signals.connect(freeze_more, signal=scrapy_signals.spider_opened)  # a handler takes what it needs
     interrupted = False
     try:
         with long_run_collector():
@@ -479,10 +479,6 @@ def _run_reactor(process: Any, plan: _Plan, crawlers: list[Any]) -> tuple[_Stopp
         if meter is not None:
             meter.stop()
     return stopper, interrupted
-
-
-def _freeze_opened(spider: Any = None) -> None:
-    freeze_more()
 
 
 def _summarise(summary: CrawlSummary, crawlers: list[tuple[str, Any]], stopper: _Stopper,
